@@ -480,27 +480,28 @@ def phase_portrait_3d(
         ax.set_xlim(0.0, 1.0)
         ax.set_ylim(0.0, 1.0)
         ax.set_zlim(0.0, 1.0)
-        ticks = [0.0, 0.5, 1.0]
-        ax.set_xticks(ticks)
-        ax.set_yticks(ticks)
-        ax.set_zticks(ticks)
-        ax.set_box_aspect((1, 1, 1), zoom=0.86)
-        ax.set_xlabel(state_label(game, 0, form="short"), labelpad=-6)
-        ax.set_ylabel(state_label(game, 1, form="short"), labelpad=-6)
-        ax.set_zlabel(state_label(game, 2, form="short"), labelpad=-7)
-        ax.tick_params(axis="both", which="major", labelsize=6.5, pad=-3)
-        ax.tick_params(axis="z", pad=-2)
+        ticks, names = [0.0, 0.5, 1.0], ["0", "0.5", "1"]
+        ax.set_xticks(ticks, names)
+        ax.set_yticks(ticks, names)
+        ax.set_zticks(ticks, names)
+        ax.set_box_aspect((1, 1, 1), zoom=0.84)
+        ax.set_xlabel(state_label(game, 0, form="short"), labelpad=-4)
+        ax.set_ylabel(state_label(game, 1, form="short"), labelpad=-4)
+        ax.set_zlabel(state_label(game, 2, form="short"), labelpad=-5)
+        ax.tick_params(axis="both", which="major", labelsize=6.5, pad=-1)
+        ax.tick_params(axis="z", pad=1)
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_pane_color((1.0, 1.0, 1.0, 0.0))
             axis.line.set_linewidth(0.6)
             axis._axinfo["grid"].update(color="#E4E4E4", linewidth=0.4)
+            axis._axinfo["tick"].update(inward_factor=0.0, outward_factor=0.15)
             axis.get_major_ticks()
         ax.view_init(elev=22, azim=-58)
         if legend and classes:
             ax.legend(
                 handles=_equilibrium_legend_handles(classes),
                 loc="upper center",
-                bbox_to_anchor=(0.5, 1.04),
+                bbox_to_anchor=(0.5, 0.97),
                 ncol=len(classes),
                 columnspacing=0.9,
                 handletextpad=0.2,
@@ -546,8 +547,20 @@ def _draw_equilibria_3d(ax: Axes, items: list, *, annotate: bool) -> list[str]:
         if cls not in classes:
             classes.append(cls)
         if annotate:
-            off = np.where(where > 0.5, -0.07, 0.04)
-            ax.text(*(where + off * np.array([0, 0, 1]) + np.array([0.03, 0.03, 0])), name, fontsize=6, zorder=6)
+            # Nudge the name towards the inside of the cube (away from the tick labels outside it).
+            inward = np.where(where > 0.5, -0.05, 0.05) * np.array([1.0, 1.0, 0.0])
+            if any(c is None for c in point):  # beside the segment, not on it
+                inward = inward * 2.0
+            at = where + inward + np.array([0, 0, 0.045])
+            ax.text(
+                *at,
+                name,
+                fontsize=6,
+                zorder=1000,  # above the depth-sorted 3-D collections
+                ha="center",
+                va="bottom",
+                bbox={"boxstyle": "round,pad=0.08", "facecolor": "white", "edgecolor": "none", "alpha": 0.75},
+            )
     return classes
 
 
@@ -647,7 +660,6 @@ def phase_plane(
             if len(arr):
                 ax.scatter(arr[:, 0, 0], arr[:, 0, 1], s=6, color=_TRAJECTORY, linewidths=0, zorder=4, gid="starts")
         classes = _draw_equilibria_2d(ax, _equilibrium_items(equilibria, 2), annotate=annotate)
-        pad = 0.02
         ax.set_xlim(0.0, 1.0)
         ax.set_ylim(0.0, 1.0)
         ax.set_aspect("equal")
@@ -658,7 +670,6 @@ def phase_plane(
         ax.set_xlabel(state_label(game, 0))
         ax.set_ylabel(state_label(game, 1))
         _finish_2d(ax)
-        del pad
         if legend and classes:
             ax.legend(
                 handles=_equilibrium_legend_handles(classes),
@@ -988,7 +999,7 @@ def region_map(
             ax.legend(
                 handles=handles,
                 loc="upper center",
-                bbox_to_anchor=(0.5, -0.2),
+                bbox_to_anchor=(0.5, -0.15),
                 ncol=1 if max((len(o) for o in outcomes), default=0) > 22 else 2,
                 handlelength=1.2,
                 handleheight=1.0,
