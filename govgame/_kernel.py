@@ -1,0 +1,518 @@
+"""Compiled batched replicator integrator (one kernel for every model, cached on disk).
+
+The kernel takes the numeric payoff tensors as *data*, so a single compiled function
+serves every game and every parameter set; numba stores it in ``__pycache__`` on the
+first call, and later processes (command-line runs, sweep workers) load it from there.
+
+Layout of the inputs (see :func:`pack`):
+
+``pay``  float64 ``(T, P, J)``
+    payoff of population ``p`` at pure profile ``j`` (row-major over the strategy
+    indices, the order of :attr:`govgame.model.Game.profiles`) for parameter set ``t``.
+``prof`` int64 ``(J, P)``
+    strategy index of population ``p`` in profile ``j``.
+``offs`` int64 ``(P + 1,)``
+    index of population ``p``'s first *full* coordinate; ``offs[P] = m`` (all shares).
+``stable`` bool ``(T, J)``
+    whether the vertex ``j`` is asymptotically stable (every payoff difference strictly
+    negative) for parameter set ``t``; see :func:`stable_vertices`.
+``Y0`` float64 ``(R, m)``
+    starts in full coordinates (all k shares of every population).
+``tidx`` int64 ``(R,)``
+    parameter set of each run.
+
+Integration (per run, independent of every other run and of the batching):
+Dormand–Prince 5(4) with the error norm and step-size controller of
+``scipy.integrate.solve_ivp(method="RK45")`` (RMS norm of ``err / (atol + rtol max(|y|, |y_new|))``,
+safety 0.9, factors in [0.2, 10], no growth right after a rejection, scipy's initial step),
+applied to the replicator equations in full coordinates
+:math:`\\dot y_{p,i} = y_{p,i}(u_{p,i} - \\bar u_p)`. After every accepted step the state
+is clipped to [0, 1] and each population renormalised to sum 1.
+
+Stopping rules (status codes):
+
+``CONVERGED`` (0)
+    the state is within :data:`VERTEX_TOL` = 1e-7 (maximum norm) of a vertex whose payoff
+    differences are all strictly negative (an asymptotically stable vertex); the run
+    stops there.
+``STALLED`` (1)
+    ``max |f| < ``:data:`STALL_F` = 1e-12 on every accepted step over a time span of at
+    least ``t_end / 10``: the run sits on a rest point (e.g. a point of an attracting
+    continuum). A transient passage near a saddle is not enough.
+``T_END`` (2)
+    reached ``t_end`` and settled: ``max |f| <= f_tol`` (default 1e-6) or within 1e-3
+    of an asymptotically stable vertex.
+``NO_CONVERGENCE`` (3)
+    reached ``t_end`` still moving (a cycle, a slow drift along a continuum).
+``FAILED`` (4)
+    the step size underflowed or ``max_steps`` was exceeded.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = [
+    "STATUS",
+    "VERTEX_TOL",
+    "STALL_F",
+    "NEAR_TOL",
+    "pack",
+    "stable_vertices",
+    "integrate",
+]
+
+#: Status names, indexed by the codes the kernel returns.
+STATUS = ("converged", "stalled", "t_end", "no-convergence", "failed")
+CONVERGED, STALLED, T_END, NO_CONVERGENCE, FAILED = range(5)
+
+#: Early stop: maximum-norm distance to an asymptotically stable vertex.
+VERTEX_TOL = 1e-7
+#: Stall: ``max |f|`` below this on every step over ``t_end / 10``.
+STALL_F = 1e-12
+#: At ``t_end``: a run within this distance of an asymptotically stable vertex counts as settled.
+NEAR_TOL = 1e-3
+
+# Dormand–Prince 5(4) tableau (the same as scipy.integrate.RK45).
+_A21 = 1 / 5
+_A31, _A32 = 3 / 40, 9 / 40
+_A41, _A42, _A43 = 44 / 45, -56 / 15, 32 / 9
+_A51, _A52, _A53, _A54 = 19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729
+_A61, _A62, _A63, _A64, _A65 = 9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656
+_B1, _B3, _B4, _B5, _B6 = 35 / 384, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84
+_E1, _E3, _E4, _E5, _E6, _E7 = -71 / 57600, 71 / 16695, -71 / 1920, 17253 / 339200, -22 / 525, 1 / 40
+# Dense output (scipy's RK45.P), rows = stages 1..7, columns = powers 1..4 of the step fraction.
+_P = np.array(
+    [
+        [1.0, -2.8535800653862835, 3.0717434641059005, -1.1270175653862835],
+        [0.0, 0.0, 0.0, 0.0],
+        [0.0, 4.023133379230305, -6.249321565289, 2.675424484351598],
+        [0.0, -3.7324019615885042, 10.068970589843675, -5.685526961588504],
+        [0.0, 2.5548038301849423, -6.399112377351017, 3.5219323679207912],
+        [0.0, -1.3744241142186024, 3.272657752246729, -1.7672812570757455],
+        [0.0, 1.3824689317781436, -3.764937863556287, 2.382468931778144],
+    ]
+)
+
+_SAFETY, _MIN_FACTOR, _MAX_FACTOR = 0.9, 0.2, 10.0
+_CHUNK = 32  # runs per parallel work item (buffers are allocated once per item)
+
+
+# --------------------------------------------------------------------------- python-side helpers
+def pack(shape: tuple[int, ...], tensors: list[list[np.ndarray]] | list[np.ndarray]):
+    """Flatten payoff tensors for the kernel.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Numbers of strategies per population (``game.shape``).
+    tensors : list
+        One entry per parameter set, each the list returned by
+        :func:`govgame.dynamics.numeric_payoffs` (one array of shape ``shape`` per population);
+        a single such list is accepted too.
+
+    Returns
+    -------
+    pay, prof, offs : numpy.ndarray
+        See the module docstring.
+
+    Examples
+    --------
+    >>> a = [np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.0, 1.0], [1.0, 0.0]])]
+    >>> pay, prof, offs = pack((2, 2), a)
+    >>> pay.shape, prof.tolist(), offs.tolist()
+    ((1, 2, 4), [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 2, 4])
+    """
+    shape = tuple(int(k) for k in shape)
+    if len(tensors) and isinstance(tensors[0], np.ndarray):
+        tensors = [tensors]  # type: ignore[list-item]
+    P = len(shape)
+    J = int(np.prod(shape))
+    pay = np.empty((len(tensors), P, J))
+    for t, ts in enumerate(tensors):
+        for p in range(P):
+            pay[t, p] = np.asarray(ts[p], dtype=float).reshape(J)
+    prof = np.array(np.unravel_index(np.arange(J), shape)).T.astype(np.int64).reshape(J, P)
+    offs = np.concatenate([[0], np.cumsum(shape)]).astype(np.int64)
+    return pay, prof, offs
+
+
+def stable_vertices(pay: np.ndarray, shape: tuple[int, ...], *, rtol: float = 1e-9) -> np.ndarray:
+    """Which vertices are asymptotically stable (numeric verdict ``ess``), per parameter set.
+
+    At the vertex of profile :math:`\\sigma` the Jacobian eigenvalues are the payoff
+    differences :math:`a_p(s', \\sigma_{-p}) - a_p(\\sigma)` for every population ``p`` and
+    every other strategy ``s'``. The vertex is ``ess`` when every one is below
+    ``-rtol * max |eigenvalue|`` (the tolerance of the stability analysis).
+
+    Parameters
+    ----------
+    pay : numpy.ndarray
+        ``(T, P, J)`` from :func:`pack`.
+    shape : tuple of int
+    rtol : float
+
+    Returns
+    -------
+    numpy.ndarray
+        bool ``(T, J)``.
+
+    Examples
+    --------
+    >>> a = [np.array([[2.0, 0.0], [3.0, 1.0]]), np.array([[2.0, 3.0], [0.0, 1.0]])]  # prisoner's dilemma
+    >>> pay, prof, offs = pack((2, 2), a)
+    >>> stable_vertices(pay, (2, 2))[0].tolist()   # only (defect, defect)
+    [False, False, False, True]
+    """
+    shape = tuple(int(k) for k in shape)
+    T, P, J = pay.shape
+    full = pay.reshape((T, P, *shape))
+    worst = np.full((T, *shape), -np.inf)  # largest eigenvalue at each vertex
+    scale = np.zeros((T, *shape))  # largest |eigenvalue|
+    for p, k in enumerate(shape):
+        own = full[:, p]
+        for shift in range(1, k):
+            other = np.roll(own, -shift, axis=1 + p)  # payoff of strategy (s_p + shift) mod k
+            d = other - own
+            worst = np.maximum(worst, d)
+            scale = np.maximum(scale, np.abs(d))
+    return (worst < -rtol * scale).reshape(T, J)
+
+
+# --------------------------------------------------------------------------- compiled part
+@njit(cache=True, inline="always")
+def _rhs(pay, t, prof, offs, P, J, y, out, pre):
+    m = offs[P]
+    for i in range(m):
+        out[i] = 0.0
+    # out temporarily holds the expected payoffs u
+    for j in range(J):
+        acc = 1.0
+        for q in range(P):
+            pre[q] = acc
+            acc *= y[offs[q] + prof[j, q]]
+        acc = 1.0
+        for q in range(P - 1, -1, -1):
+            idx = offs[q] + prof[j, q]
+            out[idx] += pay[t, q, j] * pre[q] * acc
+            acc *= y[idx]
+    fmax = 0.0
+    for q in range(P):
+        ubar = 0.0
+        for i in range(offs[q], offs[q + 1]):
+            ubar += y[i] * out[i]
+        for i in range(offs[q], offs[q + 1]):
+            v = y[i] * (out[i] - ubar)
+            out[i] = v
+            if abs(v) > fmax:
+                fmax = abs(v)
+    return fmax
+
+
+@njit(cache=True, inline="always")
+def _project(y, offs, P):
+    for q in range(P):
+        s = 0.0
+        for i in range(offs[q], offs[q + 1]):
+            v = y[i]
+            if v < 0.0:
+                v = 0.0
+            elif v > 1.0:
+                v = 1.0
+            y[i] = v
+            s += v
+        if s > 0.0:
+            for i in range(offs[q], offs[q + 1]):
+                y[i] /= s
+
+
+@njit(cache=True, inline="always")
+def _vertex(y, offs, P, stride):
+    """(distance to the nearest vertex in max norm, its profile index)."""
+    dist = 0.0
+    j = 0
+    for q in range(P):
+        best = offs[q]
+        for i in range(offs[q] + 1, offs[q + 1]):
+            if y[i] > y[best]:
+                best = i
+        d = 1.0 - y[best]
+        if d > dist:
+            dist = d
+        j += (best - offs[q]) * stride[q]
+    return dist, j
+
+
+@njit(cache=True)
+def _one(
+    pay, t, prof, offs, stride, stable, y0, t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r,
+    y, ynew, K, err, pre, tmp,
+):  # fmt: skip
+    P = offs.shape[0] - 1
+    J = prof.shape[0]
+    m = offs[P]
+    E = t_eval.shape[0]
+    store = paths.shape[0] > 0
+    for i in range(m):
+        y[i] = y0[i]
+    _project(y, offs, P)
+    tt = 0.0
+    ie = 0
+    # outputs before the start
+    while store and ie < E and t_eval[ie] <= 0.0:
+        for i in range(m):
+            paths[r, ie, i] = y[i]
+        ie += 1
+    fmax = _rhs(pay, t, prof, offs, P, J, y, K[0], pre)
+    dist, jv = _vertex(y, offs, P, stride)
+    if dist <= 1e-7 and stable[t, jv]:
+        while store and ie < E:
+            for i in range(m):
+                paths[r, ie, i] = y[i]
+            ie += 1
+        return 0.0, CONVERGED
+    if t_end <= 0.0:
+        return 0.0, T_END
+    # scipy's initial step (error-estimator order 4)
+    d0 = 0.0
+    d1 = 0.0
+    for i in range(m):
+        sc = atol + abs(y[i]) * rtol
+        d0 += (y[i] / sc) ** 2
+        d1 += (K[0, i] / sc) ** 2
+    d0 = math.sqrt(d0 / m)
+    d1 = math.sqrt(d1 / m)
+    if d0 < 1e-5 or d1 < 1e-5:
+        h0 = 1e-6
+    else:
+        h0 = 0.01 * d0 / d1
+    h0 = min(h0, t_end)
+    for i in range(m):
+        tmp[i] = y[i] + h0 * K[0, i]
+    _rhs(pay, t, prof, offs, P, J, tmp, K[1], pre)
+    d2 = 0.0
+    for i in range(m):
+        sc = atol + abs(y[i]) * rtol
+        d2 += ((K[1, i] - K[0, i]) / sc) ** 2
+    d2 = math.sqrt(d2 / m) / h0
+    if d1 <= 1e-15 and d2 <= 1e-15:
+        h1 = max(1e-6, h0 * 1e-3)
+    else:
+        h1 = (0.01 / max(d1, d2)) ** (1.0 / 5.0)
+    h_abs = min(100 * h0, h1, t_end)
+
+    stall_since = -1.0
+    stall_span = t_end / 10.0
+    steps = 0
+    while tt < t_end:
+        steps += 1
+        if steps > max_steps:
+            return tt, FAILED
+        min_step = 10.0 * abs(np.nextafter(tt, np.inf) - tt)
+        if h_abs < min_step:
+            h_abs = min_step
+        rejected = False
+        while True:
+            if h_abs < min_step:
+                return tt, FAILED
+            t_new = tt + h_abs
+            if t_new > t_end:
+                t_new = t_end
+            h = t_new - tt
+            for i in range(m):
+                tmp[i] = y[i] + h * (_A21 * K[0, i])
+            _rhs(pay, t, prof, offs, P, J, tmp, K[1], pre)
+            for i in range(m):
+                tmp[i] = y[i] + h * (_A31 * K[0, i] + _A32 * K[1, i])
+            _rhs(pay, t, prof, offs, P, J, tmp, K[2], pre)
+            for i in range(m):
+                tmp[i] = y[i] + h * (_A41 * K[0, i] + _A42 * K[1, i] + _A43 * K[2, i])
+            _rhs(pay, t, prof, offs, P, J, tmp, K[3], pre)
+            for i in range(m):
+                tmp[i] = y[i] + h * (_A51 * K[0, i] + _A52 * K[1, i] + _A53 * K[2, i] + _A54 * K[3, i])
+            _rhs(pay, t, prof, offs, P, J, tmp, K[4], pre)
+            for i in range(m):
+                tmp[i] = y[i] + h * (
+                    _A61 * K[0, i] + _A62 * K[1, i] + _A63 * K[2, i] + _A64 * K[3, i] + _A65 * K[4, i]
+                )
+            _rhs(pay, t, prof, offs, P, J, tmp, K[5], pre)
+            for i in range(m):
+                ynew[i] = y[i] + h * (
+                    _B1 * K[0, i] + _B3 * K[2, i] + _B4 * K[3, i] + _B5 * K[4, i] + _B6 * K[5, i]
+                )
+            fmax = _rhs(pay, t, prof, offs, P, J, ynew, K[6], pre)
+            en = 0.0
+            for i in range(m):
+                e = h * (
+                    _E1 * K[0, i] + _E3 * K[2, i] + _E4 * K[3, i] + _E5 * K[4, i] + _E6 * K[5, i] + _E7 * K[6, i]
+                )
+                sc = atol + max(abs(y[i]), abs(ynew[i])) * rtol
+                en += (e / sc) ** 2
+            en = math.sqrt(en / m)
+            if en < 1.0:
+                if en == 0.0:
+                    factor = _MAX_FACTOR
+                else:
+                    factor = min(_MAX_FACTOR, _SAFETY * en ** (-0.2))
+                if rejected:
+                    factor = min(1.0, factor)
+                h_abs *= factor
+                break
+            h_abs *= max(_MIN_FACTOR, _SAFETY * en ** (-0.2))
+            rejected = True
+        # dense output for the requested times inside (tt, t_new]
+        while store and ie < E and t_eval[ie] <= t_new:
+            x = (t_eval[ie] - tt) / h
+            for i in range(m):
+                acc = 0.0
+                for s in range(7):
+                    q = (((_P[s, 3] * x + _P[s, 2]) * x + _P[s, 1]) * x + _P[s, 0]) * x
+                    acc += K[s, i] * q
+                err[i] = y[i] + h * acc
+            _project(err, offs, P)
+            for i in range(m):
+                paths[r, ie, i] = err[i]
+            ie += 1
+        # accept
+        for i in range(m):
+            y[i] = ynew[i]
+        _project(y, offs, P)
+        for i in range(m):
+            K[0, i] = K[6, i]  # FSAL
+        tt = t_new
+        dist, jv = _vertex(y, offs, P, stride)
+        if dist <= 1e-7 and stable[t, jv]:
+            while store and ie < E:
+                for i in range(m):
+                    paths[r, ie, i] = y[i]
+                ie += 1
+            return tt, CONVERGED
+        if fmax < 1e-12:
+            if stall_since < 0.0:
+                stall_since = tt
+            elif tt - stall_since >= stall_span and tt < t_end:
+                while store and ie < E:
+                    for i in range(m):
+                        paths[r, ie, i] = y[i]
+                    ie += 1
+                return tt, STALLED
+        else:
+            stall_since = -1.0
+    if fmax <= f_tol or (dist <= 1e-3 and stable[t, jv]):
+        return tt, T_END
+    return tt, NO_CONVERGENCE
+
+
+@njit(cache=True, parallel=True)
+def _integrate(pay, prof, offs, stable, Y0, tidx, t_end, rtol, atol, f_tol, max_steps, t_eval, store):
+    R = Y0.shape[0]
+    P = offs.shape[0] - 1
+    m = offs[P]
+    final = np.empty((R, m))
+    t_stop = np.empty(R)
+    code = np.empty(R, dtype=np.int8)
+    if store:
+        paths = np.empty((R, t_eval.shape[0], m))
+    else:
+        paths = np.empty((0, 0, m))
+    stride = np.empty(P, dtype=np.int64)
+    acc = 1
+    for q in range(P - 1, -1, -1):
+        stride[q] = acc
+        acc *= offs[q + 1] - offs[q]
+    n_items = (R + _CHUNK - 1) // _CHUNK
+    for c in prange(n_items):
+        y = np.empty(m)
+        ynew = np.empty(m)
+        K = np.empty((7, m))
+        err = np.empty(m)
+        tmp = np.empty(m)
+        pre = np.empty(P)
+        for r in range(c * _CHUNK, min(R, (c + 1) * _CHUNK)):
+            ts, cd = _one(
+                pay, tidx[r], prof, offs, stride, stable, Y0[r], t_end, rtol, atol, f_tol, max_steps,
+                t_eval, paths, r, y, ynew, K, err, pre, tmp,
+            )  # fmt: skip
+            t_stop[r] = ts
+            code[r] = cd
+            for i in range(m):
+                final[r, i] = y[i]
+    return final, t_stop, code, paths
+
+
+def integrate(
+    pay: np.ndarray,
+    prof: np.ndarray,
+    offs: np.ndarray,
+    stable: np.ndarray,
+    Y0: np.ndarray,
+    tidx: np.ndarray | None = None,
+    *,
+    t_end: float = 100.0,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    f_tol: float = 1e-6,
+    max_steps: int = 1_000_000,
+    t_eval: np.ndarray | None = None,
+):
+    """Integrate many runs of the replicator dynamics in full coordinates.
+
+    Parameters
+    ----------
+    pay, prof, offs : numpy.ndarray
+        From :func:`pack`.
+    stable : numpy.ndarray
+        From :func:`stable_vertices`.
+    Y0 : numpy.ndarray
+        ``(R, m)`` starts in full coordinates.
+    tidx : numpy.ndarray, optional
+        ``(R,)`` parameter-set index of each run (default: all 0).
+    t_end, rtol, atol : float
+        Horizon and the tolerances (scipy's names and meaning).
+    f_tol : float
+        A run that reaches ``t_end`` with ``max |f| > f_tol`` (and not near a stable vertex)
+        is ``no-convergence``.
+    max_steps : int
+        Accepted-step budget per run.
+    t_eval : numpy.ndarray, optional
+        Increasing times at which to store the state (dense output); after an early stop
+        the stopped state is repeated.
+
+    Returns
+    -------
+    final : ``(R, m)``, t_stop : ``(R,)``, code : int8 ``(R,)``, paths : ``(R, len(t_eval), m)`` or None
+
+    Examples
+    --------
+    Prisoner's dilemma: everyone ends up defecting.
+
+    >>> a = [np.array([[2.0, 0.0], [3.0, 1.0]]), np.array([[2.0, 3.0], [0.0, 1.0]])]
+    >>> pay, prof, offs = pack((2, 2), a)
+    >>> final, t_stop, code, _ = integrate(pay, prof, offs, stable_vertices(pay, (2, 2)), np.array([[0.9, 0.1, 0.8, 0.2]]))
+    >>> np.round(final, 6).tolist(), STATUS[code[0]]
+    ([[0.0, 1.0, 0.0, 1.0]], 'converged')
+    """
+    Y0 = np.ascontiguousarray(Y0, dtype=np.float64)
+    R = Y0.shape[0]
+    tidx = np.zeros(R, dtype=np.int64) if tidx is None else np.ascontiguousarray(tidx, dtype=np.int64)
+    store = t_eval is not None
+    te = np.zeros(0) if t_eval is None else np.ascontiguousarray(t_eval, dtype=np.float64)
+    final, t_stop, code, paths = _integrate(
+        np.ascontiguousarray(pay, dtype=np.float64),
+        np.ascontiguousarray(prof, dtype=np.int64),
+        np.ascontiguousarray(offs, dtype=np.int64),
+        np.ascontiguousarray(stable, dtype=np.bool_),
+        Y0,
+        tidx,
+        float(t_end),
+        float(rtol),
+        float(atol),
+        float(f_tol),
+        int(max_steps),
+        te,
+        store,
+    )
+    return final, t_stop, code, (paths if store else None)
