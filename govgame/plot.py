@@ -435,8 +435,8 @@ def phase_portrait_3d(
     >>> t = np.linspace(0, 1, 50)[:, None]
     >>> paths = np.stack([0.2 + 0.7 * t * np.ones(3), 0.8 - 0.7 * t * np.ones(3)])
     >>> ax = phase_portrait_3d(game, paths)
-    >>> len(ax.lines), ax.get_xlim()
-    (2, (0.0, 1.0))
+    >>> len(ax.lines), [float(v) for v in ax.get_zlim()]
+    (2, [0.0, 1.0])
     """
     _check_state_dim(game, 3, "phase_portrait_3d")
     arr = _as_paths(paths, 3, "paths")
@@ -613,8 +613,8 @@ def phase_plane(
     >>> game = Game("toy", pops, (), {(r, c): (0, 0) for r in "ab" for c in "ab"})
     >>> field = lambda X: X * (1 - X) * (X[..., ::-1] - 0.5)
     >>> ax = phase_plane(game, field, paths=np.array([[[0.2, 0.3], [0.3, 0.2]]]))
-    >>> len(ax.lines), ax.get_xlim()
-    (1, (0.0, 1.0))
+    >>> len(ax.lines), [float(v) for v in ax.get_xlim()]
+    (1, [0.0, 1.0])
     """
     _check_state_dim(game, 2, "phase_plane")
     g = np.linspace(0.0, 1.0, int(grid))
@@ -847,7 +847,9 @@ def sensitivity(
     n = len(game.state_names)
     arr = np.asarray(paths, dtype=float)
     if arr.shape != (len(vals), len(t), n):
-        raise ValueError(f"paths must have shape (len(values), len(t), {n}) = {(len(vals), len(t), n)}, found {arr.shape}")
+        raise ValueError(
+            f"paths must have shape (len(values), len(t), {n}) = {(len(vals), len(t), n)}, found {arr.shape}"
+        )
     pops = game.populations
     first = np.cumsum([0] + [len(p.shares) for p in pops])[:-1]
     colormap = mpl.colormaps[cmap]
@@ -982,7 +984,9 @@ def region_map(
             ax = _new_axes(size=(_COLUMN, 2.8))
         cmap = ListedColormap(cmap_colours)
         norm = BoundaryNorm(np.arange(len(outcomes) + 1) - 0.5, len(outcomes))
-        ax.pcolormesh(_edges(xv), _edges(yv), codes, cmap=cmap, norm=norm, edgecolors="face", linewidth=0, rasterized=False)
+        ax.pcolormesh(
+            _edges(xv), _edges(yv), codes, cmap=cmap, norm=norm, edgecolors="face", linewidth=0, rasterized=False
+        )
         for o in outcomes:
             if hatch_of[o]:
                 masked = np.ma.masked_where(codes != index[o], codes)
@@ -1046,7 +1050,9 @@ def basin_shares(
     with style():
         if ax is None:
             ax = _new_axes(size=(_COLUMN, 0.5 + 0.28 * max(len(items), 1)))
-        y = np.arange(len(items))[::-1]
+        # Bottom to top, so the first item is drawn on top.
+        names, vals = names[::-1], vals[::-1]
+        y = np.arange(len(items))
         colours = [_GREY if n == "none" else _TRAJECTORY for n in names]
         ax.barh(y, vals, height=0.62, color=colours, edgecolor="none")
         for yi, v in zip(y, vals):
