@@ -1,13 +1,47 @@
-"""Rest points of the replicator dynamics: vertices, face points, interior points, continua."""
+"""Rest points of the replicator dynamics: vertices, face points, interior points, continua.
+
+A rest point lies in the relative interior of exactly one *face* of the state
+space: for every population, the set of strategies it uses (its support). On that
+face the rest-point conditions are that, in every population, all strategies of
+the support earn the same expected payoff. Since a population's expected payoffs
+depend only on the *other* populations' shares and are multilinear in them, the
+conditions on a face are polynomial equations of low degree:
+
+* every vertex (a pure profile) is a rest point;
+* on a face where one population mixes, its payoff difference is a constant: the
+  face is an edge of rest points (a *continuum*) when that constant vanishes,
+  otherwise it holds no rest point;
+* on faces where the equations are linear in the mixed shares (two binary
+  populations mixing, for instance) they are solved symbolically in closed form,
+  with the conditions ``0 < share < 1`` under which the point exists;
+* with parameter values, every face is solved exactly over the rationals (decimal
+  values are read as the fractions they name), so degenerate cases (continua at
+  particular values, several interior points) are found exactly, not guessed.
+
+Examples
+--------
+>>> from govgame.loader import load_model
+>>> from govgame.dynamics import replicator
+>>> game = load_model("battery_recycling")
+>>> eqs = find_equilibria(replicator(game))
+>>> [e.name for e in eqs if e.kind is Kind.PURE]
+['E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'E7', 'E8']
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import itertools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sympy
 
-__all__ = ["Kind", "Equilibrium", "find_equilibria"]
+from .conditions import Region
+from .dynamics import Dynamics
+
+__all__ = ["Kind", "Equilibrium", "Face", "find_equilibria", "vertex_point", "faces"]
 
 
 class Kind(str, enum.Enum):
@@ -29,18 +63,25 @@ class Equilibrium:
     Attributes
     ----------
     name : str
-        ``E1``, ``E2``, ... (vertices first, in profile order).
+        ``E1``, ``E2``, ...: vertices first (sorted by their coordinates), then the
+        other rest points by face dimension and face.
     kind : Kind
     point : tuple of sympy.Expr
         Coordinates in state order; a free coordinate of a continuum is its own state symbol.
     profile : tuple of str or None
         The strategy profile for a vertex, else None.
     exists_if : tuple of sympy relationals
-        Conditions on the parameters for the point to lie in the state space (empty for vertices).
+        Conditions on the parameters for the point to lie inside its face (empty for
+        vertices and for points found only at given parameter values).
     numeric_point : tuple of (float or None) or None
         The point at the given parameter values (None for a free coordinate); None without values.
     free : tuple of int
         Indices of the free coordinates (continua only).
+    support : tuple of tuple of int
+        For each population, the indices of the strategies in use on this rest point's face.
+    general : bool
+        True when ``point`` is a rest point for general parameter values (a closed form);
+        False when it was found only at the given values.
     """
 
     name: str
@@ -50,3 +91,384 @@ class Equilibrium:
     exists_if: tuple[sympy.Basic, ...] = ()
     numeric_point: tuple[float | None, ...] | None = None
     free: tuple[int, ...] = ()
+    support: tuple[tuple[int, ...], ...] = ()
+    general: bool = True
+
+    @property
+    def is_vertex(self) -> bool:
+        """True for a pure profile."""
+        return self.kind is Kind.PURE
+
+
+@dataclass(frozen=True)
+class Face:
+    """A face of the state space: the strategies each population uses."""
+
+    support: tuple[tuple[int, ...], ...]
+
+    @property
+    def dimension(self) -> int:
+        """Number of free shares on the face."""
+        return sum(len(s) - 1 for s in self.support)
+
+    def contains(self, other: Face) -> bool:
+        """Whether ``other`` is this face or one of its sub-faces."""
+        return all(set(a) <= set(b) for a, b in zip(other.support, self.support))
+
+
+def faces(shape: Sequence[int]) -> list[Face]:
+    """Every face of the product of simplices with the given numbers of strategies.
+
+    >>> len(faces((2, 2, 2)))  # 3**3: each binary population at 0, at 1, or mixed
+    27
+    >>> len(faces((2, 3)))  # 3 * 7
+    21
+    """
+    per_pop = []
+    for k in shape:
+        subsets = [c for r in range(1, k + 1) for c in itertools.combinations(range(k), r)]
+        per_pop.append(subsets)
+    return [Face(tuple(s)) for s in itertools.product(*per_pop)]
+
+
+def vertex_point(dynamics: Dynamics, profile_index: Sequence[int]) -> tuple[sympy.Integer, ...]:
+    """Reduced coordinates of the vertex where population ``p`` plays strategy ``profile_index[p]``.
+
+    >>> from govgame.loader import load_model
+    >>> from govgame.dynamics import replicator
+    >>> vertex_point(replicator(load_model("battery_recycling")), (0, 1, 1))
+    (1, 0, 0)
+    """
+    out: list[sympy.Integer] = []
+    for pop, s in zip(dynamics.game.populations, profile_index):
+        out.extend(sympy.Integer(1 if j == s else 0) for j in range(pop.k - 1))
+    return tuple(out)
+
+
+def find_equilibria(
+    dynamics: Dynamics,
+    params: Mapping[str, float] | None = None,
+    *,
+    symbolic: bool = True,
+) -> tuple[Equilibrium, ...]:
+    """Every rest point of the replicator dynamics.
+
+    Parameters
+    ----------
+    dynamics : Dynamics
+        From :func:`govgame.dynamics.replicator`.
+    params : mapping, optional
+        Parameter values. When every parameter has one, each face is also solved
+        exactly at these values: the result lists the rest points that exist there
+        (every vertex, and the other rest points inside the state space), each with
+        its ``numeric_point``. Without complete values, the result is symbolic: the
+        vertices and the closed-form rest points of the faces whose equations are
+        linear, each with its existence conditions.
+    symbolic : bool, default True
+        Whether to solve the faces symbolically. ``symbolic=False`` with complete
+        values is the fast numeric path used by sweeps.
+
+    Returns
+    -------
+    tuple of Equilibrium
+
+    Examples
+    --------
+    >>> from govgame.loader import load_model
+    >>> from govgame.dynamics import replicator
+    >>> game = load_model("battery_recycling")
+    >>> eqs = find_equilibria(replicator(game), game.values())
+    >>> eqs[0].profile, eqs[0].numeric_point
+    (('lax', 'informal', 'sell_informal'), (0.0, 0.0, 0.0))
+    """
+    game = dynamics.game
+    values = dict(params or {})
+    numeric = game.complete(values)
+    if not numeric and not symbolic:
+        raise ValueError("symbolic=False needs a value for every parameter")
+    subs = game.subs_map({k: v for k, v in values.items() if k in game.parameter_names}) if numeric else {}
+    region = Region(game)
+
+    vertices = []
+    for idx in itertools.product(*(range(p.k) for p in game.populations)):
+        point = vertex_point(dynamics, idx)
+        profile = tuple(p.strategies[j] for p, j in zip(game.populations, idx))
+        support = tuple((j,) for j in idx)
+        num = tuple(float(c) for c in point) if numeric else None
+        vertices.append(Equilibrium("", Kind.PURE, point, profile, (), num, (), support))
+    vertices.sort(key=lambda e: tuple(int(c) for c in e.point))
+
+    found: list[tuple[Face, Equilibrium]] = []
+    for face in faces(game.shape):
+        if face.dimension == 0:
+            continue
+        found.extend((face, e) for e in _solve_face(dynamics, face, subs if numeric else None, symbolic, region))
+
+    # a face made entirely of rest points contains every rest point of its sub-faces: list it once
+    whole = [f for f, e in found if e.kind is Kind.CONTINUUM and len(e.free) == f.dimension]
+    kept = [
+        (f, e) for f, e in found if not any(w != f and w.contains(f) for w in whole)
+    ]
+    kept.sort(key=lambda fe: (fe[0].dimension, _face_key(fe[0]), _point_key(fe[1])))
+    out = vertices + [e for _, e in kept]
+    return tuple(_renamed(e, f"E{i + 1}") for i, e in enumerate(out))
+
+
+def _renamed(e: Equilibrium, name: str) -> Equilibrium:
+    return dataclasses.replace(e, name=name)
+
+
+def _face_key(face: Face) -> tuple:
+    return tuple((len(s), s) for s in face.support)
+
+
+def _point_key(e: Equilibrium) -> tuple:
+    if e.numeric_point is not None:
+        return tuple(-1.0 if v is None else v for v in e.numeric_point)
+    return tuple(str(c) for c in e.point)
+
+
+# --------------------------------------------------------------------------- faces
+@dataclass(frozen=True)
+class _FaceSystem:
+    unknowns: tuple[sympy.Symbol, ...]
+    substitution: dict[sympy.Symbol, sympy.Expr]  # every state symbol -> expression in unknowns
+    equations: tuple[sympy.Expr, ...]
+    positivity: tuple[sympy.Expr, ...]  # shares that must be > 0 on the open face
+    interior: bool
+
+
+def face_system(dynamics: Dynamics, face: Face) -> _FaceSystem:
+    """Unknowns, parametrisation and rest-point equations of the open face ``face``."""
+    game = dynamics.game
+    unknowns: list[sympy.Symbol] = []
+    substitution: dict[sympy.Symbol, sympy.Expr] = {}
+    positivity: list[sympy.Expr] = []
+    for pop, supp in zip(game.populations, face.support):
+        ys = pop.share_symbols
+        free = [ys[j] for j in supp[:-1]]  # supp[:-1] never contains the last strategy
+        unknowns.extend(free)
+        rest = sympy.Integer(1) - sympy.Add(*free)
+        for j, y in enumerate(ys):
+            if j in supp[:-1]:
+                substitution[y] = y
+            elif j == supp[-1]:
+                substitution[y] = rest
+            else:
+                substitution[y] = sympy.Integer(0)
+        if len(supp) > 1:
+            positivity.extend(free)
+            positivity.append(rest)
+    equations: list[sympy.Expr] = []
+    for p, (pop, supp) in enumerate(zip(game.populations, face.support)):
+        u = dynamics.expected[p]
+        for i in supp[:-1]:
+            equations.append(sympy.expand((u[i] - u[supp[-1]]).xreplace(substitution)))
+    interior = all(len(s) == p.k for s, p in zip(face.support, game.populations))
+    return _FaceSystem(tuple(unknowns), substitution, tuple(equations), tuple(positivity), interior)
+
+
+def _is_linear(equations: Sequence[sympy.Expr], unknowns: Sequence[sympy.Symbol]) -> bool:
+    for eq in equations:
+        if eq == 0:
+            continue
+        poly = sympy.Poly(eq, *unknowns)
+        if poly.total_degree() > 1:
+            return False
+    return True
+
+
+def _solve_face(dynamics: Dynamics, face: Face, subs: dict | None, symbolic: bool, region: Region) -> list[Equilibrium]:
+    system = face_system(dynamics, face)
+    out: list[Equilibrium] = []
+    sym_solutions: list[dict] = []
+    if symbolic and _is_linear(system.equations, system.unknowns):
+        sym_solutions = _linsolve(system.equations, system.unknowns)
+    if subs is None:
+        for sol in sym_solutions:
+            e = _make(dynamics, face, system, sol, None, region=region)
+            if e is not None:
+                out.append(e)
+        return out
+    exact_eqs = [sympy.expand(eq.xreplace(subs)) for eq in system.equations]
+    num_solutions = _solve_exact(exact_eqs, system.unknowns)
+    for sol in num_solutions:
+        # prefer the closed form when it names the same point
+        match = None
+        for ssol in sym_solutions:
+            if _same_solution(ssol, sol, subs, system.unknowns):
+                match = ssol
+                break
+        e = _make(dynamics, face, system, match if match is not None else sol, subs, exact=sol, region=region)
+        if e is not None:
+            out.append(e)
+    return out
+
+
+def _linsolve(equations, unknowns) -> list[dict]:
+    eqs = [e for e in equations if e != 0]
+    if not eqs:
+        return [{}]
+    result = sympy.linsolve(eqs, list(unknowns))
+    sols = []
+    for tup in result:
+        sol = {}
+        for u, v in zip(unknowns, tup):
+            if v != u:
+                sol[u] = sympy.cancel(v)
+        sols.append(sol)
+    return sols
+
+
+def _solve_exact(equations, unknowns) -> list[dict]:
+    """Solve a polynomial system with rational coefficients exactly; unknowns absent from a solution are free."""
+    eqs = [e for e in equations if e != 0]
+    if not eqs:
+        return [{}]
+    if any(e.is_number for e in eqs):
+        return []  # a nonzero constant equation: no solution
+    if _is_linear(eqs, unknowns):
+        return _linsolve(eqs, unknowns)
+    sols = sympy.solve(eqs, list(unknowns), dict=True)
+    return [{k: v for k, v in s.items() if v != k} for s in sols]
+
+
+def _same_solution(sym: dict, num: dict, subs: dict, unknowns) -> bool:
+    if set(sym) != set(num):
+        return False
+    for u in sym:
+        try:
+            a = sym[u].xreplace(subs)
+        except (ZeroDivisionError, TypeError):
+            return False
+        if a.has(sympy.zoo, sympy.nan):
+            return False
+        d = sympy.expand(a - num[u])
+        if d != 0 and sympy.simplify(d) != 0:
+            return False
+    return True
+
+
+def _make(
+    dynamics,
+    face: Face,
+    system: _FaceSystem,
+    sol: dict,
+    subs: dict | None,
+    exact: dict | None = None,
+    *,
+    region: Region,
+):
+    """Build an Equilibrium from a face solution; None when it lies outside the open face."""
+    game = dynamics.game
+    free_syms = [u for u in system.unknowns if u not in sol]
+    dependent = any(v.free_symbols & set(system.unknowns) for v in sol.values())
+    full = {u: sol.get(u, u) for u in system.unknowns}
+    point = tuple(sympy.cancel(system.substitution[s].xreplace(full)) for s in game.state_symbols)
+    positivity = [sympy.cancel(p.xreplace(full)) for p in system.positivity]
+
+    if free_syms:
+        kind = Kind.CONTINUUM
+    elif system.interior:
+        kind = Kind.INTERIOR
+    else:
+        kind = Kind.BOUNDARY
+    free_idx = tuple(i for i, s in enumerate(game.state_symbols) if s in free_syms)
+
+    # existence: symbolic conditions in the parameters (for points with no free unknowns)
+    conditions: list[sympy.Basic] = []
+    if not free_syms and (subs is None or sol is not exact):
+        simplified = []
+        for rel in _existence_conditions(game, face, point):
+            if rel is sympy.false:
+                return None
+            if rel is sympy.true:
+                continue
+            g = region.simplify_condition(rel.rhs - rel.lhs)
+            if region.always(g):
+                continue
+            conditions.append(rel)
+            simplified.append(g)
+        if simplified and not region.feasible(strict=simplified, witness=False).feasible:
+            return None  # can never lie inside its face
+    if subs is None:
+        numeric_point = None
+    else:
+        ex = exact if exact is not None else sol
+        ex_full = {u: ex.get(u, u) for u in system.unknowns}
+        if free_syms:
+            if not _continuum_exists(positivity, ex_full, subs, free_syms):
+                return None
+            numeric_point = tuple(
+                None if (s in free_syms or (dependent and system.substitution[s].free_symbols & set(free_syms)))
+                else float(sympy.N(system.substitution[s].xreplace(ex_full)))
+                for s in game.state_symbols
+            )
+            if dependent:
+                numeric_point = tuple(
+                    None if v is not None and (c.free_symbols & set(free_syms)) else v
+                    for v, c in zip(numeric_point, point)
+                )
+        else:
+            vals = []
+            for p in system.positivity:
+                v = p.xreplace(ex_full)
+                if not _positive(v):
+                    return None
+            for s in game.state_symbols:
+                v = system.substitution[s].xreplace(ex_full)
+                vals.append(_real_float(v))
+                if vals[-1] is None:
+                    return None
+            numeric_point = tuple(vals)
+    general = subs is None or sol is not exact
+    return Equilibrium("", kind, point, None, tuple(conditions), numeric_point, free_idx, face.support, general)
+
+
+def _existence_conditions(game, face: Face, point) -> list[sympy.Basic]:
+    """``0 < share`` for each used strategy of a mixing population, and ``sum < 1`` for its last one."""
+    out = []
+    i = 0
+    for pop, supp in zip(game.populations, face.support):
+        coords = point[i : i + pop.k - 1]
+        i += pop.k - 1
+        if len(supp) < 2:
+            continue
+        used = [coords[j] for j in supp[:-1]]
+        out.extend(sympy.StrictLessThan(0, v) for v in used)
+        out.append(sympy.StrictLessThan(sympy.Add(*used), 1))
+    return out
+
+
+def _positive(v: sympy.Expr) -> bool:
+    v = sympy.nsimplify(v) if isinstance(v, sympy.Float) else v
+    if v.is_real is False:
+        return False
+    if v.is_positive is not None:
+        return bool(v.is_positive)
+    c = complex(sympy.N(v, 30))
+    return abs(c.imag) < 1e-25 and c.real > 0
+
+
+def _real_float(v: sympy.Expr) -> float | None:
+    c = complex(sympy.N(v, 30))
+    if abs(c.imag) > 1e-20 * max(1.0, abs(c.real)):
+        return None
+    return float(c.real)
+
+
+def _continuum_exists(positivity, full, subs, free_syms) -> bool:
+    """Whether some values of the free shares put the continuum inside its open face."""
+    exprs = [p.xreplace(full).xreplace(subs) for p in positivity]
+    grid = [sympy.Rational(i, 17) for i in range(1, 17)]
+    for values in itertools.product(grid, repeat=len(free_syms)):
+        assign = dict(zip(free_syms, values))
+        ok = True
+        for e in exprs:
+            v = e.xreplace(assign)
+            if v.has(sympy.zoo, sympy.nan) or not _positive(v):
+                ok = False
+                break
+        if ok:
+            return True
+    return False

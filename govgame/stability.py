@@ -1,17 +1,50 @@
-"""Stability of rest points: exact eigenvalues, verdicts, ESS conditions, witnesses."""
+"""Stability of rest points: exact eigenvalues, verdicts, ESS conditions, witnesses.
+
+Eigenvalues
+    At a vertex the Jacobian of the replicator dynamics is block diagonal, one block
+    per population, and the eigenvalues are the payoff differences
+    :math:`u_i - u_s` between each other strategy :math:`i` and the strategy
+    :math:`s` played there. At any other rest point the eigenvalues are the
+    *transversal* ones, :math:`u_j - \\bar u` for each unused strategy :math:`j`, and
+    those of the Jacobian of the dynamics restricted to the rest point's face.
+
+Symbolic verdicts (signs under the model's sign assumptions and ``[assumptions]``)
+    ``ess`` / ``source`` / ``saddle`` / ``non-hyperbolic`` when that verdict holds for
+    every admissible parameter value; ``conditional`` when the point is an ESS for
+    some admissible values and not for others; ``not-ess`` when it is an ESS for none
+    — in particular every rest point where some population mixes (Selten 1980;
+    Ritzberger and Weibull 1995).
+
+Numeric verdicts (at given values), with ``tol = TOL * max|eigenvalue|``
+    ``ess``: every real part < -tol; ``source``: every real part > tol; ``saddle``:
+    some real part > tol, not all; ``non-hyperbolic``: no real part > tol and some
+    |real part| <= tol — the linearisation decides nothing.
+
+>>> from govgame.loader import load_model
+>>> a = analyze(load_model("battery_recycling"))
+>>> sorted({str(s.verdict) for s in a.equilibria}) # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import itertools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import sympy
 
-from .dynamics import Dynamics
-from .equilibria import Equilibrium
+from .conditions import Feasibility, Region
+from .dynamics import Dynamics, replicator
+from .equilibria import Equilibrium, Kind, face_system, Face, find_equilibria
 from .model import Game
 
-__all__ = ["Verdict", "NumericStability", "Stability", "Analysis", "analyze"]
+__all__ = ["Verdict", "NumericStability", "Stability", "Analysis", "analyze", "stability", "numeric_verdict", "TOL"]
+
+#: Relative tolerance of numeric verdicts: real parts within TOL * max|eigenvalue| of zero count as zero.
+TOL = 1e-9
 
 
 class Verdict(str, enum.Enum):
@@ -39,7 +72,26 @@ class NumericStability:
 
 @dataclass(frozen=True)
 class Stability:
-    """Stability of one equilibrium."""
+    """Stability of one equilibrium.
+
+    Attributes
+    ----------
+    equilibrium : Equilibrium
+    eigenvalues : tuple of sympy.Expr
+        Exact eigenvalues of the Jacobian (with multiplicity).
+    verdict : Verdict
+        Symbolic verdict.
+    stability_conditions : tuple of sympy relationals
+        For a vertex: the inequalities (``eigenvalue < 0``) not already implied by the
+        assumptions, under which it is an ESS. Empty for other rest points.
+    can_be_ess : bool
+    witness : dict or None
+        Parameter values at which the vertex is an ESS (None when there are none).
+    method : str
+        How ``can_be_ess`` was decided ("linear programming", "sign assumptions", "sampling ...").
+    numeric : NumericStability or None
+        Present when every parameter has a value.
+    """
 
     equilibrium: Equilibrium
     eigenvalues: tuple[sympy.Expr, ...]
@@ -50,10 +102,31 @@ class Stability:
     method: str = ""
     numeric: NumericStability | None = None
 
+    @property
+    def name(self) -> str:
+        """The equilibrium's name."""
+        return self.equilibrium.name
+
 
 @dataclass(frozen=True, eq=False)
 class Analysis:
-    """Everything ``govgame analyze`` reports about a game."""
+    """Everything ``govgame analyze`` reports about a game.
+
+    Attributes
+    ----------
+    game, dynamics
+    params : dict
+        Parameter values used (complete when ``numeric`` is True).
+    equilibria : tuple of Stability
+    compatible : tuple of (str, str)
+        Pairs of vertices that can be ESS for the same parameter values (multistability).
+    exclusive : tuple of (str, str)
+        Pairs of vertices that can each be an ESS, but never together.
+    tol : float
+        Relative tolerance of the numeric verdicts.
+    notes : tuple of str
+        Caveats a reader should know (e.g. faces solved only numerically).
+    """
 
     game: Game
     dynamics: Dynamics
@@ -61,5 +134,331 @@ class Analysis:
     equilibria: tuple[Stability, ...]
     compatible: tuple[tuple[str, str], ...] = ()
     exclusive: tuple[tuple[str, str], ...] = ()
-    tol: float = 1e-9
+    tol: float = TOL
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def numeric(self) -> bool:
+        """Whether every parameter has a value (numeric results present)."""
+        return self.game.complete(self.params)
+
+    def __getitem__(self, name: str) -> Stability:
+        for s in self.equilibria:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def ess(self) -> list[Stability]:
+        """Equilibria whose numeric verdict is ``ess`` (empty without values)."""
+        return [s for s in self.equilibria if s.numeric is not None and s.numeric.verdict is Verdict.ESS]
+
+
+# --------------------------------------------------------------------------- numeric verdict
+def numeric_verdict(eigenvalues: Sequence[complex], tol: float = TOL) -> Verdict:
+    """Classify eigenvalues: SPEC §3 numeric verdicts with a tolerance relative to max |eigenvalue|.
+
+    >>> numeric_verdict([-1.0, -2.0])
+    <Verdict.ESS: 'ess'>
+    >>> numeric_verdict([1j, -1j, -1.0])
+    <Verdict.NON_HYPERBOLIC: 'non-hyperbolic'>
+    >>> numeric_verdict([2.0, -1.0])
+    <Verdict.SADDLE: 'saddle'>
+    """
+    ev = np.asarray(list(eigenvalues), dtype=complex)
+    if ev.size == 0:
+        return Verdict.NON_HYPERBOLIC
+    scale = float(np.max(np.abs(ev)))
+    t = tol * scale
+    re = ev.real
+    if np.all(re < -t) and scale > 0:
+        return Verdict.ESS
+    if np.all(re > t) and scale > 0:
+        return Verdict.SOURCE
+    if np.any(re > t):
+        return Verdict.SADDLE
+    return Verdict.NON_HYPERBOLIC
+
+
+# --------------------------------------------------------------------------- eigenvalues
+def vertex_eigenvalues(dynamics: Dynamics, eq: Equilibrium) -> tuple[sympy.Expr, ...]:
+    """Closed-form eigenvalues at a vertex: for each population, ``u_i - u_s`` for each strategy ``i != s``."""
+    at = dict(zip(dynamics.state, eq.point))
+    out = []
+    for p, supp in enumerate(eq.support):
+        s = supp[0]
+        u = dynamics.expected[p]
+        us = u[s].xreplace(at)
+        for i in range(len(u)):
+            if i != s:
+                out.append(sympy.expand(u[i].xreplace(at) - us))
+    return tuple(out)
+
+
+def _face_eigen(dynamics: Dynamics, eq: Equilibrium, subs: Mapping | None):
+    """Transversal eigenvalues and the face-restricted Jacobian at a non-vertex rest point.
+
+    Returns ``(transversal, block)``: exact transversal eigenvalues (u_j - ubar for unused
+    strategies j) and the Jacobian of the dynamics on the face, in the face's unknowns,
+    at the point. ``subs`` (parameter values) is applied when given.
+    """
+    game = dynamics.game
+    face = Face(eq.support)
+    system = face_system(dynamics, face)
+    at = dict(zip(dynamics.state, eq.point))
+    if subs:
+        at = {k: v.xreplace(subs) for k, v in at.items()}
+    transversal = []
+    for p, (pop, supp) in enumerate(zip(game.populations, eq.support)):
+        u = dynamics.expected[p]
+        full = pop.full_shares
+        ubar = sum(full[j] * u[j] for j in range(pop.k))
+        for j in range(pop.k):
+            if j not in supp:
+                val = (u[j] - ubar).xreplace(at)
+                if subs:
+                    val = val.xreplace(subs)
+                transversal.append(sympy.expand(val))
+    # dynamics on the face: reduced replicator of the unknowns, with the face parametrisation
+    unknowns = system.unknowns
+    rhs_on_face = []
+    index = {s: i for i, s in enumerate(dynamics.state)}
+    for u in unknowns:
+        rhs_on_face.append(dynamics.rhs[index[u]].xreplace(system.substitution))
+    if unknowns:
+        J = sympy.Matrix(rhs_on_face).jacobian(sympy.Matrix(unknowns))
+        point_unknowns = {u: at[u] for u in unknowns}
+        J = J.xreplace(point_unknowns)
+        if subs:
+            J = J.xreplace(subs)
+        J = J.applyfunc(sympy.cancel)
+    else:
+        J = sympy.zeros(0, 0)
+    return transversal, J
+
+
+def _block_eigenvalues(J: sympy.Matrix) -> list[sympy.Expr] | None:
+    """Exact eigenvalues of a small block, or None when not worth computing in closed form."""
+    n = J.shape[0]
+    if n == 0:
+        return []
+    if n == 1:
+        return [sympy.cancel(J[0, 0])]
+    if n == 2:
+        tr = sympy.cancel(J[0, 0] + J[1, 1])
+        det = sympy.cancel(J[0, 0] * J[1, 1] - J[0, 1] * J[1, 0])
+        disc = sympy.cancel(tr**2 / 4 - det)
+        root = sympy.sqrt(disc)
+        return [tr / 2 + root, tr / 2 - root]
+    if all(x.is_number for x in J):
+        try:
+            ev = J.eigenvals(multiple=True)
+            if all(not e.has(sympy.CRootOf) for e in ev) and sum(sympy.count_ops(e) for e in ev) < 400:
+                return list(ev)
+        except Exception:  # noqa: BLE001 - sympy may fail on algebraic entries; fall back to numbers
+            return None
+    return None
+
+
+# --------------------------------------------------------------------------- analysis
+def stability(
+    dynamics: Dynamics,
+    equilibria: Sequence[Equilibrium],
+    params: Mapping[str, float] | None = None,
+    *,
+    region: Region | None = None,
+    tol: float = TOL,
+) -> tuple[Stability, ...]:
+    """Eigenvalues, verdicts, ESS conditions and witnesses for each equilibrium.
+
+    Parameters
+    ----------
+    dynamics : Dynamics
+    equilibria : sequence of Equilibrium
+        From :func:`govgame.equilibria.find_equilibria`.
+    params : mapping, optional
+        Parameter values; numeric results are added when every parameter has one.
+    region : Region, optional
+        Admissible region (built from the game when absent).
+    tol : float
+        Relative tolerance of the numeric verdicts.
+
+    Returns
+    -------
+    tuple of Stability
+
+    Examples
+    --------
+    >>> from govgame.loader import load_model
+    >>> from govgame.dynamics import replicator
+    >>> from govgame.equilibria import find_equilibria
+    >>> game = load_model("battery_recycling")
+    >>> dyn = replicator(game)
+    >>> st = stability(dyn, find_equilibria(dyn)[:1])
+    >>> len(st[0].eigenvalues)
+    3
+    """
+    game = dynamics.game
+    values = dict(params or {})
+    numeric = game.complete(values)
+    subs = game.subs_map({k: values[k] for k in game.parameter_names}) if numeric else None
+    region = region or Region(game, values)
+    out = []
+    for eq in equilibria:
+        if eq.kind is Kind.PURE:
+            out.append(_vertex_stability(dynamics, eq, subs, region, tol))
+        else:
+            out.append(_mixed_stability(dynamics, eq, subs, tol))
+    return tuple(out)
+
+
+def _vertex_stability(dynamics, eq, subs, region: Region, tol) -> Stability:
+    ev = vertex_eigenvalues(dynamics, eq)
+    verdict, conditions, feas = symbolic_verdict(ev, region)
+    numeric = None
+    if subs is not None:
+        vals = [complex(sympy.N(e.xreplace(subs), 30)) for e in ev]
+        numeric = NumericStability(tuple(float(c) for c in eq.point), tuple(vals), numeric_verdict(vals, tol))
+    return Stability(
+        eq,
+        ev,
+        verdict,
+        tuple(conditions),
+        feas.feasible,
+        feas.witness if feas.feasible else None,
+        feas.method,
+        numeric,
+    )
+
+
+def symbolic_verdict(
+    eigenvalues: Sequence[sympy.Expr], region: Region
+) -> tuple[Verdict, list[sympy.Basic], Feasibility]:
+    """Symbolic verdict of a vertex from its (real) eigenvalues, the ESS conditions, and their feasibility."""
+    neg_always = [e.is_negative is True or region.always(-e) for e in eigenvalues]
+    pos_always = [e.is_positive is True or region.always(e) for e in eigenvalues]
+    zero = [e == 0 for e in eigenvalues]
+    conditions = [sympy.StrictLessThan(e, 0, evaluate=False) for e, n in zip(eigenvalues, neg_always) if not n]
+    feas = region.feasible(strict=[-e for e, n in zip(eigenvalues, neg_always) if not n])
+    if all(neg_always):
+        verdict = Verdict.ESS
+    elif all(pos_always):
+        verdict = Verdict.SOURCE
+    elif any(pos_always) and all(p or n for p, n in zip(pos_always, neg_always)):
+        verdict = Verdict.SADDLE
+    elif any(zero) and all(z or n for z, n in zip(zero, neg_always)):
+        verdict = Verdict.NON_HYPERBOLIC
+    elif feas.feasible:
+        verdict = Verdict.CONDITIONAL
+    else:
+        verdict = Verdict.NOT_ESS
+    return verdict, conditions, feas
+
+
+def _mixed_stability(dynamics, eq: Equilibrium, subs, tol) -> Stability:
+    at = eq
+    if eq.kind is Kind.CONTINUUM:
+        # eigenvalues at the middle of the continuum (one of them is zero along it)
+        at = dataclasses.replace(eq, point=_continuum_midpoint(dynamics, eq), free=())
+    # a point found only at the given values has exact eigenvalues only at those values
+    exact_subs = None if eq.general else subs
+    transversal, block = _face_eigen(dynamics, at, exact_subs)
+    inner = _block_eigenvalues(block)
+    numeric = None
+    vals: list[complex] = []
+    if subs is not None:
+        t_num, b_num = _face_eigen(dynamics, at, subs)
+        vals = [complex(sympy.N(v, 30)) for v in t_num]
+        if b_num.shape[0]:
+            B = np.array(b_num.evalf(30).tolist(), dtype=complex)
+            vals.extend(complex(v) for v in np.linalg.eigvals(B))
+        point = eq.numeric_point if eq.numeric_point is not None else ()
+        numeric = NumericStability(tuple(point), tuple(vals), numeric_verdict(vals, tol))
+    if inner is not None:
+        eigen_exact = [*transversal, *inner]
+    elif subs is not None:
+        eigen_exact = [*transversal, *(_as_number(v) for v in vals[len(transversal) :])]
+    else:
+        eigen_exact = list(transversal)
+    return Stability(
+        eq, tuple(eigen_exact), Verdict.NOT_ESS, (), False, None, "mixed rest point: never an ESS", numeric
+    )
+
+
+def _as_number(v: complex) -> sympy.Expr:
+    re = sympy.Float(float(f"{v.real:.12g}"))
+    if abs(v.imag) <= 1e-12 * max(1.0, abs(v)):
+        return re
+    return re + sympy.Float(float(f"{v.imag:.12g}")) * sympy.I
+
+
+def _continuum_midpoint(dynamics, eq: Equilibrium) -> tuple[sympy.Expr, ...]:
+    """The point of a continuum with every free share at the centre of its range on the face."""
+    free_syms = [dynamics.state[i] for i in eq.free]
+    game = dynamics.game
+    assign = {}
+    i = 0
+    for pop, supp in zip(game.populations, eq.support):
+        coords = list(range(i, i + pop.k - 1))
+        i += pop.k - 1
+        n_used = len(supp)
+        for c in coords:
+            if dynamics.state[c] in free_syms:
+                assign[dynamics.state[c]] = sympy.Rational(1, n_used)
+    return tuple(sympy.cancel(c.xreplace(assign)) for c in eq.point)
+
+
+def analyze(
+    game: Game,
+    *,
+    params: Mapping[str, float] | None = None,
+    scenario: str | None = None,
+    symbolic: bool = True,
+    tol: float = TOL,
+) -> Analysis:
+    """Replicator dynamics, every rest point, eigenvalues, verdicts and ESS conditions of a game.
+
+    Parameters
+    ----------
+    game : Game
+    params : mapping, optional
+        Values overriding the defaults (and the scenario's).
+    scenario : str, optional
+        Name of a scenario of the model to start from.
+    symbolic : bool, default True
+        Set False to skip the closed-form solution of faces (numeric rest points only).
+    tol : float
+        Relative tolerance of the numeric verdicts.
+
+    Returns
+    -------
+    Analysis
+
+    Examples
+    --------
+    >>> from govgame.loader import load_model
+    >>> a = analyze(load_model("battery_recycling"))
+    >>> a.equilibria[0].equilibrium.name, str(a.equilibria[0].verdict) in {"ess", "conditional", "saddle", "source", "not-ess", "non-hyperbolic"}
+    ('E1', True)
+    """
+    values = game.values(scenario, params)
+    dyn = replicator(game)
+    region = Region(game, values)
+    eqs = find_equilibria(dyn, values, symbolic=symbolic)
+    st = stability(dyn, eqs, values, region=region, tol=tol)
+    vertices = [s for s in st if s.equilibrium.kind is Kind.PURE and s.can_be_ess]
+    compatible, exclusive = [], []
+    for a, b in itertools.combinations(vertices, 2):
+        both = region.feasible(
+            strict=[-e for e in a.eigenvalues if not region.always(-e)]
+            + [-e for e in b.eigenvalues if not region.always(-e)],
+            witness=False,
+        )
+        (compatible if both.feasible else exclusive).append((a.name, b.name))
+    notes = []
+    if not game.complete(values):
+        missing = [n for n in game.parameter_names if n not in values]
+        notes.append(
+            f"no value for {', '.join(missing)}: symbolic results only; rest points on faces where three or more "
+            "populations mix are found only at given values"
+        )
+    return Analysis(game, dyn, values, st, tuple(compatible), tuple(exclusive), tol, tuple(notes))

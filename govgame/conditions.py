@@ -1,0 +1,455 @@
+"""Conditions on parameters: admissible region, feasibility, witnesses, simplification.
+
+The *admissible* parameter values of a game are those that respect every
+parameter's ``sign`` and every relation in ``[assumptions]``. Ranges are
+plausible intervals, not constraints: a symbolic verdict holds for all admissible
+values, and a witness is sought inside the ranges first and outside them only
+when the ranges admit none.
+
+A system of conditions ``g > 0`` / ``g >= 0`` is decided
+
+* exactly by linear programming (:func:`scipy.optimize.linprog`, HiGHS) when every
+  condition and assumption is linear in the parameters: maximise a slack ``t``
+  with ``g >= t`` for the strict conditions; the system is feasible when the
+  optimum is positive (``FEAS_TOL``). Parameters are bounded by ``|p| <= BOUND``;
+* by the signs sympy can prove from the parameters' sign assumptions, when that
+  settles it;
+* otherwise by sampling (``SAMPLES`` random admissible points, inside the ranges
+  first), which can show feasibility by example but proves infeasibility only
+  up to sampling. The ``method`` string says which one decided.
+
+Every witness is checked in exact arithmetic before it is returned.
+
+>>> from govgame.loader import load_model
+>>> game = load_model("battery_recycling")
+>>> region = Region(game)
+>>> p = game.parameter(game.parameter_names[0]).symbol
+>>> region.feasible(strict=[-p]).feasible
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from .model import Game
+
+__all__ = ["Feasibility", "Region", "as_condition", "BOUND", "FEAS_TOL", "SAMPLES"]
+
+#: Bound on |parameter| in the linear programs.
+BOUND = 1e6
+#: Minimum optimal slack for a strict system to count as feasible.
+FEAS_TOL = 1e-9
+#: Random points tried when the conditions are not linear.
+SAMPLES = 20000
+
+
+@dataclass(frozen=True)
+class Feasibility:
+    """Whether a system of conditions can hold, one witness, and how it was decided."""
+
+    feasible: bool
+    witness: dict[str, float] | None
+    method: str
+    in_ranges: bool = True
+
+
+def as_condition(rel: sympy.Basic) -> tuple[sympy.Expr, bool]:
+    """``(g, strict)`` such that ``rel`` means ``g > 0`` (strict) or ``g >= 0``.
+
+    >>> a, b = sympy.symbols("a b")
+    >>> as_condition(a < b)
+    (-a + b, True)
+    >>> as_condition(a >= b)
+    (a - b, False)
+    """
+    if isinstance(rel, sympy.StrictLessThan):
+        return sympy.expand(rel.rhs - rel.lhs), True
+    if isinstance(rel, sympy.StrictGreaterThan):
+        return sympy.expand(rel.lhs - rel.rhs), True
+    if isinstance(rel, sympy.LessThan):
+        return sympy.expand(rel.rhs - rel.lhs), False
+    if isinstance(rel, sympy.GreaterThan):
+        return sympy.expand(rel.lhs - rel.rhs), False
+    raise TypeError(f"not an inequality: {rel}")
+
+
+class Region:
+    """The admissible parameter region of a game (signs and assumptions).
+
+    Parameters
+    ----------
+    game : Game
+    reference : mapping, optional
+        Parameter values witnesses should stay close to (default: the parameters'
+        ``value``, else the middle of their range, else 1).
+    """
+
+    def __init__(self, game: Game, reference: Mapping[str, float] | None = None):
+        self.game = game
+        self.symbols = list(game.parameter_symbols)
+        self.names = list(game.parameter_names)
+        self.index = {s: i for i, s in enumerate(self.symbols)}
+        ref = dict(reference or {})
+        self.reference = np.array([self._ref(p, ref) for p in game.parameters])
+        self.assumptions = [as_condition(r) for r in game.assumptions]
+        self._cache: dict = {}
+        self._linear_cache: dict = {}
+        self._sample_cache: dict = {}
+
+    @staticmethod
+    def _ref(p, ref) -> float:
+        if p.name in ref:
+            return float(ref[p.name])
+        if p.value is not None:
+            return float(p.value)
+        if p.range is not None:
+            return 0.5 * (p.range[0] + p.range[1])
+        return -1.0 if p.sign == "negative" else 1.0
+
+    # ------------------------------------------------------------------ public
+    def feasible(
+        self, strict: Iterable[sympy.Expr] = (), nonstrict: Iterable[sympy.Expr] = (), *, witness: bool = True
+    ) -> Feasibility:
+        """Can ``g > 0`` for every ``g`` in ``strict`` and ``g >= 0`` for every ``g`` in ``nonstrict`` hold?
+
+        With ``witness=False`` only feasibility is decided (faster); ``witness`` is then None.
+        """
+        strict = tuple(sympy.expand(g) for g in strict)
+        nonstrict = tuple(sympy.expand(g) for g in nonstrict)
+        key = (strict, nonstrict)
+        if key in self._cache:
+            return self._cache[key]
+        if not witness:
+            if (key, False) not in self._cache:
+                self._cache[(key, False)] = self._decide(strict, nonstrict, witness=False)
+            return self._cache[(key, False)]
+        self._cache[key] = self._decide(strict, nonstrict)
+        return self._cache[key]
+
+    def always(self, g: sympy.Expr, *, strict: bool = True) -> bool:
+        """Whether ``g > 0`` (or ``g >= 0``) holds for every admissible parameter value."""
+        g = sympy.expand(g)
+        if not self.assumptions:
+            lin = self._linear(g)
+            if lin is not None:
+                return self._affine_always(lin, strict)
+        if strict:
+            return not self.feasible(nonstrict=[-g], witness=False).feasible
+        return not self.feasible(strict=[-g], witness=False).feasible
+
+    def _affine_always(self, lin, strict: bool) -> bool:
+        """Exact sign of an affine function over the sign constraints alone (no assumptions).
+
+        ``g = c0 + sum c_i p_i`` is >= 0 everywhere iff ``c0 >= 0`` and every term is >= 0 for all
+        admissible p_i; it is > 0 everywhere iff, in addition, ``c0 > 0`` or some term is strictly
+        positive (a nonzero coefficient on a positive or negative parameter).
+        """
+        const, coef = lin
+        if const < 0:
+            return False
+        strict_term = False
+        for c, p in zip(coef, self.game.parameters):
+            if c == 0:
+                continue
+            if p.sign == "any":
+                return False
+            if (p.sign in ("positive", "nonnegative")) != (c > 0):
+                return False
+            strict_term = strict_term or p.sign in ("positive", "negative")
+        return (const > 0 or strict_term) if strict else True
+
+    def simplify_condition(self, g: sympy.Expr) -> sympy.Expr:
+        """An expression with the same sign as ``g`` wherever ``g`` is defined, simpler when possible.
+
+        A positive denominator is dropped, a negative one flips the sign.
+        """
+        num, den = sympy.fraction(sympy.together(g))
+        if den.is_number:
+            return sympy.expand(num) if den > 0 else sympy.expand(-num)
+        if den.is_positive or den.is_nonnegative or self.always(den, strict=False):
+            return sympy.expand(num)
+        if den.is_negative or den.is_nonpositive or self.always(-den, strict=False):
+            return sympy.expand(-num)
+        return g
+
+    # ------------------------------------------------------------------ decide
+    def _decide(self, strict, nonstrict, *, witness: bool = True) -> Feasibility:
+        for g in strict:
+            if g.is_number:
+                if not g > 0:
+                    return Feasibility(False, None, "exact")
+            elif g.is_nonpositive:
+                return Feasibility(False, None, "sign assumptions")
+        for g in nonstrict:
+            if g.is_number:
+                if not g >= 0:
+                    return Feasibility(False, None, "exact")
+            elif g.is_negative:
+                return Feasibility(False, None, "sign assumptions")
+        strict = [g for g in strict if not g.is_number]
+        nonstrict = [g for g in nonstrict if not g.is_number]
+        all_strict = strict + [g for g, s in self.assumptions if s]
+        all_nonstrict = nonstrict + [g for g, s in self.assumptions if not s]
+        linear = [self._linear(g) for g in all_strict + all_nonstrict]
+        if all(c is not None for c in linear):
+            ls, ln = linear[: len(all_strict)], linear[len(all_strict) :]
+            return self._lp(ls, ln, all_strict, all_nonstrict, witness=witness)
+        # parameters entering nonlinearly (p * F, ...) fixed at their reference values: a linear
+        # program in the others finds a witness close to the reference when there is one there
+        nonlinear = self._nonlinear_symbols(all_strict + all_nonstrict)
+        fix = {s: sympy.Rational(repr(float(self.reference[self.index[s]]))) for s in nonlinear}
+        fixed_s = [sympy.expand(g.xreplace(fix)) for g in all_strict]
+        fixed_n = [sympy.expand(g.xreplace(fix)) for g in all_nonstrict]
+        lin = [self._linear(g) for g in fixed_s + fixed_n]
+        if all(c is not None for c in lin) and all(not g.is_number or g > 0 for g in fixed_s) and all(
+            not g.is_number or g >= 0 for g in fixed_n
+        ):
+            fixed_idx = {self.index[s]: float(v) for s, v in fix.items()}
+            res = self._lp(
+                lin[: len(fixed_s)], lin[len(fixed_s) :], all_strict, all_nonstrict, fixed=fixed_idx
+            )
+            if res.feasible and res.witness is not None:
+                names = ", ".join(sorted(str(s) for s in nonlinear))
+                return Feasibility(True, res.witness, f"linear programming with {names} at reference values", True)
+        return self._sample(all_strict, all_nonstrict)
+
+    def _nonlinear_symbols(self, exprs) -> set:
+        out = set()
+        for g in exprs:
+            for term in sympy.Add.make_args(sympy.expand(g)):
+                syms = term.free_symbols
+                if len(syms) > 1 or (syms and not term.is_polynomial(*syms)) or (
+                    syms and sympy.Poly(term, *syms).total_degree() > 1
+                ):
+                    out |= syms
+        return out
+
+    def _linear(self, g: sympy.Expr):
+        """(constant, coefficient vector) when ``g`` is affine in the parameters, else None."""
+        if g in self._linear_cache:
+            return self._linear_cache[g]
+        out = None
+        if g.free_symbols <= set(self.symbols) and g.is_polynomial(*self.symbols):
+            poly = sympy.Poly(g, *self.symbols) if g.free_symbols else None
+            if poly is None:
+                out = (float(g), np.zeros(len(self.symbols)))
+            elif poly.total_degree() <= 1:
+                coef = np.zeros(len(self.symbols))
+                const = 0.0
+                for monom, c in poly.terms():
+                    if sum(monom) == 0:
+                        const = float(c)
+                    else:
+                        coef[monom.index(1)] = float(c)
+                out = (const, coef)
+        self._linear_cache[g] = out
+        return out
+
+    def _bounds(self, within_ranges: bool, fixed=None) -> tuple[list[tuple[float, float]], list[int], list[int]]:
+        bounds, pos, neg = [], [], []
+        fixed = fixed or {}
+        for i, p in enumerate(self.game.parameters):
+            if i in fixed:
+                bounds.append((fixed[i], fixed[i]))
+                continue
+            lo, hi = {
+                "positive": (0.0, BOUND),
+                "nonnegative": (0.0, BOUND),
+                "negative": (-BOUND, 0.0),
+                "any": (-BOUND, BOUND),
+            }[p.sign]
+            if within_ranges and p.range is not None:
+                lo, hi = max(lo, p.range[0]), min(hi, p.range[1])
+            bounds.append((lo, hi))
+            if p.sign == "positive":
+                pos.append(i)
+            elif p.sign == "negative":
+                neg.append(i)
+        return bounds, pos, neg
+
+    def _lp(self, ls, ln, strict_exprs, nonstrict_exprs, *, fixed=None, witness: bool = True) -> Feasibility:
+        from scipy.optimize import linprog
+
+        n = len(self.symbols)
+
+        def system(within_ranges: bool):
+            bounds, pos, neg = self._bounds(within_ranges, fixed)
+            rows, rhs = [], []
+            # strict: const + coef.p >= t   ->  -coef.p + t <= const
+            for const, coef in ls:
+                rows.append(np.append(-coef, 1.0))
+                rhs.append(const)
+            for i in pos:  # p_i > 0
+                r = np.zeros(n + 1)
+                r[i], r[n] = -1.0, 1.0
+                rows.append(r)
+                rhs.append(0.0)
+            for i in neg:  # p_i < 0
+                r = np.zeros(n + 1)
+                r[i], r[n] = 1.0, 1.0
+                rows.append(r)
+                rhs.append(0.0)
+            for const, coef in ln:
+                rows.append(np.append(-coef, 0.0))
+                rhs.append(const)
+            A = np.array(rows) if rows else None
+            b = np.array(rhs) if rows else None
+            return A, b, bounds + [(-1.0, 1.0)]
+
+        def best_slack(within_ranges: bool):
+            A, b, bounds = system(within_ranges)
+            c = np.zeros(n + 1)
+            c[n] = -1.0
+            res = linprog(c, A_ub=A, b_ub=b, bounds=bounds, method="highs")
+            if res.status != 0:
+                return None, A, b, bounds
+            return -res.fun, A, b, bounds
+
+        _, pos, neg = self._bounds(False, fixed)
+        needs_slack = bool(ls) or bool(pos) or bool(neg)
+        t_all, *_ = best_slack(False)
+        ok = t_all is not None and (t_all > FEAS_TOL or not needs_slack)
+        if not ok:
+            return Feasibility(False, None, "linear programming")
+        if not witness:
+            return Feasibility(True, None, "linear programming")
+        for within in (True, False):
+            t, A, b, bounds = best_slack(within)
+            if t is None or (needs_slack and t <= FEAS_TOL):
+                continue
+            w = self._closest(A, b, bounds, t / 2 if needs_slack else -1.0)
+            if w is not None:
+                witness = self._verified(w, strict_exprs, nonstrict_exprs)
+                if witness is not None:
+                    return Feasibility(True, witness, "linear programming", within)
+        # feasible but no verified witness (numerical trouble): report feasibility without one
+        return Feasibility(True, None, "linear programming")
+
+    def _closest(self, A, b, bounds, t_min):
+        """Admissible point with slack >= t_min closest (L1) to the reference values."""
+        from scipy.optimize import linprog
+
+        n = len(self.symbols)
+        ref = np.clip(self.reference, [lo for lo, _ in bounds[:n]], [hi for _, hi in bounds[:n]])
+        scale = np.maximum(np.abs(ref), 1.0)
+        # variables: p (n), t (1), d (n) with d >= |p - ref| / scale
+        nv = 2 * n + 1
+        rows, rhs = [], []
+        if A is not None:
+            for r, v in zip(A, b):
+                rows.append(np.concatenate([r, np.zeros(n)]))
+                rhs.append(v)
+        for i in range(n):
+            r = np.zeros(nv)
+            r[i], r[n + 1 + i] = 1.0 / scale[i], -1.0
+            rows.append(r)
+            rhs.append(ref[i] / scale[i])
+            r = np.zeros(nv)
+            r[i], r[n + 1 + i] = -1.0 / scale[i], -1.0
+            rows.append(r)
+            rhs.append(-ref[i] / scale[i])
+        c = np.concatenate([np.zeros(n + 1), np.ones(n)])
+        tb = (t_min, 1.0) if t_min > 0 else (-1.0, 1.0)
+        res = linprog(
+            c,
+            A_ub=np.array(rows),
+            b_ub=np.array(rhs),
+            bounds=list(bounds[:n]) + [tb] + [(0, None)] * n,
+            method="highs",
+        )
+        if res.status != 0:
+            return None
+        return res.x[:n]
+
+    def _verified(self, w: np.ndarray, strict_exprs, nonstrict_exprs) -> dict[str, float] | None:
+        """The witness rounded to few digits if that still satisfies everything exactly, else as is, else None."""
+        for digits in (3, 6, 12, None):
+            cand = w if digits is None else np.array([_round_sig(v, digits) for v in w])
+            if self._check(cand, strict_exprs, nonstrict_exprs):
+                return {n: float(v) + 0.0 for n, v in zip(self.names, cand)}
+        return None
+
+    def _check(self, w, strict_exprs, nonstrict_exprs) -> bool:
+        for p, v in zip(self.game.parameters, w):
+            if not p.sign_ok(float(v)):
+                return False
+        subs = {s: sympy.Rational(repr(float(v))) for s, v in zip(self.symbols, w)}
+        for g in strict_exprs:
+            val = g.xreplace(subs)
+            if val.has(sympy.zoo, sympy.nan) or not bool(val > 0):
+                return False
+        for g in nonstrict_exprs:
+            val = g.xreplace(subs)
+            if val.has(sympy.zoo, sympy.nan) or not bool(val >= 0):
+                return False
+        return True
+
+    # ------------------------------------------------------------------ sampling
+    def _sample(self, strict, nonstrict) -> Feasibility:
+        for within in (True, False):
+            pts = self._points(within)
+            ok = np.ones(len(pts), dtype=bool)
+            for g in strict:
+                ok &= self._values(g, within) > 0
+            for g in nonstrict:
+                ok &= self._values(g, within) >= 0
+            if ok.any():
+                cand = pts[ok]
+                scale = np.maximum(np.abs(self.reference), 1.0)
+                order = np.argsort(np.abs((cand - self.reference) / scale).sum(axis=1))
+                for best in cand[order[:5]]:
+                    witness = self._verified(best, strict, nonstrict)
+                    if witness is not None:
+                        return Feasibility(True, witness, f"sampling ({SAMPLES} points)", within)
+        return Feasibility(False, None, f"sampling ({SAMPLES} points found none; not a proof)")
+
+    def _values(self, g: sympy.Expr, within: bool) -> np.ndarray:
+        """Values of ``g`` at the sample points (NaN where undefined), cached."""
+        key = (g, within)
+        if key not in self._sample_cache:
+            pts = self._points(within)
+            fn = sympy.lambdify(self.symbols, g, modules="numpy")
+            with np.errstate(all="ignore"):
+                v = np.broadcast_to(np.asarray(fn(*pts.T), dtype=float), (len(pts),))
+            self._sample_cache[key] = np.where(np.isfinite(v), v, np.nan)
+        return self._sample_cache[key]
+
+    def _points(self, within_ranges: bool) -> np.ndarray:
+        """Random admissible-sign parameter points (seeded, so results are reproducible), cached."""
+        key = ("points", within_ranges)
+        if key in self._sample_cache:
+            return self._sample_cache[key]
+        rng = np.random.default_rng(20261122 + int(within_ranges))
+        pts = np.empty((SAMPLES, len(self.symbols)))
+        for i, p in enumerate(self.game.parameters):
+            ref = abs(self.reference[i]) or 1.0
+            if within_ranges and p.range is not None:
+                lo, hi = p.range
+            else:
+                span = (2.0 if within_ranges else 10.0) * max(ref, 1.0)
+                lo, hi = {
+                    "positive": (0.0, span),
+                    "nonnegative": (0.0, span),
+                    "negative": (-span, 0.0),
+                    "any": (-span, span),
+                }[p.sign]
+            col = rng.uniform(lo, hi, SAMPLES)
+            if p.sign == "positive":
+                col[col <= 0] = max(hi, 1.0) * 1e-3
+            elif p.sign == "negative":
+                col[col >= 0] = min(lo, -1.0) * 1e-3
+            pts[:, i] = col
+        pts[0] = self.reference
+        self._sample_cache[key] = pts
+        return pts
+
+
+def _round_sig(v: float, digits: int) -> float:
+    if v == 0 or not np.isfinite(v):
+        return float(v)
+    return float(f"{v:.{digits}g}")
