@@ -1,0 +1,350 @@
+"""Generate every table, figure and number of the paper into paper/generated/.
+
+Run by ``make -C paper`` before latexmk. Everything the manuscript reports comes
+from govgame itself: the tables are rendered by :mod:`govgame.export` from
+:func:`govgame.stability.analyze` results (the same objects ``govgame analyze``
+prints), the figures are drawn by :mod:`govgame.plot` from :func:`govgame.simulate.simulate`
+runs, and the numbers quoted in the prose are written to ``generated/numbers.tex`` as
+
+    \\ggdef{model}{scenario}{key}{value}
+
+and read in the text with ``\\ggnum{model}{scenario}{key}`` (``scenario`` is
+``default`` for the parameter values of the model file).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import sympy  # noqa: E402
+from govgame.loader import load_model  # noqa: E402
+
+from govgame import export, plot  # noqa: E402
+from govgame.simulate import basins, grid_starts, outcome_key, outcomes, simulate  # noqa: E402
+from govgame.stability import analyze  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "generated"
+MODELS = ["battery_recycling", "battery_deposit", "battery_traceability", "battery_four_party", "battery_echelon"]
+T_END = 80.0
+BASIN_GRID = 4  # grid_starts(game, 4): 64 starts for three binary populations
+
+numbers: list[str] = []
+
+
+def num(model: str, scenario: str, key: str, value) -> None:
+    """Record a number for the prose."""
+    if isinstance(value, float):
+        value = f"{value:.3g}"
+    numbers.append(f"\\ggdef{{{model}}}{{{scenario}}}{{{key}}}{{{value}}}")
+
+
+def pct(share: float) -> str:
+    return f"{100 * share:.0f}\\%"
+
+
+def is_formal(key: str) -> bool:
+    """A profile key means formal recycling when no population plays an informal strategy."""
+    return "/" in key and "informal" not in key
+
+
+def close(ax) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(plot._figure_of(ax))
+
+
+def save(ax, stem: str) -> None:
+    plot.save(ax, OUT / f"{stem}.pdf")
+    plot.save(ax, OUT / f"{stem}.png", dpi=120)
+    close(ax)
+
+
+def profile_tex(key: str) -> str:
+    return r"\textit{" + export.latex_escape(key) + "}" if "/" in key else export.latex_escape(key)
+
+
+def gov_payoff(game, key: str, values) -> float | None:
+    if "/" not in key:
+        return None
+    profile = tuple(key.split("/"))
+    expr = game.payoffs[profile][0]
+    return float(sympy.sympify(expr).subs(game.subs_map(values)))
+
+
+def changed(game, values) -> str:
+    """The parameters a scenario sets away from the model's defaults, in LaTeX."""
+    out = []
+    for p in game.parameters:
+        v = values.get(p.name)
+        if v is not None and p.value is not None and abs(v - p.value) > 1e-12:
+            out.append(f"${p.latex}={v:g}$")
+    return ", ".join(out) if out else "defaults"
+
+
+def scenario_rows(model: str, game) -> list[dict]:
+    rows = []
+    starts = grid_starts(game, BASIN_GRID if len(game.state_names) <= 3 else 3)
+    for sc in [None, *game.scenarios]:
+        name = sc.name if sc is not None else "default"
+        values = game.values(sc.name if sc is not None else None)
+        a = analyze(game, params=values)
+        ess = [
+            outcome_key(s.equilibrium)
+            for s in a.equilibria
+            if s.numeric is not None and str(s.numeric.verdict) == "ess"
+        ]
+        traj = simulate(game, starts, params=values, t_end=T_END)
+        shares = basins(traj, a.equilibria)
+        top = max(shares, key=shares.get)
+        formal = sum(v for k, v in shares.items() if is_formal(k))
+        gp = gov_payoff(game, top, values)
+        expect = "/".join(sc.expect) if sc is not None and sc.expect else None
+        row = {
+            "name": name,
+            "values": values,
+            "ess": ess,
+            "shares": shares,
+            "top": top,
+            "formal": formal,
+            "gov": gp,
+            "expect": expect,
+            "analysis": a,
+            "nstarts": len(starts),
+        }
+        rows.append(row)
+        num(model, name, "formal", pct(formal))
+        num(model, name, "top", profile_tex(top))
+        num(model, name, "topshare", pct(shares[top]))
+        num(model, name, "ess", ", ".join(profile_tex(k) for k in ess) or "none")
+        num(model, name, "ness", str(len(ess)))
+        num(model, name, "gov", f"{gp:.2f}" if gp is not None else "--")
+        num(model, name, "starts", str(len(starts)))
+        if expect is not None:
+            num(model, name, "expect", profile_tex(expect))
+            num(model, name, "match", "as expected" if top == expect else "unlike the expected " + profile_tex(expect))
+    return rows
+
+
+def scenario_table(model: str, game, rows: list[dict]) -> str:
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering\small",
+        r"\caption{Scenarios of \texttt{" + export.latex_escape(model) + "}: parameters changed from the defaults, "
+        r"vertices that are ESS, the outcome most of the "
+        + str(rows[0]["nstarts"])
+        + r" grid starts reach, the share of starts that end in formal recycling and the government's payoff "
+        r"at the majority outcome.}\label{tab:" + model + "-scenarios}",
+        r"\begin{tabular}{@{}p{0.17\linewidth}p{0.27\linewidth}p{0.2\linewidth}p{0.16\linewidth}rr@{}}",
+        r"\toprule",
+        r"Scenario & Changed parameters & ESS vertices & Majority outcome & Formal & $\pi_G$ \\",
+        r"\midrule",
+    ]
+    for r in rows:
+        ess = ", ".join(profile_tex(k) for k in r["ess"]) or "none"
+        top = profile_tex(r["top"]) + f" ({pct(r['shares'][r['top']])})"
+        gov = f"{r['gov']:.2f}" if r["gov"] is not None else "--"
+        lines.append(
+            r"\texttt{" + export.latex_escape(r["name"]) + "} & " + changed(game, r["values"]) + f" & {ess} & {top} & "
+            f"{pct(r['formal'])} & {gov} \\\\"
+        )
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+    return "\n".join(lines) + "\n"
+
+
+def ess_table(model: str, game, a) -> str:
+    """Compact table: the vertices that can be ESS and their conditions."""
+    lines = [
+        r"{\small",
+        r"\begin{longtable}{@{}p{0.3\linewidth}p{0.66\linewidth}@{}}",
+        r"\caption{Vertices of \texttt{" + export.latex_escape(model) + r"} that can be ESS for some admissible "
+        r"parameters, with the conditions (Jacobian eigenvalues negative) under which they are.}"
+        r"\label{tab:" + model + r"-ess} \\",
+        r"\toprule",
+        r"Vertex & ESS conditions \\",
+        r"\midrule\endfirsthead",
+        r"\toprule Vertex & ESS conditions \\ \midrule\endhead",
+        r"\bottomrule\endfoot",
+    ]
+    count = 0
+    for s in a.equilibria:
+        eq = s.equilibrium
+        if str(eq.kind) != "pure" or not s.can_be_ess:
+            continue
+        count += 1
+        conds = r"\newline ".join("$" + export.latex_expr(c, game) + "$" for c in s.stability_conditions) or "always"
+        lines.append(f"$E_{{{eq.name[1:]}}}$ " + profile_tex("/".join(eq.profile)) + f" & {conds} \\\\")
+    lines += [r"\end{longtable}", "}"]
+    num(model, "default", "ncanbeess", str(count))
+    num(model, "default", "nvertices", str(sum(str(s.equilibrium.kind) == "pure" for s in a.equilibria)))
+    num(model, "default", "nrest", str(len(a.equilibria)))
+    return "\n".join(lines) + "\n"
+
+
+def threshold(model: str, game, name: str, base: dict, key: str) -> None:
+    """Smallest value of one parameter (others at ``base``) from which every grid start ends formal."""
+    p = game.parameter(name)
+    if p.range is None:
+        return
+    a = analyze(game, params=base)
+    starts = grid_starts(game, 3)
+    found = None
+    for v in np.linspace(p.range[0], p.range[1], 41):
+        pv = dict(base)
+        pv[name] = float(v)
+        keys = [outcome_key(e) for e in outcomes(simulate(game, starts, params=pv, t_end=T_END), a.equilibria)]
+        if all(is_formal(k) for k in keys):
+            found = float(v)
+            break
+    num(model, "default", key, f"{found:.3g}" if found is not None else "--")
+    if found is not None:
+        phrase = f"once ${p.latex}$ reaches {found:.3g}"
+    else:
+        phrase = f"for no value of ${p.latex}$ in its range [{p.range[0]:g}, {p.range[1]:g}]"
+    num(model, "default", key + "phrase", phrase)
+
+
+def region(model: str, game, xname: str, yname: str, base: dict, n: int = 12) -> None:
+    a = analyze(game, params=base)
+    xs = np.linspace(*game.parameter(xname).range, n)
+    ys = np.linspace(*game.parameter(yname).range, n)
+    starts = grid_starts(game, 2)
+    labels = np.empty((n, n), dtype=object)
+    formal_cells = 0
+    for i, yv in enumerate(ys):
+        for j, xv in enumerate(xs):
+            pv = dict(base)
+            pv[xname], pv[yname] = float(xv), float(yv)
+            keys = [outcome_key(e) for e in outcomes(simulate(game, starts, params=pv, t_end=T_END), a.equilibria)]
+            distinct = sorted({k for k in keys if k != "none"}, key=lambda k: -keys.count(k))
+            if not distinct:
+                labels[i, j] = "none"
+            elif len(distinct) == 1:
+                labels[i, j] = distinct[0]
+            else:
+                labels[i, j] = "bistable: " + " | ".join(sorted(distinct[:2]))
+            formal_cells += all(is_formal(k) for k in keys)
+    ax = plot.region_map(game, xname, xs, yname, ys, labels)
+    save(ax, f"{model}-region")
+    num(model, "default", "regionformal", pct(formal_cells / (n * n)))
+    num(model, "default", "regioncells", str(n * n))
+
+
+def models_table(games: dict) -> str:
+    """Overview of the models: populations and strategies, parameters, scenarios."""
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering\small",
+        r"\caption{The shipped battery-recycling models analysed here (population: strategies).}\label{tab:models}",
+        r"\begin{tabular}{@{}p{0.2\linewidth}p{0.5\linewidth}rp{0.17\linewidth}@{}}",
+        r"\toprule",
+        r"Model & Populations and strategies & Param. & Scenarios \\",
+        r"\midrule",
+    ]
+    for model, game in games.items():
+        pops = "; ".join(
+            export.latex_escape(p.name)
+            + ": "
+            + ", ".join(r"\textit{" + export.latex_escape(s) + "}" for s in p.strategies)
+            for p in game.populations
+        )
+        scen = ", ".join(r"\texttt{" + export.latex_escape(s.name) + "}" for s in game.scenarios) or "--"
+        lines.append(
+            r"\texttt{" + export.latex_escape(model) + "} & " + pops + f" & {len(game.parameters)} & {scen} \\\\"
+        )
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+    return "\n".join(lines) + "\n"
+
+
+def has(game, *names: str) -> bool:
+    return all(n in game.parameter_names for n in names)
+
+
+def main() -> int:
+    t0 = time.perf_counter()
+    OUT.mkdir(parents=True, exist_ok=True)
+    warnings.simplefilter("ignore")
+    summary = {}
+    games = {}
+    for model in MODELS:
+        folder = OUT / model
+        folder.mkdir(exist_ok=True)
+        try:
+            game = load_model(model)
+        except Exception as exc:  # a model not shipped in this build
+            print(f"generate: skipping {model}: {exc}", file=sys.stderr)
+            for f in ["parameters", "payoffs", "replicator", "equilibria", "numeric", "ess", "scenarios"]:
+                (folder / f"{f}.tex").write_text(f"\\emph{{Model \\texttt{{{export.latex_escape(model)}}} "
+                                                 "is not available in this build.}\n")  # fmt: skip
+            num(model, "default", "available", "no")
+            continue
+        num(model, "default", "available", "yes")
+        games[model] = game
+        num(model, "default", "npop", str(len(game.populations)))
+        num(model, "default", "nparam", str(len(game.parameters)))
+        values = game.values()
+        rows = scenario_rows(model, game)
+        a = rows[0]["analysis"]
+        (folder / "parameters.tex").write_text(export.parameters_latex(game, values))
+        (folder / "payoffs.tex").write_text(export.payoff_matrix_latex(game))
+        (folder / "replicator.tex").write_text(export.replicator_latex(a.dynamics))
+        (folder / "equilibria.tex").write_text(export.equilibria_latex(a))
+        (folder / "numeric.tex").write_text(export.numeric_latex(a) or "")
+        (folder / "ess.tex").write_text(ess_table(model, game, a))
+        (folder / "scenarios.tex").write_text(scenario_table(model, game, rows))
+        (folder / "analysis.json").write_text(json.dumps(export.analysis_to_dict(a), indent=1))
+
+        # figures: one per scenario (phase portrait for 3 state coordinates, time series otherwise)
+        n = len(game.state_names)
+        t = np.linspace(0, T_END, 321)
+        for r in rows:
+            stem = f"{model}-{r['name']}"
+            if n == 3:
+                traj = simulate(game, grid_starts(game, 2), params=r["values"], t_end=T_END, t_eval=t)
+                ax = plot.phase_portrait_3d(game, traj.paths, equilibria=r["analysis"].equilibria)
+            else:
+                x0 = np.full(n, 0.5)
+                off = 0
+                for p in game.populations:  # keep a k-strategy population inside its simplex
+                    x0[off : off + p.k - 1] = 1.0 / p.k
+                    off += p.k - 1
+                traj = simulate(game, x0, params=r["values"], t_end=T_END, t_eval=t)
+                ax = plot.time_series(game, t, traj.paths[0])
+            save(ax, stem)
+        if model == "battery_recycling":
+            ax = plot.basin_shares(rows[0]["shares"])
+            save(ax, f"{model}-basins")
+            if has(game, "F_e"):
+                vals = np.linspace(*game.parameter("F_e").range, 5)
+                x0 = np.array([0.5] * n)
+                paths = [
+                    simulate(game, x0, params={**values, "F_e": float(v)}, t_end=T_END, t_eval=t).paths[0] for v in vals
+                ]
+                axes = plot.sensitivity(game, "F_e", vals, t, np.array(paths))
+                save(axes, f"{model}-sensitivity")
+            if has(game, "S_e", "F_e"):
+                region(model, game, "S_e", "F_e", values)
+        for pname, key in [("F_e", "thrFe"), ("S_e", "thrSe"), ("p_d", "thrpd"), ("delta", "thrdelta")]:
+            if has(game, pname):
+                threshold(model, game, pname, values, key)
+        summary[model] = {r["name"]: r["top"] for r in rows}
+        print(f"generate: {model} done ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+
+    (OUT / "models.tex").write_text(models_table(games))
+    (OUT / "numbers.tex").write_text("% written by paper/generate.py -- do not edit\n" + "\n".join(numbers) + "\n")
+    (OUT / "summary.json").write_text(json.dumps(summary, indent=1))
+    print(f"generate: wrote {OUT} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
