@@ -1,4 +1,4 @@
-"""Generate every table, figure and number of the paper into paper/generated/.
+r"""Generate every table, figure and number of the paper into paper/generated/.
 
 Run by ``make -C paper`` before latexmk. Everything the manuscript reports comes
 from govgame itself: the tables are rendered by :mod:`govgame.export` from
@@ -6,9 +6,9 @@ from govgame itself: the tables are rendered by :mod:`govgame.export` from
 prints), the figures are drawn by :mod:`govgame.plot` from :func:`govgame.simulate.simulate`
 runs, and the numbers quoted in the prose are written to ``generated/numbers.tex`` as
 
-    \\ggdef{model}{scenario}{key}{value}
+    \ggdef{model}{scenario}{key}{value}
 
-and read in the text with ``\\ggnum{model}{scenario}{key}`` (``scenario`` is
+and read in the text with ``\ggnum{model}{scenario}{key}`` (``scenario`` is
 ``default`` for the parameter values of the model file).
 """
 
