@@ -1,0 +1,560 @@
+"""Whitelist parser for the expressions in model files (SPEC §1.4).
+
+Model text never reaches :func:`eval`, :func:`sympy.sympify` or
+:func:`sympy.parsing.sympy_parser.parse_expr`. It is parsed with
+:func:`ast.parse` into a syntax tree, and only a small set of node types is
+turned into sympy objects:
+
+* numbers (``3``, ``0.6``, ``1e-3``): exact, so ``0.6`` becomes ``3/5``;
+* names, looked up in the symbol table passed in. ``lambda``, ``beta``, ``E``,
+  ``I``, ``S``, ``pi`` ... are plain names here (``lambda`` is a Python keyword:
+  it is renamed before :func:`ast.parse` and mapped back);
+* ``+ - * / **`` and unary ``+ -``, parentheses;
+* calls ``exp(x)``, ``log(x)``, ``sqrt(x)``, ``Abs(x)``, ``Min(a, b, ...)``,
+  ``Max(a, b, ...)`` by plain name with positional arguments;
+* in relations only, one comparison ``< <= > >=``. A chained comparison such as
+  ``0 < a < 1`` is rejected: write two relations.
+
+Limits: at most :data:`MAX_LENGTH` characters; nesting depth at most
+:data:`MAX_DEPTH` (parentheses, function calls and operands; a long sum or
+product of terms counts as one level); every exponent a constant with absolute
+value at most :data:`MAX_EXPONENT` (a rational number such as ``1/3``; also after sympy combines powers, so
+``(x**50)**50`` is rejected); exact numbers of at most :data:`MAX_BITS` bits.
+Results containing ``zoo``, ``oo``, ``nan`` (``1/0``, ``log(0)``) or the
+imaginary unit (``sqrt(-1)``) are rejected. Every problem is an
+:class:`~govgame.errors.ExpressionError` whose one-line message names where the
+expression comes from and the offending text.
+
+>>> import sympy
+>>> a, b = sympy.symbols("a b", positive=True)
+>>> lam = sympy.Symbol("lambda", positive=True)
+>>> e = parse_expression("lambda * (a - 0.5) / b", {"a": a, "b": b, "lambda": lam}, where="demo")
+>>> format_expression(e)
+'lambda*(a - 1/2)/b'
+>>> parse_expression(format_expression(e), {"a": a, "b": b, "lambda": lam}, where="demo") == e
+True
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import io
+import json
+import keyword
+import tokenize
+from collections.abc import Callable, Iterable, Mapping
+
+import sympy
+from sympy.printing.str import StrPrinter
+
+from .errors import ExpressionError
+
+__all__ = [
+    "MAX_LENGTH",
+    "MAX_DEPTH",
+    "MAX_EXPONENT",
+    "MAX_BITS",
+    "MAX_EXP_ARGUMENT",
+    "FUNCTIONS",
+    "parse_expression",
+    "parse_relation",
+    "format_expression",
+]
+
+#: Longest expression text accepted, in characters.
+MAX_LENGTH = 10_000
+#: Deepest nesting accepted (parentheses, calls, operands of different operators).
+MAX_DEPTH = 100
+#: Largest absolute value of an exponent.
+MAX_EXPONENT = 100
+#: Largest absolute value of a constant argument of ``exp`` (beyond it floats overflow).
+MAX_EXP_ARGUMENT = 700
+#: Largest exact number accepted, in bits (numerator plus denominator).
+MAX_BITS = 100_000
+
+#: Functions a model may call, with their sympy counterparts and numbers of arguments (min, max).
+FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int | None]] = {
+    "exp": (sympy.exp, 1, 1),
+    "log": (sympy.log, 1, 1),
+    "sqrt": (sympy.sqrt, 1, 1),
+    "Abs": (sympy.Abs, 1, 1),
+    "Min": (sympy.Min, 1, None),
+    "Max": (sympy.Max, 1, None),
+}
+
+_COMPARE = {ast.Lt: (sympy.StrictLessThan, "<"), ast.LtE: (sympy.LessThan, "<="),
+            ast.Gt: (sympy.StrictGreaterThan, ">"), ast.GtE: (sympy.GreaterThan, ">=")}  # fmt: skip
+
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+
+_FORBIDDEN = {
+    ast.Attribute: "attribute access is",
+    ast.Subscript: "subscripts are",
+    ast.Slice: "slices are",
+    ast.Lambda: "lambda functions are",
+    ast.ListComp: "comprehensions are",
+    ast.SetComp: "comprehensions are",
+    ast.DictComp: "comprehensions are",
+    ast.GeneratorExp: "generator expressions are",
+    ast.JoinedStr: "f-strings are",
+    ast.FormattedValue: "f-strings are",
+    ast.NamedExpr: "assignment expressions (:=) are",
+    ast.BoolOp: "boolean operators (and, or) are",
+    ast.IfExp: "conditional expressions (if/else) are",
+    ast.Tuple: "tuples are",
+    ast.List: "lists are",
+    ast.Set: "sets are",
+    ast.Dict: "dicts are",
+    ast.Starred: "starred arguments are",
+    ast.Await: "await is",
+    ast.Yield: "yield is",
+    ast.YieldFrom: "yield is",
+}
+
+
+def _show(text: str, limit: int = 80) -> str:
+    """Quote ``text`` on one line, shortened to about ``limit`` characters."""
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return json.dumps(text)
+
+
+class _Parser:
+    """One parse: the renamed text, the placeholder map and the symbol table."""
+
+    def __init__(
+        self,
+        text: object,
+        symbols: Mapping[str, sympy.Expr],
+        where: str,
+        shares: Iterable[str],
+        max_length: int,
+    ) -> None:
+        self.where = where
+        self.symbols = symbols
+        self.shares = frozenset(shares)
+        if not isinstance(text, str):
+            self.fail(f"expected an expression as a string, found {type(text).__name__} {_show(repr(text))}")
+        self.original = text
+        if len(text) > max_length:
+            self.fail(f"expression is {len(text):,} characters long; the limit is {max_length:,}")
+        if "\x00" in text:
+            self.fail("expression contains a null byte")
+        if not text.isascii():
+            bad = next(c for c in text if not c.isascii())
+            self.fail(f"expression contains the non-ASCII character {bad!r}; use ASCII only: {_show(text)}")
+        # Newlines and tabs carry no meaning in an expression (TOML multi-line strings).
+        text = " ".join(text.split())
+        if not text:
+            self.fail("expression is empty")
+        self.text = text
+        self._check_brackets()
+        self.renamed, self.placeholders = self._rename_keywords()
+
+    # ---------------------------------------------------------------- errors
+    def fail(self, message: str) -> None:
+        prefix = f"{self.where}: " if self.where else ""
+        raise ExpressionError(prefix + message)
+
+    def segment(self, node: ast.AST) -> str:
+        seg = ast.get_source_segment(self.renamed, node) or ""
+        for ph, name in self.placeholders.items():
+            seg = seg.replace(ph, name)
+        return seg
+
+    def reject(self, node: ast.AST, what: str, hint: str = "") -> None:
+        hint = f" ({hint})" if hint else ""
+        self.fail(f"{what} not allowed in expressions{hint}: {_show(self.segment(node))} in {_show(self.text)}")
+
+    # ----------------------------------------------------------- pre-checks
+    def _check_brackets(self) -> None:
+        depth = worst = 0
+        for c in self.text:
+            if c in "([{":
+                depth += 1
+                worst = max(worst, depth)
+            elif c in ")]}":
+                depth -= 1
+        if worst > MAX_DEPTH:
+            self.fail(f"expression is nested {worst} brackets deep; the limit is {MAX_DEPTH}: {_show(self.text)}")
+
+    def _rename_keywords(self) -> tuple[str, dict[str, str]]:
+        """Rename Python keywords that are names here (``lambda``, declared ones) to placeholders."""
+        text = self.text
+        if not any(keyword.iskeyword(w) for w in _words(text)):
+            return text, {}
+        prefix = "_kw"
+        while prefix in text:
+            prefix += "_"
+        out: list[str] = []
+        placeholders: dict[str, str] = {}
+        last = 0
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        except (tokenize.TokenError, SyntaxError) as exc:
+            self.fail(f"invalid syntax ({exc.args[0] if exc.args else exc}) in {_show(text)}")
+        for tok in tokens:
+            if tok.type == tokenize.NAME and keyword.iskeyword(tok.string):
+                if tok.string == "lambda" or tok.string in self.symbols:
+                    ph = f"{prefix}_{tok.string}"
+                    placeholders[ph] = tok.string
+                    start, end = tok.start[1], tok.end[1]
+                    out.append(text[last:start])
+                    out.append(ph)
+                    last = end
+        out.append(text[last:])
+        return "".join(out), placeholders
+
+    # ---------------------------------------------------------------- parse
+    def tree(self) -> ast.expr:
+        try:
+            tree = ast.parse(self.renamed, mode="eval")
+        except SyntaxError as exc:
+            if "lambda" in self.placeholders.values() and ":" in self.text:
+                self.fail(f"lambda functions are not allowed in expressions: {_show(self.text)}")
+            msg = exc.msg if hasattr(exc, "msg") else str(exc)
+            for ph, name in self.placeholders.items():
+                msg = msg.replace(ph, name)
+            detail = f" ({msg})" if msg and msg != "invalid syntax" else ""
+            self.fail(f"invalid syntax{detail} in {_show(self.text)}")
+        except (RecursionError, MemoryError, ValueError) as exc:
+            self.fail(f"expression is too complex to parse ({type(exc).__name__}): {_show(self.text)}")
+        self._check_depth(tree.body)
+        return tree.body
+
+    def _check_depth(self, root: ast.expr) -> None:
+        """Nesting depth without recursion; a chain of + - (or * /) counts as one level."""
+        stack: list[tuple[ast.AST, int]] = [(root, 1)]
+        while stack:
+            node, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                self.fail(f"expression is nested more than {MAX_DEPTH} levels deep: {_show(self.text)}")
+            for child in ast.iter_child_nodes(node):
+                same_chain = (
+                    isinstance(node, ast.BinOp)
+                    and child is node.left
+                    and isinstance(child, ast.BinOp)
+                    and _chain(node.op) is not None
+                    and _chain(node.op) == _chain(child.op)
+                )
+                stack.append((child, depth if same_chain else depth + 1))
+
+    def expr(self, node: ast.AST) -> sympy.Expr:
+        if isinstance(node, ast.Constant):
+            return self.constant(node)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.USub):
+                return -self.expr(node.operand)
+            if isinstance(node.op, ast.UAdd):
+                return self.expr(node.operand)
+            self.reject(node, {ast.Not: "'not'", ast.Invert: "'~'"}.get(type(node.op), "this operator") + " is")
+        if isinstance(node, ast.BinOp):
+            return self.binop(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.Compare):
+            self.reject(node, "comparisons are only allowed in [assumptions] relations and are")
+        self.reject(node, _FORBIDDEN.get(type(node), f"{type(node).__name__} nodes are"))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def constant(self, node: ast.Constant) -> sympy.Expr:
+        v = node.value
+        if isinstance(v, bool) or v is None or v is Ellipsis:
+            self.reject(node, f"{v!r} is")
+        if isinstance(v, int):
+            out = sympy.Integer(v)
+        elif isinstance(v, float):
+            if v != v or v in (float("inf"), float("-inf")):
+                self.fail(f"number {_show(self.segment(node))} is not finite in {_show(self.text)}")
+            out = sympy.Rational(repr(v))
+        elif isinstance(v, complex):
+            self.reject(node, "complex numbers are")
+        elif isinstance(v, (str, bytes)):
+            self.reject(node, "strings are")
+        else:  # pragma: no cover - every constant type is handled above
+            self.reject(node, f"{type(v).__name__} constants are")
+        self.check_bits(out, node)
+        return out
+
+    def name(self, node: ast.Name) -> sympy.Expr:
+        name = self.placeholders.get(node.id, node.id)
+        if name in self.symbols:
+            return self.symbols[name]
+        if name in self.shares:
+            self.fail(
+                f'share symbol "{name}" may not appear here: payoffs and definitions use parameters only '
+                f"(the replicator equations bring in the shares) in {_show(self.text)}"
+            )
+        if name in FUNCTIONS:
+            self.fail(f'"{name}" is a function: call it as {name}(...) in {_show(self.text)}')
+        hint = difflib.get_close_matches(name, list(self.symbols), n=1, cutoff=0.6)
+        did = f'; did you mean "{hint[0]}"?' if hint else ""
+        self.fail(
+            f'"{name}" is not declared (declare it under [parameters] or [definitions], or fix the spelling) '
+            f"in {_show(self.text)}{did}"
+        )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def binop(self, node: ast.BinOp) -> sympy.Expr:
+        if type(node.op) not in _BINOPS:
+            self.reject(node, f"the operator {_op_text(node.op)} is")
+        chain = _chain(node.op)
+        if chain == "add":
+            terms: list[sympy.Expr] = []
+            cur: ast.AST = node
+            while isinstance(cur, ast.BinOp) and _chain(cur.op) == "add":
+                right = self.expr(cur.right)
+                terms.append(right if isinstance(cur.op, ast.Add) else -right)
+                cur = cur.left
+            terms.append(self.expr(cur))
+            return self.finite(sympy.Add(*reversed(terms)), node)
+        if chain == "mul":
+            factors: list[sympy.Expr] = []
+            cur = node
+            while isinstance(cur, ast.BinOp) and _chain(cur.op) == "mul":
+                right = self.expr(cur.right)
+                factors.append(right if isinstance(cur.op, ast.Mult) else self.power(right, sympy.Integer(-1), cur))
+                cur = cur.left
+            factors.append(self.expr(cur))
+            factors.reverse()
+            bits = sum(_bits(f) for f in factors)
+            if bits > MAX_BITS:
+                self.fail(
+                    f"a number in {_show(self.segment(node))} would have about {bits:,} bits; the limit is {MAX_BITS:,}"
+                )
+            return self.finite(sympy.Mul(*factors), node)
+        base = self.expr(node.left)
+        exponent = self.expr(node.right)
+        if not exponent.is_Rational:
+            self.fail(
+                f"exponent {_show(self.segment(node.right))} must be a rational number (at most {MAX_EXPONENT} in "
+                f"absolute value) in {_show(self.text)}"
+            )
+        return self.power(base, exponent, node)
+
+    def power(self, base: sympy.Expr, exponent: sympy.Rational, node: ast.AST) -> sympy.Expr:
+        if abs(exponent) > MAX_EXPONENT:
+            self.fail(
+                f"exponent {_show(self.segment(getattr(node, 'right', node)))} has absolute value above "
+                f"{MAX_EXPONENT} in {_show(self.text)}"
+            )
+        if base.is_Rational:
+            bits = _bits(base) * abs(exponent)
+            if bits > MAX_BITS:
+                self.fail(
+                    f"the number {_show(self.segment(node))} is too large (about {int(bits):,} bits) "
+                    f"in {_show(self.text)}"
+                )
+        return self.finite(base**exponent, node)
+
+    def call(self, node: ast.Call) -> sympy.Expr:
+        if not isinstance(node.func, ast.Name):
+            self.reject(node, "this call is", "the functions are exp, log, sqrt, Abs, Min, Max, called by name")
+        fname = self.placeholders.get(node.func.id, node.func.id)
+        if fname not in FUNCTIONS:
+            self.reject(node, f'calling "{fname}" is', "the functions are exp, log, sqrt, Abs, Min, Max")
+        if node.keywords:
+            self.reject(node, "keyword arguments are")
+        func, lo, hi = FUNCTIONS[fname]
+        for a in node.args:
+            if isinstance(a, ast.Starred):
+                self.reject(a, "starred arguments are")
+        n = len(node.args)
+        if n < lo or (hi is not None and n > hi):
+            want = f"exactly {lo}" if hi == lo else f"at least {lo}"
+            self.fail(
+                f"{fname}() takes {want} argument(s), found {n}: {_show(self.segment(node))} in {_show(self.text)}"
+            )
+        args = [self.expr(a) for a in node.args]
+        if fname == "exp" and args[0].is_number:
+            try:
+                big = not abs(float(args[0])) <= MAX_EXP_ARGUMENT
+            except (TypeError, ValueError, OverflowError):
+                big = True
+            if big:
+                self.fail(
+                    f"{_show(self.segment(node))}: a constant argument of exp must lie in "
+                    f"[-{MAX_EXP_ARGUMENT}, {MAX_EXP_ARGUMENT}] in {_show(self.text)}"
+                )
+        return self.finite(func(*args), node)
+
+    # ----------------------------------------------------------- post-checks
+    def check_bits(self, value: sympy.Expr, node: ast.AST) -> None:
+        if _bits(value) > MAX_BITS:
+            self.fail(f"the number {_show(self.segment(node))} is too large in {_show(self.text)}")
+
+    def finite(self, value: sympy.Expr, node: ast.AST) -> sympy.Expr:
+        if value.has(sympy.zoo, sympy.oo, sympy.nan, -sympy.oo):
+            self.fail(
+                f"{_show(self.segment(node))} is not a finite number (division by zero or log(0)?) in {_show(self.text)}"
+            )
+        if value.has(sympy.I):
+            self.fail(f"{_show(self.segment(node))} is not a real number in {_show(self.text)}")
+        return value
+
+    def check_result(self, value: sympy.Expr) -> sympy.Expr:
+        for p in value.atoms(sympy.Pow):
+            if p.exp.is_Number and abs(p.exp) > MAX_EXPONENT:
+                self.fail(
+                    f"the expression amounts to the power {_show(sympy.sstr(p))}, whose exponent exceeds "
+                    f"{MAX_EXPONENT} in absolute value: {_show(self.text)}"
+                )
+        return value
+
+
+def _words(text: str) -> Iterable[str]:
+    word = []
+    for c in text:
+        if c.isalnum() or c == "_":
+            word.append(c)
+        elif word:
+            yield "".join(word)
+            word = []
+    if word:
+        yield "".join(word)
+
+
+def _chain(op: ast.operator) -> str | None:
+    if isinstance(op, (ast.Add, ast.Sub)):
+        return "add"
+    if isinstance(op, (ast.Mult, ast.Div)):
+        return "mul"
+    return None
+
+
+def _op_text(op: ast.AST) -> str:
+    return {
+        ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|",
+        ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>",
+    }.get(type(op), type(op).__name__)  # fmt: skip
+
+
+def _bits(value: sympy.Expr) -> int:
+    if isinstance(value, sympy.Rational):
+        return int(value.p).bit_length() + int(value.q).bit_length()
+    return 0
+
+
+def parse_expression(
+    text: str,
+    symbols: Mapping[str, sympy.Expr],
+    *,
+    where: str,
+    shares: Iterable[str] = (),
+    max_length: int = MAX_LENGTH,
+) -> sympy.Expr:
+    """Parse one model expression into a sympy expression, allowing only the SPEC §1.4 grammar.
+
+    Parameters
+    ----------
+    text : str
+        The expression, e.g. ``"R_g - C_g + p_d * F"``.
+    symbols : mapping
+        Name -> sympy symbol or expression. A name mapped to an expression (a
+        definition) is replaced by it.
+    where : str
+        Where the text comes from (file and entry); starts every error message.
+    shares : iterable of str, optional
+        Share (state) symbols of the model: using one gives a specific error, since
+        shares may not appear in payoffs or definitions.
+    max_length : int, optional
+        Longest text accepted (default :data:`MAX_LENGTH`).
+
+    Returns
+    -------
+    sympy.Expr
+
+    Raises
+    ------
+    ExpressionError
+        For anything outside the grammar, an undeclared name, a non-constant or too
+        large exponent, too deep nesting, too long text, or a non-finite result.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> E, x = sympy.Symbol("E", positive=True), sympy.Symbol("c", positive=True)
+    >>> parse_expression("E**2 - 0.6*c + Max(c, 1)", {"E": E, "c": x}, where="demo")
+    E**2 - 3*c/5 + Max(1, c)
+    >>> parse_expression("c.real", {"c": x}, where="demo")
+    Traceback (most recent call last):
+    ...
+    govgame.errors.ExpressionError: demo: attribute access is not allowed in expressions: "c.real" in "c.real"
+    """
+    parser = _Parser(text, symbols, where, shares, max_length)
+    tree = parser.tree()
+    return parser.check_result(parser.expr(tree))
+
+
+def parse_relation(
+    text: str,
+    symbols: Mapping[str, sympy.Expr],
+    *,
+    where: str,
+    shares: Iterable[str] = (),
+    max_length: int = MAX_LENGTH,
+) -> sympy.core.relational.Relational:
+    """Parse one relation ``lhs OP rhs`` with ``OP`` one of ``< <= > >=``.
+
+    The relation is returned unevaluated (``x >= 0`` stays a relation even when
+    ``x`` is declared nonnegative). Chained comparisons (``0 < a < 1``) are
+    rejected: write them as two relations. Other arguments as in
+    :func:`parse_expression`.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> a, b = sympy.symbols("R_e C_e", positive=True)
+    >>> parse_relation("R_e > C_e", {"R_e": a, "C_e": b}, where="demo")
+    R_e > C_e
+    >>> parse_relation("R_e == C_e", {"R_e": a, "C_e": b}, where="demo")
+    Traceback (most recent call last):
+    ...
+    govgame.errors.ExpressionError: demo: only one of < <= > >= may compare two expressions, found "R_e == C_e"
+    """
+    parser = _Parser(text, symbols, where, shares, max_length)
+    tree = parser.tree()
+    if not isinstance(tree, ast.Compare) or len(tree.ops) != 1 or type(tree.ops[0]) not in _COMPARE:
+        if isinstance(tree, ast.Compare) and len(tree.ops) > 1:
+            parser.fail(f"chained comparison {_show(parser.text)}: write one relation per comparison")
+        parser.fail(f"only one of < <= > >= may compare two expressions, found {_show(parser.text)}")
+    rel, _ = _COMPARE[type(tree.ops[0])]
+    lhs = parser.check_result(parser.expr(tree.left))
+    rhs = parser.check_result(parser.expr(tree.comparators[0]))
+    return rel(lhs, rhs, evaluate=False)
+
+
+class _ModelPrinter(StrPrinter):
+    """sympy's string printer, with constants spelled in the model grammar."""
+
+    def _print_Exp1(self, expr: sympy.Expr) -> str:
+        return "exp(1)"
+
+    def _print_Float(self, expr: sympy.Float) -> str:
+        return repr(float(expr))
+
+
+_PRINTER = _ModelPrinter({"order": None})
+
+
+def format_expression(expr: sympy.Basic) -> str:
+    """Print a sympy expression or relation in the model's own expression syntax.
+
+    For an expression built from the grammar of :func:`parse_expression`,
+    ``parse_expression(format_expression(e), table, where=...) == e`` (and the same
+    for relations with :func:`parse_relation`). Rationals print as ``3/5``; Euler's
+    number as ``exp(1)``, so a parameter named ``E`` is never confused with it.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> x, lam = sympy.Symbol("x", real=True), sympy.Symbol("lambda", positive=True)
+    >>> format_expression(sympy.Rational(3, 5) * lam / (1 + x) + sympy.sqrt(x))
+    '3*lambda/(5*(x + 1)) + sqrt(x)'
+    >>> format_expression(sympy.Lt(x, lam))
+    'x < lambda'
+    """
+    return _PRINTER.doprint(expr)
