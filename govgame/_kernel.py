@@ -9,8 +9,6 @@ Layout of the inputs (see :func:`pack`):
 ``pay``  float64 ``(T, P, J)``
     payoff of population ``p`` at pure profile ``j`` (row-major over the strategy
     indices, the order of :attr:`govgame.model.Game.profiles`) for parameter set ``t``.
-``prof`` int64 ``(J, P)``
-    strategy index of population ``p`` in profile ``j``.
 ``offs`` int64 ``(P + 1,)``
     index of population ``p``'s first *full* coordinate; ``offs[P] = m`` (all shares).
 ``stable`` bool ``(T, J)``
@@ -102,7 +100,7 @@ _CHUNK = 32  # runs per parallel work item (buffers are allocated once per item)
 
 
 # --------------------------------------------------------------------------- python-side helpers
-def pack(shape: tuple[int, ...], tensors: list[list[np.ndarray]] | list[np.ndarray]):
+def pack(shape: tuple[int, ...], tensors: list[list[np.ndarray]] | list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Flatten payoff tensors for the kernel.
 
     Parameters
@@ -116,15 +114,15 @@ def pack(shape: tuple[int, ...], tensors: list[list[np.ndarray]] | list[np.ndarr
 
     Returns
     -------
-    pay, prof, offs : numpy.ndarray
+    pay, offs : numpy.ndarray
         See the module docstring.
 
     Examples
     --------
     >>> a = [np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.0, 1.0], [1.0, 0.0]])]
-    >>> pay, prof, offs = pack((2, 2), a)
-    >>> pay.shape, prof.tolist(), offs.tolist()
-    ((1, 2, 4), [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 2, 4])
+    >>> pay, offs = pack((2, 2), a)
+    >>> pay.shape, offs.tolist()
+    ((1, 2, 4), [0, 2, 4])
     """
     shape = tuple(int(k) for k in shape)
     if len(tensors) and isinstance(tensors[0], np.ndarray):
@@ -135,9 +133,8 @@ def pack(shape: tuple[int, ...], tensors: list[list[np.ndarray]] | list[np.ndarr
     for t, ts in enumerate(tensors):
         for p in range(P):
             pay[t, p] = np.asarray(ts[p], dtype=float).reshape(J)
-    prof = np.array(np.unravel_index(np.arange(J), shape)).T.astype(np.int64).reshape(J, P)
     offs = np.concatenate([[0], np.cumsum(shape)]).astype(np.int64)
-    return pay, prof, offs
+    return pay, offs
 
 
 def stable_vertices(pay: np.ndarray, shape: tuple[int, ...], *, rtol: float = 1e-9) -> np.ndarray:
@@ -163,7 +160,7 @@ def stable_vertices(pay: np.ndarray, shape: tuple[int, ...], *, rtol: float = 1e
     Examples
     --------
     >>> a = [np.array([[2.0, 0.0], [3.0, 1.0]]), np.array([[2.0, 3.0], [0.0, 1.0]])]  # prisoner's dilemma
-    >>> pay, prof, offs = pack((2, 2), a)
+    >>> pay, offs = pack((2, 2), a)
     >>> stable_vertices(pay, (2, 2))[0].tolist()   # only (defect, defect)
     [False, False, False, True]
     """
@@ -183,36 +180,59 @@ def stable_vertices(pay: np.ndarray, shape: tuple[int, ...], *, rtol: float = 1e
 
 
 # --------------------------------------------------------------------------- compiled part
-@njit(cache=True, inline="always")
-def _rhs(pay, t, prof, offs, P, J, y, out, pre):
-    m = offs[P]
-    for i in range(m):
-        out[i] = 0.0
-    # out temporarily holds the expected payoffs u
-    for j in range(J):
-        acc = 1.0
-        for q in range(P):
-            pre[q] = acc
-            acc *= y[offs[q] + prof[j, q]]
-        acc = 1.0
-        for q in range(P - 1, -1, -1):
-            idx = offs[q] + prof[j, q]
-            out[idx] += pay[t, q, j] * pre[q] * acc
-            acc *= y[idx]
+@njit(cache=True)
+def _rhs(pay, t, offs, L, Tn, po, so, y, out, pre, suf):
+    """Replicator field in full coordinates; returns max |f|.
+
+    With profiles in row-major order, profile ``j`` of population ``p`` playing ``i`` is
+    ``j = (lead * k_p + i) * Tn[p] + trail``; the weight of ``j`` is
+    ``pre[lead] * suf[trail]`` (products of the other populations' shares before and after
+    ``p``), so each expected payoff is a plain contiguous contraction.
+    """
+    P = offs.shape[0] - 1
+    pre[0] = 1.0
+    for p in range(P - 1):
+        kp = offs[p + 1] - offs[p]
+        a = po[p]
+        b = po[p + 1]
+        for lead in range(L[p]):
+            v = pre[a + lead]
+            for i in range(kp):
+                pre[b + lead * kp + i] = v * y[offs[p] + i]
+    suf[so[P - 1]] = 1.0
+    for p in range(P - 1, 0, -1):
+        kp = offs[p + 1] - offs[p]
+        a = so[p]
+        b = so[p - 1]
+        Tp = Tn[p]
+        for i in range(kp):
+            yi = y[offs[p] + i]
+            for tr in range(Tp):
+                suf[b + i * Tp + tr] = yi * suf[a + tr]
     fmax = 0.0
-    for q in range(P):
+    for p in range(P):
+        kp = offs[p + 1] - offs[p]
+        Tp = Tn[p]
         ubar = 0.0
-        for i in range(offs[q], offs[q + 1]):
-            ubar += y[i] * out[i]
-        for i in range(offs[q], offs[q + 1]):
-            v = y[i] * (out[i] - ubar)
-            out[i] = v
+        for i in range(kp):
+            acc = 0.0
+            for lead in range(L[p]):
+                base = (lead * kp + i) * Tp
+                s = 0.0
+                for tr in range(Tp):
+                    s += pay[t, p, base + tr] * suf[so[p] + tr]
+                acc += pre[po[p] + lead] * s
+            out[offs[p] + i] = acc
+            ubar += y[offs[p] + i] * acc
+        for i in range(kp):
+            v = y[offs[p] + i] * (out[offs[p] + i] - ubar)
+            out[offs[p] + i] = v
             if abs(v) > fmax:
                 fmax = abs(v)
     return fmax
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _project(y, offs, P):
     for q in range(P):
         s = 0.0
@@ -229,8 +249,8 @@ def _project(y, offs, P):
                 y[i] /= s
 
 
-@njit(cache=True, inline="always")
-def _vertex(y, offs, P, stride):
+@njit(cache=True)
+def _vertex(y, offs, P, Tn):
     """(distance to the nearest vertex in max norm, its profile index)."""
     dist = 0.0
     j = 0
@@ -242,17 +262,16 @@ def _vertex(y, offs, P, stride):
         d = 1.0 - y[best]
         if d > dist:
             dist = d
-        j += (best - offs[q]) * stride[q]
+        j += (best - offs[q]) * Tn[q]
     return dist, j
 
 
 @njit(cache=True)
 def _one(
-    pay, t, prof, offs, stride, stable, y0, t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r,
-    y, ynew, K, err, pre, tmp,
+    pay, t, offs, L, Tn, po, so, stable, y0, t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r,
+    y, ynew, K, err, pre, suf, tmp,
 ):  # fmt: skip
     P = offs.shape[0] - 1
-    J = prof.shape[0]
     m = offs[P]
     E = t_eval.shape[0]
     store = paths.shape[0] > 0
@@ -266,16 +285,16 @@ def _one(
         for i in range(m):
             paths[r, ie, i] = y[i]
         ie += 1
-    fmax = _rhs(pay, t, prof, offs, P, J, y, K[0], pre)
-    dist, jv = _vertex(y, offs, P, stride)
+    fmax = _rhs(pay, t, offs, L, Tn, po, so, y, K[0], pre, suf)
+    dist, jv = _vertex(y, offs, P, Tn)
     if dist <= 1e-7 and stable[t, jv]:
         while store and ie < E:
             for i in range(m):
                 paths[r, ie, i] = y[i]
             ie += 1
-        return 0.0, CONVERGED
+        return 0.0, CONVERGED, 0
     if t_end <= 0.0:
-        return 0.0, T_END
+        return 0.0, T_END, 0
     # scipy's initial step (error-estimator order 4)
     d0 = 0.0
     d1 = 0.0
@@ -292,7 +311,7 @@ def _one(
     h0 = min(h0, t_end)
     for i in range(m):
         tmp[i] = y[i] + h0 * K[0, i]
-    _rhs(pay, t, prof, offs, P, J, tmp, K[1], pre)
+    _rhs(pay, t, offs, L, Tn, po, so, tmp, K[1], pre, suf)
     d2 = 0.0
     for i in range(m):
         sc = atol + abs(y[i]) * rtol
@@ -310,40 +329,40 @@ def _one(
     while tt < t_end:
         steps += 1
         if steps > max_steps:
-            return tt, FAILED
+            return tt, FAILED, steps
         min_step = 10.0 * abs(np.nextafter(tt, np.inf) - tt)
         if h_abs < min_step:
             h_abs = min_step
         rejected = False
         while True:
             if h_abs < min_step:
-                return tt, FAILED
+                return tt, FAILED, steps
             t_new = tt + h_abs
             if t_new > t_end:
                 t_new = t_end
             h = t_new - tt
             for i in range(m):
                 tmp[i] = y[i] + h * (_A21 * K[0, i])
-            _rhs(pay, t, prof, offs, P, J, tmp, K[1], pre)
+            _rhs(pay, t, offs, L, Tn, po, so, tmp, K[1], pre, suf)
             for i in range(m):
                 tmp[i] = y[i] + h * (_A31 * K[0, i] + _A32 * K[1, i])
-            _rhs(pay, t, prof, offs, P, J, tmp, K[2], pre)
+            _rhs(pay, t, offs, L, Tn, po, so, tmp, K[2], pre, suf)
             for i in range(m):
                 tmp[i] = y[i] + h * (_A41 * K[0, i] + _A42 * K[1, i] + _A43 * K[2, i])
-            _rhs(pay, t, prof, offs, P, J, tmp, K[3], pre)
+            _rhs(pay, t, offs, L, Tn, po, so, tmp, K[3], pre, suf)
             for i in range(m):
                 tmp[i] = y[i] + h * (_A51 * K[0, i] + _A52 * K[1, i] + _A53 * K[2, i] + _A54 * K[3, i])
-            _rhs(pay, t, prof, offs, P, J, tmp, K[4], pre)
+            _rhs(pay, t, offs, L, Tn, po, so, tmp, K[4], pre, suf)
             for i in range(m):
                 tmp[i] = y[i] + h * (
                     _A61 * K[0, i] + _A62 * K[1, i] + _A63 * K[2, i] + _A64 * K[3, i] + _A65 * K[4, i]
                 )
-            _rhs(pay, t, prof, offs, P, J, tmp, K[5], pre)
+            _rhs(pay, t, offs, L, Tn, po, so, tmp, K[5], pre, suf)
             for i in range(m):
                 ynew[i] = y[i] + h * (
                     _B1 * K[0, i] + _B3 * K[2, i] + _B4 * K[3, i] + _B5 * K[4, i] + _B6 * K[5, i]
                 )
-            fmax = _rhs(pay, t, prof, offs, P, J, ynew, K[6], pre)
+            fmax = _rhs(pay, t, offs, L, Tn, po, so, ynew, K[6], pre, suf)
             en = 0.0
             for i in range(m):
                 e = h * (
@@ -383,13 +402,13 @@ def _one(
         for i in range(m):
             K[0, i] = K[6, i]  # FSAL
         tt = t_new
-        dist, jv = _vertex(y, offs, P, stride)
+        dist, jv = _vertex(y, offs, P, Tn)
         if dist <= 1e-7 and stable[t, jv]:
             while store and ie < E:
                 for i in range(m):
                     paths[r, ie, i] = y[i]
                 ie += 1
-            return tt, CONVERGED
+            return tt, CONVERGED, steps
         if fmax < 1e-12:
             if stall_since < 0.0:
                 stall_since = tt
@@ -398,31 +417,27 @@ def _one(
                     for i in range(m):
                         paths[r, ie, i] = y[i]
                     ie += 1
-                return tt, STALLED
+                return tt, STALLED, steps
         else:
             stall_since = -1.0
     if fmax <= f_tol or (dist <= 1e-3 and stable[t, jv]):
-        return tt, T_END
-    return tt, NO_CONVERGENCE
+        return tt, T_END, steps
+    return tt, NO_CONVERGENCE, steps
 
 
 @njit(cache=True, parallel=True)
-def _integrate(pay, prof, offs, stable, Y0, tidx, t_end, rtol, atol, f_tol, max_steps, t_eval, store):
+def _integrate(pay, offs, L, Tn, po, so, stable, Y0, tidx, t_end, rtol, atol, f_tol, max_steps, t_eval, store):
     R = Y0.shape[0]
     P = offs.shape[0] - 1
     m = offs[P]
     final = np.empty((R, m))
     t_stop = np.empty(R)
     code = np.empty(R, dtype=np.int8)
+    nsteps = np.empty(R, dtype=np.int64)
     if store:
         paths = np.empty((R, t_eval.shape[0], m))
     else:
         paths = np.empty((0, 0, m))
-    stride = np.empty(P, dtype=np.int64)
-    acc = 1
-    for q in range(P - 1, -1, -1):
-        stride[q] = acc
-        acc *= offs[q + 1] - offs[q]
     n_items = (R + _CHUNK - 1) // _CHUNK
     for c in prange(n_items):
         y = np.empty(m)
@@ -430,22 +445,23 @@ def _integrate(pay, prof, offs, stable, Y0, tidx, t_end, rtol, atol, f_tol, max_
         K = np.empty((7, m))
         err = np.empty(m)
         tmp = np.empty(m)
-        pre = np.empty(P)
+        pre = np.empty(po[P])
+        suf = np.empty(so[P])
         for r in range(c * _CHUNK, min(R, (c + 1) * _CHUNK)):
-            ts, cd = _one(
-                pay, tidx[r], prof, offs, stride, stable, Y0[r], t_end, rtol, atol, f_tol, max_steps,
-                t_eval, paths, r, y, ynew, K, err, pre, tmp,
+            ts, cd, ns = _one(
+                pay, tidx[r], offs, L, Tn, po, so, stable, Y0[r], t_end, rtol, atol, f_tol, max_steps,
+                t_eval, paths, r, y, ynew, K, err, pre, suf, tmp,
             )  # fmt: skip
             t_stop[r] = ts
             code[r] = cd
+            nsteps[r] = ns
             for i in range(m):
                 final[r, i] = y[i]
-    return final, t_stop, code, paths
+    return final, t_stop, code, paths, nsteps
 
 
 def integrate(
     pay: np.ndarray,
-    prof: np.ndarray,
     offs: np.ndarray,
     stable: np.ndarray,
     Y0: np.ndarray,
@@ -462,7 +478,7 @@ def integrate(
 
     Parameters
     ----------
-    pay, prof, offs : numpy.ndarray
+    pay, offs : numpy.ndarray
         From :func:`pack`.
     stable : numpy.ndarray
         From :func:`stable_vertices`.
@@ -483,15 +499,16 @@ def integrate(
 
     Returns
     -------
-    final : ``(R, m)``, t_stop : ``(R,)``, code : int8 ``(R,)``, paths : ``(R, len(t_eval), m)`` or None
+    final : ``(R, m)``, t_stop : ``(R,)``, code : int8 ``(R,)``, paths : ``(R, len(t_eval), m)`` or None,
+    steps : ``(R,)`` accepted steps
 
     Examples
     --------
     Prisoner's dilemma: everyone ends up defecting.
 
     >>> a = [np.array([[2.0, 0.0], [3.0, 1.0]]), np.array([[2.0, 3.0], [0.0, 1.0]])]
-    >>> pay, prof, offs = pack((2, 2), a)
-    >>> final, t_stop, code, _ = integrate(pay, prof, offs, stable_vertices(pay, (2, 2)), np.array([[0.9, 0.1, 0.8, 0.2]]))
+    >>> pay, offs = pack((2, 2), a)
+    >>> final, t_stop, code, _, _ = integrate(pay, offs, stable_vertices(pay, (2, 2)), np.array([[0.9, 0.1, 0.8, 0.2]]))
     >>> np.round(final, 6).tolist(), STATUS[code[0]]
     ([[0.0, 1.0, 0.0, 1.0]], 'converged')
     """
@@ -500,10 +517,19 @@ def integrate(
     tidx = np.zeros(R, dtype=np.int64) if tidx is None else np.ascontiguousarray(tidx, dtype=np.int64)
     store = t_eval is not None
     te = np.zeros(0) if t_eval is None else np.ascontiguousarray(t_eval, dtype=np.float64)
-    final, t_stop, code, paths = _integrate(
+    offs = np.ascontiguousarray(offs, dtype=np.int64)
+    ks = np.diff(offs)
+    L = np.array([int(np.prod(ks[:p])) for p in range(len(ks))], dtype=np.int64)
+    Tn = np.array([int(np.prod(ks[p + 1 :])) for p in range(len(ks))], dtype=np.int64)
+    po = np.concatenate([[0], np.cumsum(L)]).astype(np.int64)
+    so = np.concatenate([[0], np.cumsum(Tn)]).astype(np.int64)
+    final, t_stop, code, paths, nsteps = _integrate(
         np.ascontiguousarray(pay, dtype=np.float64),
-        np.ascontiguousarray(prof, dtype=np.int64),
-        np.ascontiguousarray(offs, dtype=np.int64),
+        offs,
+        L,
+        Tn,
+        po,
+        so,
         np.ascontiguousarray(stable, dtype=np.bool_),
         Y0,
         tidx,
@@ -515,4 +541,4 @@ def integrate(
         te,
         store,
     )
-    return final, t_stop, code, (paths if store else None)
+    return final, t_stop, code, (paths if store else None), nsteps

@@ -235,8 +235,8 @@ class Trajectories:
 
 def _prepare(game: Game, params: Mapping[str, float]):
     tensors = numeric_payoffs(game, params)
-    pay, prof, offs = _kernel.pack(game.shape, tensors)
-    return pay, prof, offs, _kernel.stable_vertices(pay, game.shape)
+    pay, offs = _kernel.pack(game.shape, tensors)
+    return pay, offs, _kernel.stable_vertices(pay, game.shape)
 
 
 def simulate(
@@ -289,9 +289,9 @@ def simulate(
         te = np.atleast_1d(np.asarray(t_eval, dtype=float))
         if te.ndim != 1 or np.any(np.diff(te) < 0) or (te.size and (te[0] < 0 or te[-1] > t_end)):
             raise SimulationError("t_eval must be increasing times within [0, t_end]")
-    pay, prof, offs, stable = _prepare(game, params)
-    final, t_stop, code, paths = _kernel.integrate(
-        pay, prof, offs, stable, to_full(game, X), t_end=t_end, rtol=rtol, atol=atol, t_eval=te
+    pay, offs, stable = _prepare(game, params)
+    final, t_stop, code, paths, _ = _kernel.integrate(
+        pay, offs, stable, to_full(game, X), t_end=t_end, rtol=rtol, atol=atol, t_eval=te
     )
     return Trajectories(
         x0=X,
