@@ -1,0 +1,202 @@
+"""Shared fixtures: small inline model files (the shipped models are tested elsewhere)."""
+
+from __future__ import annotations
+
+import pytest
+
+#: A tripartite toy game. The parameters ``lambda`` and ``E`` prove that Python keywords and
+#: sympy constants are plain names in model files.
+TRIPARTITE = """
+[game]
+name = "toy_tripartite"
+title = "Toy government, enterprise and consumer game"
+description = "A small game used by the tests."
+references = ["tests"]
+
+[[population]]
+name = "government"
+label = "Government"
+strategies = ["strict", "lax"]
+share = "x"
+
+[[population]]
+name = "enterprise"
+strategies = ["formal", "informal"]
+share = "y"
+
+[[population]]
+name = "consumer"
+strategies = ["return", "sell"]
+share = "z"
+
+[parameters.C_g]
+description = "Cost of strict regulation"
+value = 3.0
+range = [0.0, 10.0]
+
+[parameters.lambda]
+description = "Reputation gain of the government"
+value = 0.6
+range = [0.0, 1.0]
+
+[parameters.E]
+description = "Environmental benefit"
+value = 2.0
+sign = "positive"
+
+[parameters.F]
+description = "Fine on informal disposal"
+value = 4.0
+
+[parameters.p_d]
+description = "Detection probability"
+value = 0.5
+range = [0.0, 1.0]
+
+[parameters.B]
+description = "Consumer bonus"
+value = 1.0
+sign = "any"
+
+[definitions]
+expected_fine = "p_d * F"
+benefit = "lambda * E + expected_fine"
+
+[assumptions]
+relations = ["E > C_g / 2", "p_d <= 1"]
+
+[scenario.weak]
+description = "Weak supervision"
+C_g = 5.0
+p_d = 0.1
+expect = ["lax", "informal", "sell"]
+
+[[payoff]]
+profile = ["strict", "formal", "return"]
+government = "benefit - C_g"
+enterprise = "E - 1"
+consumer = "B"
+
+[[payoff]]
+profile = ["strict", "formal", "sell"]
+government = "lambda * E - C_g"
+enterprise = "E - 1"
+consumer = 0
+
+[[payoff]]
+profile = ["strict", "informal", "return"]
+government = "expected_fine - C_g"
+enterprise = "-expected_fine"
+consumer = "B"
+
+[[payoff]]
+profile = ["strict", "informal", "sell"]
+government = "expected_fine - C_g"
+enterprise = "1 - expected_fine"
+consumer = 0.5
+
+[[payoff]]
+profile = ["lax", "formal", "return"]
+government = "lambda * E"
+enterprise = "E - 1"
+consumer = "B"
+
+[[payoff]]
+profile = ["lax", "formal", "sell"]
+government = 0
+enterprise = "E - 1"
+consumer = 0
+
+[[payoff]]
+profile = ["lax", "informal", "return"]
+government = "-E"
+enterprise = 0
+consumer = "B / 2"
+
+[[payoff]]
+profile = ["lax", "informal", "sell"]
+government = "-E"
+enterprise = 1
+consumer = 0.5
+"""
+
+#: A two-population game whose second population has three strategies (k = 3).
+THREE_STRATEGIES = """
+[game]
+name = "toy_k3"
+title = "Regulator and a recycler with three options"
+
+[[population]]
+name = "regulator"
+strategies = ["inspect", "trust"]
+share = "x"
+
+[[population]]
+name = "recycler"
+strategies = ["echelon", "direct", "informal"]
+shares = ["y1", "y2"]
+
+[parameters.c]
+value = 1.0
+
+[parameters.f]
+value = 3.0
+
+[parameters.r]
+value = 2.0
+
+[[payoff]]
+profile = ["inspect", "echelon"]
+regulator = "-c"
+recycler = "2*r"
+
+[[payoff]]
+profile = ["inspect", "direct"]
+regulator = "-c"
+recycler = "r"
+
+[[payoff]]
+profile = ["inspect", "informal"]
+regulator = "f - c"
+recycler = "r - f"
+
+[[payoff]]
+profile = ["trust", "echelon"]
+regulator = 0
+recycler = "2*r - c"
+
+[[payoff]]
+profile = ["trust", "direct"]
+regulator = 0
+recycler = "r"
+
+[[payoff]]
+profile = ["trust", "informal"]
+regulator = "-f"
+recycler = "r + 1"
+"""
+
+
+@pytest.fixture
+def tripartite_text() -> str:
+    return TRIPARTITE
+
+
+@pytest.fixture
+def k3_text() -> str:
+    return THREE_STRATEGIES
+
+
+@pytest.fixture
+def model_file(tmp_path):
+    """Write model text to a file and return its path."""
+
+    def write(text: str | bytes, name: str = "model.toml"):
+        path = tmp_path / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
