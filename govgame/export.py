@@ -256,18 +256,64 @@ def _grid(headers: Sequence[str], rows: Sequence[Sequence[Sequence[str]]], caps:
     return "\n".join(lines)
 
 
+#: Expressions longer than this (characters) are not spelled out in text, Markdown and LaTeX tables.
+MAX_SHOWN = 300
+
+
+def _cap(text: str, limit: int = MAX_SHOWN) -> str:
+    if len(text) <= limit:
+        return text
+    return f"<{len(text)}-character expression: see --format json>"
+
+
 def _point_text(point: Iterable[Any]) -> str:
-    return "(" + ", ".join(format_expr(c) for c in point) + ")"
+    return _cap("(" + ", ".join(format_expr(c) for c in point) + ")")
+
+
+def _eigen_index(s: Stability, cond: Any) -> int | None:
+    """Index i when ``cond`` reads ``eigenvalue_i < 0``, else None."""
+    if not isinstance(cond, sympy.core.relational.StrictLessThan):
+        return None
+    lhs = cond.lhs - cond.rhs
+    for i, lam in enumerate(s.eigenvalues):
+        try:
+            if sympy.expand(lhs - lam) == 0:
+                return i
+        except (TypeError, ValueError):  # pragma: no cover - exotic expressions
+            continue
+    return None
+
+
+def _eigen_items(s: Stability) -> list[str]:
+    return [f"λ{i + 1} = {_cap(format_expr(e))}" for i, e in enumerate(s.eigenvalues)]
 
 
 def _conditions_items(s: Stability) -> list[str]:
+    """Conditions, with ``λi < 0`` for those that say an eigenvalue of the table is negative."""
     eq = s.equilibrium
-    items = [format_expr(c) for c in s.stability_conditions]
+    items, lams = [], []
+    for c in s.stability_conditions:
+        i = _eigen_index(s, c)
+        if i is None:
+            items.append(_cap(format_expr(c)))
+        else:
+            lams.append(f"λ{i + 1}")
+    if lams:
+        items.insert(0, ", ".join(lams) + " < 0")
+    if str(eq.kind) == "pure" and s.stability_conditions and not s.can_be_ess:
+        items.append("(never all hold)")
     if str(eq.kind) != "pure" and eq.exists_if:
-        items += ["exists if " + format_expr(c) for c in eq.exists_if]
-    if s.witness:
-        items.append("e.g. " + ", ".join(f"{k}={_num_text(v)}" for k, v in s.witness.items()))
+        items += ["exists if " + _cap(format_expr(c)) for c in eq.exists_if]
     return items
+
+
+def _witness_lines(analysis: Analysis) -> list[str]:
+    out = []
+    for s in analysis.equilibria:
+        if s.witness:
+            vals = ", ".join(f"{k}={_num_text(v, 3)}" for k, v in s.witness.items())
+            out.append(f"{s.equilibrium.name} ({_profile_text(s.equilibrium.profile)}): {vals}")
+    return out
 
 
 def analysis_text(analysis: Analysis, *, width: int = 110) -> str:
@@ -294,7 +340,7 @@ def analysis_text(analysis: Analysis, *, width: int = 110) -> str:
     ...
     dx/dt = x*(1 - x)*(b - c)
     ...
-    E1    pure  (0, 0)  b - c        conditional  yes   b - c < 0
+    E1    pure       (0, 0)         λ1 = b - c   conditional  yes   λ1 < 0
     ...
     """
     game = analysis.game
@@ -323,7 +369,7 @@ def analysis_text(analysis: Analysis, *, width: int = 110) -> str:
                 [eq.name],
                 [str(eq.kind)],
                 point,
-                [format_expr(e) for e in s.eigenvalues],
+                _eigen_items(s),
                 [_VERDICT_TEXT.get(str(s.verdict), str(s.verdict))],
                 ["yes" if s.can_be_ess else "no"],
                 _conditions_items(s),
@@ -334,9 +380,14 @@ def analysis_text(analysis: Analysis, *, width: int = 110) -> str:
         _grid(
             ["name", "kind", "point", "eigenvalues", "verdict", "ESS?", "conditions"],
             rows,
-            [6, 9, min(cap, 24), cap, 14, 4, cap],
+            [6, 9, 30, cap + 8, 14, 4, cap],
         )
     )
+    witnesses = _witness_lines(analysis)
+    if witnesses:
+        out += ["", "Witnesses: parameter values under which each vertex is an ESS"]
+        for w in witnesses:
+            out += _wrap("  " + w, width)
 
     if params and any(s.numeric is not None for s in analysis.equilibria):
         nrows = []
@@ -408,7 +459,7 @@ def analysis_markdown(analysis: Analysis) -> str:
     >>> print(md.splitlines()[0])
     ## demo: A demo game
     >>> [line for line in md.splitlines() if line.startswith("| E1")][0]
-    '| E1 | pure | `(0, 0)`<br>lax/defect | `b - c`<br>`-c` | conditional | yes | `b - c < 0`<br>`e.g. b=0, c=1` |'
+    '| E1 | pure | `(0, 0)`<br>lax/defect | `λ1 = b - c`<br>`λ2 = -c` | conditional | yes | `λ1 < 0` |'
     """
     game = analysis.game
     state = game.state_names
@@ -432,13 +483,17 @@ def analysis_markdown(analysis: Analysis) -> str:
                 eq.name,
                 str(eq.kind),
                 point,
-                "<br>".join(_md_code(format_expr(e)) for e in s.eigenvalues),
+                "<br>".join(_md_code(e) for e in _eigen_items(s)),
                 _VERDICT_TEXT.get(str(s.verdict), str(s.verdict)),
                 "yes" if s.can_be_ess else "no",
                 "<br>".join(_md_code(c) for c in _conditions_items(s)),
             ]
         )
     out += _md_table(["name", "kind", "point", "eigenvalues", "verdict", "can be ESS", "conditions"], rows).splitlines()
+    witnesses = _witness_lines(analysis)
+    if witnesses:
+        out += ["", "Witnesses (parameter values under which each vertex is an ESS):", ""]
+        out += ["- " + _md_cell(w) for w in witnesses]
     if params and any(s.numeric is not None for s in analysis.equilibria):
         out += ["", "### At the parameter values", ""]
         nrows = []
@@ -546,10 +601,16 @@ def _split_sum(expr: sympy.Expr, game: Game, width: int) -> list[str]:
         adds = [f for f in expr.args if isinstance(f, sympy.Add)]
         if adds:
             big = max(adds, key=lambda f: len(latex_expr(f, game)))
-            rest = sympy.Mul(*[f for f in expr.args if f is not big], evaluate=False)
-            head = latex_expr(rest, game) if rest != 1 else ""
-            if rest == -1:
-                head = "-"
+            others = [f for f in expr.args if f is not big]
+            sign = ""
+            if any(f == -1 for f in others):
+                others = [f for f in others if f != -1]
+                sign = "-"
+            parts = []
+            for f in others:
+                t = latex_expr(f, game)
+                parts.append(r"\left(" + t + r"\right)" if isinstance(f, sympy.Add) else t)
+            head = sign + " ".join(parts)
             inner = _split_sum(big, game, width)
             inner[0] = head + r"\bigl[" + inner[0]
             inner[-1] = inner[-1] + r"\bigr]"
@@ -562,7 +623,7 @@ def _split_sum(expr: sympy.Expr, game: Game, width: int) -> list[str]:
     for term in expr.as_ordered_terms():
         t = latex_expr(term, game)
         piece = t if not current and not lines else (" " + t if t.startswith("-") else " + " + t)
-        if current and len(current) + len(piece) > width:
+        if current and len(current) + len(piece) > width and len(current) > width // 2:
             lines.append(current)
             current = piece.strip() if piece.strip().startswith("-") else "+ " + piece.strip().lstrip("+ ")
         else:
@@ -582,6 +643,39 @@ def _latex_number(v: float) -> str:
     return text
 
 
+def _cap_latex(tex: str, limit: int = MAX_SHOWN) -> str:
+    """A LaTeX expression, or a note when it is too long to typeset in a table cell."""
+    if len(tex) <= limit:
+        return tex
+    return r"\text{(long; see the JSON output)}"
+
+
+def _latex_capped(expr: Any, game: Game) -> str:
+    """LaTeX for a table cell: long fractions inline (so TeX can break them), over-long ones replaced by a note."""
+    if len(sympy.sstr(expr)) > 2 * MAX_SHOWN:
+        return _cap_latex("x" * (MAX_SHOWN + 1))
+    return _cap_latex(_breakable_latex(expr, game))
+
+
+def _breakable_latex(expr: Any, game: Game) -> str:
+    expr = sympy.sympify(expr)
+    if isinstance(expr, sympy.core.relational.Relational):
+        op = {"<": "<", "<=": r"\leq", ">": ">", ">=": r"\geq", "==": "=", "!=": r"\neq"}[expr.rel_op]
+        return _breakable_latex(expr.lhs, game) + f" {op} " + _breakable_latex(expr.rhs, game)
+    whole = latex_expr(expr, game)
+    if len(whole) <= 40 or r"\frac" not in whole:
+        return whole
+    num, den = sympy.fraction(sympy.together(expr))
+    if den == 1:
+        return whole
+
+    def part(e: sympy.Expr) -> str:
+        t = latex_expr(e, game)
+        return r"\bigl(" + t + r"\bigr)" if isinstance(e, sympy.Add) else t
+
+    return part(num) + " / " + part(den)
+
+
 def _caption(caption: str | None, label: str | None) -> str:
     out = ""
     if caption:
@@ -589,6 +683,11 @@ def _caption(caption: str | None, label: str | None) -> str:
     if label:
         out += r"\label{" + label + "}"
     return out
+
+
+def _profile_latex(profile: Sequence[str] | None) -> str:
+    """A profile as prose, with line breaks allowed after each ``/``."""
+    return latex_escape(_profile_text(profile)).replace("/", r"/\allowbreak{}")
 
 
 def _verdict_latex(v: Any) -> str:
@@ -599,7 +698,8 @@ def _verdict_latex(v: Any) -> str:
 def payoff_matrix_latex(game: Game, *, caption: str | None = None, label: str | None = None) -> str:
     r"""The payoff table (booktabs): one row per pure profile, one column per population's payoff.
 
-    Wider tables are scaled to the text width with ``\resizebox`` (graphicx).
+    When the payoffs are too long for one row per profile, the table becomes a
+    ``longtable`` with one row per profile and population.
 
     Examples
     --------
@@ -637,10 +737,26 @@ def payoff_matrix_latex(game: Game, *, caption: str | None = None, label: str | 
         caption = "Payoffs of " + latex_escape(game.title or game.name) + " at every pure strategy profile."
     if label is None:
         label = f"tab:{game.name}-payoffs"
-    body = "\n".join(tabular)
-    if widest > 75:
-        body = r"\resizebox{\linewidth}{!}{%" + "\n" + body + "%\n}"
-    return "\n".join([r"\begin{table}[htbp]", r"\centering", _caption(caption, label), body, r"\end{table}"]) + "\n"
+    if widest <= 75:
+        body = "\n".join(tabular)
+        return "\n".join([r"\begin{table}[htbp]", r"\centering", _caption(caption, label), body, r"\end{table}"]) + "\n"
+    # too wide for one row per profile: one row per (profile, population), payoffs in a wide column
+    head = r"Profile & Population & Payoff \\"
+    out = [
+        r"\begin{longtable}{@{}p{0.27\linewidth}lp{0.5\linewidth}@{}}",
+        _caption(caption, label) + r" \\",
+        r"\toprule", head, r"\midrule", r"\endfirsthead",
+        r"\toprule", head, r"\midrule", r"\endhead",
+        r"\bottomrule", r"\endfoot",
+    ]  # fmt: skip
+    for k, profile in enumerate(game.profiles):
+        if k:
+            out.append(r"\addlinespace")
+        for i, (name, value) in enumerate(zip([p.name.replace("_", " ") for p in pops], game.payoffs[profile])):
+            first = r"\textit{" + _profile_latex(profile) + "}" if i == 0 else ""
+            out.append(f"{first} & {latex_escape(name)} & {_math_item(_breakable_latex(value, game))} \\\\")
+    out.append(r"\end{longtable}")
+    return "\n".join(out) + "\n"
 
 
 def replicator_latex(dynamics: Dynamics, *, width: int = 70) -> str:
@@ -703,8 +819,15 @@ def jacobian_latex(dynamics: Dynamics, *, width: int = 70) -> str:
     return "\n".join(out) + "\n"
 
 
+def _math_item(t: str) -> str:
+    # TeX cannot break inside a fraction or root: scale long ones to the column instead of overflowing
+    if len(t) > 110 and (r"\sqrt" in t or r"\frac" in t):
+        return r"\resizebox{\linewidth}{!}{$" + t + "$}"
+    return f"${t}$"
+
+
 def _math_items(items: Iterable[str]) -> str:
-    return r"\newline ".join(f"${t}$" for t in items)
+    return r"\newline ".join(_math_item(t) for t in items)
 
 
 def equilibria_latex(analysis: Analysis, *, caption: str | None = None, label: str | None = None) -> str:
@@ -728,7 +851,7 @@ def equilibria_latex(analysis: Analysis, *, caption: str | None = None, label: s
         )
     if label is None:
         label = f"tab:{game.name}-equilibria"
-    cols = r"@{}p{0.07\linewidth}p{0.2\linewidth}p{0.3\linewidth}p{0.1\linewidth}p{0.23\linewidth}@{}"
+    cols = r"@{}p{0.06\linewidth}p{0.2\linewidth}p{0.3\linewidth}p{0.1\linewidth}p{0.22\linewidth}@{}"
     head = r"& Point & Eigenvalues & Verdict & Conditions \\"
     out = [
         "{\\small",
@@ -751,16 +874,24 @@ def equilibria_latex(analysis: Analysis, *, caption: str | None = None, label: s
             point = "$(" + ", ".join(latex_expr(c, game) for c in eq.point) + ")$"
         else:
             point = _math_items(
-                rf"{sympy.latex(v)} \in [0, 1]" if i in eq.free else f"{sympy.latex(v)} = {latex_expr(c, game)}"
+                rf"{sympy.latex(v)} \in [0, 1]" if i in eq.free else f"{sympy.latex(v)} = {_latex_capped(c, game)}"
                 for i, (v, c) in enumerate(zip(state, eq.point))
             )
         if eq.profile:
-            point += r"\newline\textit{" + latex_escape(_profile_text(eq.profile)) + "}"
-        eig = _math_items(latex_expr(e, game) for e in s.eigenvalues)
+            point += r"\newline\textit{" + _profile_latex(eq.profile) + "}"
+        eig = _math_items(f"\\lambda_{{{i + 1}}} = " + _latex_capped(e, game) for i, e in enumerate(s.eigenvalues))
         verdict = _verdict_latex(s.verdict)
         if str(eq.kind) != "pure":
             verdict += r"\newline(" + latex_escape(str(eq.kind)) + ")"
-        conds = [latex_expr(c, game) for c in s.stability_conditions]
+        lams, conds = [], []
+        for c in s.stability_conditions:
+            i = _eigen_index(s, c)
+            if i is None:
+                conds.append(_latex_capped(c, game))
+            else:
+                lams.append(f"\\lambda_{{{i + 1}}}")
+        if lams:
+            conds.insert(0, ", ".join(lams) + " < 0")
         cond = _math_items(conds)
         if str(eq.kind) == "pure" and conds and not s.can_be_ess:
             cond += r"\newline(never all hold)"
@@ -768,7 +899,7 @@ def equilibria_latex(analysis: Analysis, *, caption: str | None = None, label: s
             cond = (
                 (cond + r"\newline " if cond else "")
                 + "exists if "
-                + _math_items(latex_expr(c, game) for c in eq.exists_if)
+                + _math_items(_latex_capped(c, game) for c in eq.exists_if)
             )
         out.append(
             f"${eq.name.replace('E', 'E_{', 1) + '}' if eq.name.startswith('E') else eq.name}$ & "
@@ -814,7 +945,7 @@ def numeric_latex(analysis: Analysis, *, caption: str | None = None, label: str 
         if s.numeric is None:
             continue
         eq = s.equilibrium
-        prof = r"\textit{" + latex_escape(_profile_text(eq.profile)) + "}" if eq.profile else latex_escape(str(eq.kind))
+        prof = r"\textit{" + _profile_latex(eq.profile) + "}" if eq.profile else latex_escape(str(eq.kind))
         point = "$(" + ", ".join(r"\cdot" if c is None else _num_text(c, 3) for c in s.numeric.point) + ")$"
         eig = "$" + ",\\ ".join(_eig_text(v, 3).replace("i", r"\,i") for v in s.numeric.eigenvalues) + "$"
         name = f"$E_{{{eq.name[1:]}}}$" if eq.name.startswith("E") else latex_escape(eq.name)
@@ -830,7 +961,7 @@ def parameters_latex(
     caption: str | None = None,
     label: str | None = None,
 ) -> str:
-    r"""The parameter table (booktabs): symbol, meaning, value, range.
+    r"""The parameter table (booktabs ``longtable``): symbol, meaning, value, range.
 
     ``values`` overrides the defaults (e.g. a scenario); a parameter without a
     value shows a dash.
@@ -853,19 +984,16 @@ def parameters_latex(
         vtext = f"{float(v):g}" if v is not None else "--"
         rtext = f"{{[}}{p.range[0]:g}, {p.range[1]:g}{{]}}" if p.range else "--"
         rows.append(f"${p.latex}$ & {latex_escape(p.description)} & {vtext} & {rtext} \\\\")
+    head = r"Symbol & Meaning & Value & Range \\"
     out = [
-        r"\begin{table}[htbp]",
-        r"\centering",
-        _caption(caption, label),
-        r"\begin{tabular}{@{}lp{0.58\linewidth}rl@{}}",
-        r"\toprule",
-        r"Symbol & Meaning & Value & Range \\",
-        r"\midrule",
+        r"\begin{longtable}{@{}lp{0.58\linewidth}rl@{}}",
+        _caption(caption, label) + r" \\",
+        r"\toprule", head, r"\midrule", r"\endfirsthead",
+        r"\toprule", head, r"\midrule", r"\endhead",
+        r"\bottomrule", r"\endfoot",
         *rows,
-        r"\bottomrule",
-        r"\end{tabular}",
-        r"\end{table}",
-    ]
+        r"\end{longtable}",
+    ]  # fmt: skip
     return "\n".join(out) + "\n"
 
 
@@ -880,7 +1008,7 @@ def analysis_latex(analysis: Analysis) -> str:
     >>> from govgame.export import _demo_analysis
     >>> tex = analysis_latex(_demo_analysis())
     >>> tex.count(r"\begin{longtable}")
-    2
+    3
     """
     dyn = analysis.dynamics
     parts = [
