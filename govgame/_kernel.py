@@ -61,6 +61,7 @@ __all__ = [
     "pack",
     "stable_vertices",
     "integrate",
+    "warm",
 ]
 
 #: Status names, indexed by the codes the kernel returns.
@@ -542,3 +543,12 @@ def integrate(
         store,
     )
     return final, t_stop, code, (paths if store else None), nsteps
+
+
+def warm() -> None:
+    """Compile the kernel, or load it from the on-disk cache (a fraction of a second once cached).
+
+    >>> warm()
+    """
+    pay, offs = pack((2, 2), [np.zeros((2, 2)), np.zeros((2, 2))])
+    integrate(pay, offs, stable_vertices(pay, (2, 2)), np.full((1, 4), 0.5), t_end=1.0)
