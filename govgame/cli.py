@@ -1,0 +1,360 @@
+"""The ``govgame`` command (SPEC §2): parses arguments, calls the stages, prints.
+
+Exit status: 0 on success; 2 on bad input (a bad model file, an unknown parameter
+or scenario, a value of the wrong sign, ...) with one line on stderr starting
+``govgame: error:`` and no traceback; 1 on an internal failure. Warnings (a value
+outside a parameter's range, an unused parameter) are printed as
+``govgame: warning: ...``, one line each. Set the environment variable
+``GOVGAME_DEBUG=1`` to get the traceback of an internal failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import traceback
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+
+from . import __version__
+from .errors import GovgameError, ModelError, ParameterError
+from .expr import format_expression
+from .loader import load_model, shipped_models
+from .model import Game
+
+__all__ = ["main", "build_parser", "describe_model", "parse_set", "load_for"]
+
+PROG = "govgame"
+
+
+# ------------------------------------------------------------------ argument parsing
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``govgame`` command (SPEC §2).
+
+    ``--set``, ``--from`` and ``--vary`` are kept as text here and checked by the
+    commands, so a bad value gives one ``govgame: error:`` line naming it.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["analyze", "m.toml", "--set", "C_g=2", "--format", "json"])
+    >>> args.command, args.model, args.set, args.format
+    ('analyze', 'm.toml', ['C_g=2'], 'json')
+    """
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Evolutionary game analysis of governance problems (multi-population replicator dynamics).",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("models", help="list the shipped models with their titles")
+    p.set_defaults(func=_cmd_models)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("model", metavar="MODEL", help="path to a model file (.toml) or the name of a shipped model")
+        p.add_argument("--scenario", metavar="NAME", help="start from the named scenario's parameter values")
+        p.add_argument(
+            "--set",
+            metavar="NAME=VALUE",
+            action="append",
+            default=[],
+            help="set a parameter value (repeatable); later options win",
+        )
+        p.add_argument(
+            "--format",
+            choices=("text", "json", "markdown", "latex"),
+            default="text",
+            help="output format (default: text)",
+        )
+
+    def starts(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--grid",
+            metavar="N",
+            type=_positive_int,
+            help="start from an N-point grid in each state coordinate (default 3 without --from)",
+        )
+        p.add_argument("--t-end", metavar="T", type=_positive_float, default=100.0, help="end time (default 100)")
+        p.add_argument("--plot", metavar="FILE", help="save a figure to FILE")
+
+    p = sub.add_parser("analyze", help="replicator equations, equilibria, eigenvalues, stability verdicts")
+    common(p)
+    p.set_defaults(func=_cmd_analyze)
+
+    p = sub.add_parser("simulate", help="trajectories from a grid of starts (or --from) and where they end")
+    common(p)
+    starts(p)
+    p.add_argument(
+        "--from",
+        dest="starts",
+        metavar="X,Y,Z",
+        action="append",
+        default=[],
+        help="one initial state in state order (repeatable)",
+    )
+    p.set_defaults(func=_not_yet)
+
+    p = sub.add_parser("sweep", help="outcomes over a parameter grid (region map)")
+    common(p)
+    starts(p)
+    p.add_argument(
+        "--vary",
+        metavar="NAME=START:STOP:NUM",
+        action="append",
+        default=[],
+        help="vary a parameter over numpy.linspace(START, STOP, NUM) (repeatable)",
+    )
+    scale = p.add_mutually_exclusive_group()
+    scale.add_argument("--workers", metavar="N", type=_positive_int, help="run on N local processes")
+    scale.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster at ADDRESS")
+    p.set_defaults(func=_not_yet)
+
+    p = sub.add_parser("report", help="LaTeX tables and figures for a paper")
+    common(p)
+    p.add_argument("--out", metavar="DIR", required=True, help="directory to write the report into")
+    p.set_defaults(func=_not_yet)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, found {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, found {text!r}")
+    return n
+
+
+def _positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, found {text!r}") from None
+    if not (math.isfinite(v) and v > 0):
+        raise argparse.ArgumentTypeError(f"expected a positive number, found {text!r}")
+    return v
+
+
+def parse_number(text: str, *, what: str) -> float:
+    """A finite number from command-line text, or a :class:`ParameterError` naming ``what``.
+
+    Examples
+    --------
+    >>> parse_number("2.5", what="--set C_g")
+    2.5
+    >>> parse_number("abc", what="--set C_g")
+    Traceback (most recent call last):
+    ...
+    govgame.errors.ParameterError: --set C_g: "abc" is not a number
+    """
+    try:
+        v = float(text.strip())
+    except ValueError:
+        raise ParameterError(f'{what}: "{text}" is not a number') from None
+    if not math.isfinite(v):
+        raise ParameterError(f'{what}: "{text}" is not a finite number')
+    return v
+
+
+def parse_set(items: Sequence[str]) -> dict[str, float]:
+    """Turn ``--set NAME=VALUE`` options into a dict (later options win).
+
+    Examples
+    --------
+    >>> parse_set(["C_g=2", "lambda=0.5", "C_g=3"])
+    {'C_g': 3.0, 'lambda': 0.5}
+    >>> parse_set(["C_g"])
+    Traceback (most recent call last):
+    ...
+    govgame.errors.ParameterError: --set "C_g": expected NAME=VALUE, e.g. --set C_g=2.5
+    """
+    out: dict[str, float] = {}
+    for item in items:
+        name, eq, value = item.partition("=")
+        name = name.strip()
+        if not eq or not name or not value.strip():
+            raise ParameterError(f'--set "{item}": expected NAME=VALUE, e.g. --set C_g=2.5')
+        out[name] = parse_number(value, what=f"--set {name}")
+    return out
+
+
+def load_for(args: argparse.Namespace) -> tuple[Game, dict[str, float]]:
+    """Load ``args.model`` and the parameter values from ``--scenario`` and ``--set``.
+
+    Raises :class:`~govgame.errors.GovgameError` for every user mistake: a missing or
+    bad model, an unknown scenario or parameter, a bad value or one of the wrong sign.
+    """
+    overrides = parse_set(args.set)
+    try:
+        game = load_model(args.model)
+    except (RecursionError, MemoryError) as exc:
+        raise ModelError(f"{args.model}: model too large or nested too deeply ({type(exc).__name__})") from None
+    values = game.values(args.scenario, overrides)
+    return game, values
+
+
+# -------------------------------------------------------------------------- commands
+def _cmd_models(args: argparse.Namespace) -> int:
+    models = shipped_models()
+    if not models:
+        print("no shipped models found")
+        return 0
+    width = max(len(name) for name, _, _ in models)
+    for name, title, _ in models:
+        print(f"{name:<{width}}  {title}".rstrip())
+    return 0
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    game, values = load_for(args)
+    print(describe_model(game, values))
+    return 0
+
+
+def _not_yet(args: argparse.Namespace) -> int:
+    """Placeholder of a command not wired in yet: checks the model and values, then exits 1."""
+    load_for(args)
+    print(f"{PROG}: error: the {args.command} command is not available yet in this version", file=sys.stderr)
+    return 1
+
+
+# -------------------------------------------------------------------------- rendering
+def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+
+
+def _num(v: float | None) -> str:
+    return "-" if v is None else f"{v:g}"
+
+
+def describe_model(game: Game, values: Mapping[str, float]) -> str:
+    """A plain-text description of a model: populations, parameters, scenarios and payoffs.
+
+    Parameters
+    ----------
+    game : Game
+        The model.
+    values : mapping
+        The parameter values in use (defaults, scenario and ``--set`` applied).
+
+    Examples
+    --------
+    >>> from govgame.loader import game_from_dict
+    >>> game = game_from_dict({
+    ...     "game": {"name": "toy", "title": "A toy"},
+    ...     "population": [
+    ...         {"name": "row", "strategies": ["a", "b"], "share": "x"},
+    ...         {"name": "col", "strategies": ["a", "b"], "share": "y"},
+    ...     ],
+    ...     "parameters": {"c": {"value": 1.0, "description": "cost"}},
+    ...     "payoff": [{"profile": [s, t], "row": "c" if s == t else 0, "col": 0}
+    ...                for s in "ab" for t in "ab"],
+    ... })
+    >>> print(describe_model(game, {"c": 2.0}))
+    toy: A toy
+    <BLANKLINE>
+    Populations (state: x, y)
+      row  Row  a, b  x = share playing a
+      col  Col  a, b  y = share playing a
+    <BLANKLINE>
+    Parameters
+      name  value  default  range  sign         description
+      c     2      1        -      nonnegative  cost
+    <BLANKLINE>
+    Payoffs (row, col)
+      a/a  c  0
+      a/b  0  0
+      b/a  0  0
+      b/b  c  0
+    """
+    lines = [f"{game.name}: {game.title}" if game.title else game.name]
+    if game.description:
+        lines.append(" ".join(game.description.split()))
+    lines += ["", f"Populations (state: {', '.join(game.state_names)})"]
+    rows = []
+    for p in game.populations:
+        shares = ", ".join(f"{s} = share playing {st}" for s, st in zip(p.shares, p.strategies))
+        rows.append([p.name, p.label, ", ".join(p.strategies), shares])
+    lines += _table(rows)
+    if game.parameters:
+        lines += ["", "Parameters"]
+        rows = [["name", "value", "default", "range", "sign", "description"]]
+        for par in game.parameters:
+            rng = "-" if par.range is None else f"[{par.range[0]:g}, {par.range[1]:g}]"
+            rows.append(
+                [
+                    par.name,
+                    _num(values.get(par.name)),
+                    _num(par.value),
+                    rng,
+                    par.sign,
+                    " ".join(par.description.split()),
+                ]
+            )
+        lines += _table(rows)
+    if game.definitions:
+        lines += ["", "Definitions"]
+        lines += [f"  {d.name} = {format_expression(d.expr)}" for d in game.definitions]
+    if game.assumptions:
+        lines += ["", "Assumptions"]
+        lines += [f"  {format_expression(a)}" for a in game.assumptions]
+    if game.scenarios:
+        lines += ["", "Scenarios"]
+        for sc in game.scenarios:
+            sets = ", ".join(f"{k} = {v:g}" for k, v in sc.values) or "no changes"
+            expect = f"; expect {'/'.join(sc.expect)}" if sc.expect else ""
+            desc = f" ({' '.join(sc.description.split())})" if sc.description else ""
+            lines.append(f"  {sc.name}: {sets}{expect}{desc}")
+    lines += ["", f"Payoffs ({', '.join(p.name for p in game.populations)})"]
+    rows = [["/".join(pr), *(format_expression(v) for v in game.payoff(pr))] for pr in game.profiles]
+    lines += _table(rows)
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------ main
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``govgame`` command with ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    Examples
+    --------
+    >>> main(["analyze", "/no/such/model.toml"])
+    2
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help / --version (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else 2
+    func: Callable[[argparse.Namespace], int] = args.func
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            status = func(args)
+        except GovgameError as exc:
+            print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+            return 2
+        except (RecursionError, MemoryError) as exc:
+            print(f"{PROG}: error: input too large or nested too deeply ({type(exc).__name__})", file=sys.stderr)
+            return 2
+        except BrokenPipeError:  # e.g. `govgame analyze m | head`
+            return 0
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("GOVGAME_DEBUG"):
+                traceback.print_exc()
+            print(f"{PROG}: internal error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
+            return 1
+    seen = set()
+    for w in caught:
+        msg = _one_line(w.message)
+        if msg not in seen:
+            seen.add(msg)
+            print(f"{PROG}: warning: {msg}", file=sys.stderr)
+    return status
