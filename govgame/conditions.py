@@ -30,7 +30,7 @@ False
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -206,13 +206,13 @@ class Region:
         fixed_s = [sympy.expand(g.xreplace(fix)) for g in all_strict]
         fixed_n = [sympy.expand(g.xreplace(fix)) for g in all_nonstrict]
         lin = [self._linear(g) for g in fixed_s + fixed_n]
-        if all(c is not None for c in lin) and all(not g.is_number or g > 0 for g in fixed_s) and all(
-            not g.is_number or g >= 0 for g in fixed_n
+        if (
+            all(c is not None for c in lin)
+            and all(not g.is_number or g > 0 for g in fixed_s)
+            and all(not g.is_number or g >= 0 for g in fixed_n)
         ):
             fixed_idx = {self.index[s]: float(v) for s, v in fix.items()}
-            res = self._lp(
-                lin[: len(fixed_s)], lin[len(fixed_s) :], all_strict, all_nonstrict, fixed=fixed_idx
-            )
+            res = self._lp(lin[: len(fixed_s)], lin[len(fixed_s) :], all_strict, all_nonstrict, fixed=fixed_idx)
             if res.feasible and res.witness is not None:
                 names = ", ".join(sorted(str(s) for s in nonlinear))
                 return Feasibility(True, res.witness, f"linear programming with {names} at reference values", True)
@@ -223,8 +223,10 @@ class Region:
         for g in exprs:
             for term in sympy.Add.make_args(sympy.expand(g)):
                 syms = term.free_symbols
-                if len(syms) > 1 or (syms and not term.is_polynomial(*syms)) or (
-                    syms and sympy.Poly(term, *syms).total_degree() > 1
+                if (
+                    len(syms) > 1
+                    or (syms and not term.is_polynomial(*syms))
+                    or (syms and sympy.Poly(term, *syms).total_degree() > 1)
                 ):
                     out |= syms
         return out
@@ -413,11 +415,29 @@ class Region:
         key = (g, within)
         if key not in self._sample_cache:
             pts = self._points(within)
-            fn = sympy.lambdify(self.symbols, g, modules="numpy")
             with np.errstate(all="ignore"):
-                v = np.broadcast_to(np.asarray(fn(*pts.T), dtype=float), (len(pts),))
+                v = np.broadcast_to(np.asarray(self._evaluate(g, pts), dtype=float), (len(pts),))
             self._sample_cache[key] = np.where(np.isfinite(v), v, np.nan)
         return self._sample_cache[key]
+
+    def _evaluate(self, g: sympy.Expr, pts: np.ndarray) -> np.ndarray:
+        """``g`` at many parameter points: rational functions term by term (fast), anything else by lambdify."""
+        num, den = sympy.fraction(sympy.together(g))
+        if num.is_polynomial(*self.symbols) and den.is_polynomial(*self.symbols):
+            return self._poly_values(num, pts) / self._poly_values(den, pts)
+        return sympy.lambdify(self.symbols, g, modules="numpy")(*pts.T)
+
+    def _poly_values(self, expr: sympy.Expr, pts: np.ndarray) -> np.ndarray:
+        if expr.is_number:
+            return np.full(len(pts), float(expr))
+        out = np.zeros(len(pts))
+        for monom, c in sympy.Poly(expr, *self.symbols).terms():
+            term = np.full(len(pts), float(c))
+            for i, e in enumerate(monom):
+                if e:
+                    term *= pts[:, i] ** e
+            out += term
+        return out
 
     def _points(self, within_ranges: bool) -> np.ndarray:
         """Random admissible-sign parameter points (seeded, so results are reproducible), cached."""

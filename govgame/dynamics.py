@@ -1,14 +1,14 @@
-"""Multi-population replicator dynamics of a :class:`~govgame.model.Game`.
+r"""Multi-population replicator dynamics of a :class:`~govgame.model.Game`.
 
-For population :math:`p` with strategies :math:`s_1, \\dots, s_k` and shares
-:math:`y_1, \\dots, y_k` (the last one is :math:`1 - \\sum_{i<k} y_i`), the expected
+For population :math:`p` with strategies :math:`s_1, \dots, s_k` and shares
+:math:`y_1, \dots, y_k` (the last one is :math:`1 - \sum_{i<k} y_i`), the expected
 payoff of :math:`s_i` against the other populations is
 
-.. math:: u_i = \\sum_{\\text{profiles } \\sigma,\\ \\sigma_p = s_i} \\pi_p(\\sigma) \\prod_{q \\neq p} y^{(q)}_{\\sigma_q}
+.. math:: u_i = \sum_{\text{profiles } \sigma,\ \sigma_p = s_i} \pi_p(\sigma) \prod_{q \neq p} y^{(q)}_{\sigma_q}
 
 and the replicator equation in reduced coordinates is
-:math:`\\dot y_i = y_i (u_i - \\bar u)`, :math:`i < k`, with :math:`\\bar u = \\sum_j y_j u_j`.
-For a binary population this is :math:`\\dot x = x (1 - x) (u_1 - u_2)`.
+:math:`\dot y_i = y_i (u_i - \bar u)`, :math:`i < k`, with :math:`\bar u = \sum_j y_j u_j`.
+For a binary population this is :math:`\dot x = x (1 - x) (u_1 - u_2)`.
 
 >>> from govgame.loader import load_model
 >>> dyn = replicator(load_model("battery_recycling"))
@@ -171,7 +171,8 @@ def _payoff_function(game: Game):
 class NumericDynamics:
     """Replicator dynamics at fixed parameter values, vectorised over many states.
 
-    ``f(X)`` and ``jacobian(X)`` take an array of states of shape ``(..., n)``.
+    Built from the numeric payoff tensors by tensor contraction (no code generation,
+    so it is ready at once). ``f(X)`` and ``jacobian(X)`` take states of shape ``(..., n)``.
 
     >>> from govgame.loader import load_model
     >>> game = load_model("battery_recycling")
@@ -183,79 +184,66 @@ class NumericDynamics:
     def __init__(self, dynamics: Dynamics, tensors: list[np.ndarray]):
         self.dynamics = dynamics
         self.tensors = tensors
-        self._fn = _rhs_function(dynamics)
-        self._jac = _jac_function(dynamics)
-        self._params = [float(v) for t in tensors for v in t.ravel()]
+        self.shape = tuple(t.shape for t in tensors)[0]
+        letters = "abcdefghijklmnopqrstuvw"[: len(self.shape)]
+        self._letters = letters
+
+    # ----------------------------------------------------------------- helpers
+    def _full(self, X: np.ndarray) -> list[np.ndarray]:
+        out, i = [], 0
+        for k in self.shape:
+            y = X[..., i : i + k - 1]
+            out.append(np.concatenate([y, 1.0 - y.sum(axis=-1, keepdims=True)], axis=-1))
+            i += k - 1
+        return out
+
+    def _expected(self, p: int, shares: list[np.ndarray], replace: dict[int, np.ndarray] | None = None) -> np.ndarray:
+        """Expected payoffs of population p's strategies; ``replace`` swaps some populations' share vectors."""
+        L = self._letters
+        ops, subs = [self.tensors[p]], [L]
+        for q in range(len(self.shape)):
+            if q != p:
+                v = replace[q] if replace and q in replace else shares[q]
+                ops.append(v)
+                subs.append("..." + L[q])
+        return np.einsum(",".join(subs) + "->..." + L[p], *ops)
 
     def f(self, X: np.ndarray) -> np.ndarray:
         """Right-hand side at states ``X`` (shape ``(..., n)``)."""
         X = np.asarray(X, dtype=float)
-        out = self._fn(*np.moveaxis(X, -1, 0), *self._params)
-        return np.stack([np.broadcast_to(np.asarray(o, dtype=float), X.shape[:-1]) for o in out], axis=-1)
+        shares = self._full(X)
+        out = []
+        for p, k in enumerate(self.shape):
+            u = self._expected(p, shares)
+            s = shares[p]
+            ubar = (s * u).sum(axis=-1, keepdims=True)
+            out.append(s[..., : k - 1] * (u[..., : k - 1] - ubar))
+        return np.concatenate(out, axis=-1)
 
     def jacobian(self, X: np.ndarray) -> np.ndarray:
-        """Jacobian at states ``X`` (shape ``(..., n, n)``)."""
+        """Jacobian at states ``X`` (shape ``(..., n, n)``), computed analytically."""
         X = np.asarray(X, dtype=float)
+        shares = self._full(X)
         n = X.shape[-1]
-        rows = self._jac(*np.moveaxis(X, -1, 0), *self._params)
-        out = np.empty((*X.shape[:-1], n, n))
-        for i in range(n):
-            for j in range(n):
-                out[..., i, j] = rows[i][j]
+        out = np.zeros((*X.shape[:-1], n, n))
+        offs = self.dynamics.offsets
+        for p, k in enumerate(self.shape):
+            s = shares[p]
+            u = self._expected(p, shares)
+            ubar = (s * u).sum(axis=-1)
+            rows = slice(offs[p], offs[p] + k - 1)
+            # own block: d/dy_j [y_i (u_i - ubar)] = delta_ij (u_i - ubar) - y_i (u_j - u_last)
+            own = -s[..., : k - 1, None] * (u[..., None, : k - 1] - u[..., None, k - 1 : k])
+            idx = np.arange(k - 1)
+            own[..., idx, idx] += u[..., : k - 1] - ubar[..., None]
+            out[..., rows, rows] = own
+            for q, kq in enumerate(self.shape):
+                if q == p:
+                    continue
+                for j in range(kq - 1):
+                    d = np.zeros(kq)
+                    d[j], d[kq - 1] = 1.0, -1.0
+                    du = self._expected(p, shares, {q: np.broadcast_to(d, shares[q].shape)})
+                    dbar = (s * du).sum(axis=-1, keepdims=True)
+                    out[..., rows, offs[q] + j] = s[..., : k - 1] * (du[..., : k - 1] - dbar)
         return out
-
-
-def _tensor_symbols(game: Game) -> list[sympy.Symbol]:
-    return [
-        sympy.Symbol(f"_a{pi}_{'_'.join(map(str, idx))}", real=True)
-        for pi in range(len(game.populations))
-        for idx in itertools.product(*(range(k) for k in game.shape))
-    ]
-
-
-def _generic(dynamics: Dynamics) -> Dynamics:
-    """The same dynamics with each payoff entry replaced by its own symbol (model-independent numerics)."""
-    cache = dynamics.__dict__.setdefault("_govgame_cache", {})
-    if "generic" not in cache:
-        game = dynamics.game
-        syms = iter(_tensor_symbols(game))
-        table, flat = {}, {}
-        for pi in range(len(game.populations)):
-            for idx in itertools.product(*(range(k) for k in game.shape)):
-                flat[(pi, idx)] = next(syms)
-        for idx in itertools.product(*(range(k) for k in game.shape)):
-            profile = tuple(p.strategies[j] for p, j in zip(game.populations, idx))
-            table[profile] = tuple(flat[(pi, idx)] for pi in range(len(game.populations)))
-        generic_game = _GenericGame(game, table)
-        cache["generic"] = replicator(generic_game)  # type: ignore[arg-type]
-        cache["generic_symbols"] = list(flat.values())
-    return cache["generic"]
-
-
-class _GenericGame:
-    """A stand-in for :class:`Game` whose payoffs are free symbols (used for numeric code generation)."""
-
-    def __init__(self, game: Game, table):
-        self.populations = game.populations
-        self.payoffs = table
-        self.state_symbols = game.state_symbols
-        self.name = game.name
-
-
-def _rhs_function(dynamics: Dynamics):
-    cache = dynamics.__dict__.setdefault("_govgame_cache", {})
-    if "rhs_fn" not in cache:
-        gen = _generic(dynamics)
-        syms = cache["generic_symbols"]
-        cache["rhs_fn"] = sympy.lambdify([*dynamics.state, *syms], list(gen.rhs), modules="numpy", cse=True)
-    return cache["rhs_fn"]
-
-
-def _jac_function(dynamics: Dynamics):
-    cache = dynamics.__dict__.setdefault("_govgame_cache", {})
-    if "jac_fn" not in cache:
-        gen = _generic(dynamics)
-        syms = cache["generic_symbols"]
-        J = sympy.Matrix(gen.rhs).jacobian(sympy.Matrix(dynamics.state))
-        cache["jac_fn"] = sympy.lambdify([*dynamics.state, *syms], J.tolist(), modules="numpy", cse=True)
-    return cache["jac_fn"]

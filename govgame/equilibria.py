@@ -206,9 +206,7 @@ def find_equilibria(
 
     # a face made entirely of rest points contains every rest point of its sub-faces: list it once
     whole = [f for f, e in found if e.kind is Kind.CONTINUUM and len(e.free) == f.dimension]
-    kept = [
-        (f, e) for f, e in found if not any(w != f and w.contains(f) for w in whole)
-    ]
+    kept = [(f, e) for f, e in found if not any(w != f and w.contains(f) for w in whole)]
     kept.sort(key=lambda fe: (fe[0].dimension, _face_key(fe[0]), _point_key(fe[1])))
     out = vertices + [e for _, e in kept]
     return tuple(_renamed(e, f"E{i + 1}") for i, e in enumerate(out))
@@ -260,7 +258,7 @@ def face_system(dynamics: Dynamics, face: Face) -> _FaceSystem:
             positivity.extend(free)
             positivity.append(rest)
     equations: list[sympy.Expr] = []
-    for p, (pop, supp) in enumerate(zip(game.populations, face.support)):
+    for p, supp in enumerate(face.support):
         u = dynamics.expected[p]
         for i in supp[:-1]:
             equations.append(sympy.expand((u[i] - u[supp[-1]]).xreplace(substitution)))
@@ -329,8 +327,64 @@ def _solve_exact(equations, unknowns) -> list[dict]:
         return []  # a nonzero constant equation: no solution
     if _is_linear(eqs, unknowns):
         return _linsolve(eqs, unknowns)
-    sols = sympy.solve(eqs, list(unknowns), dict=True)
+    basis = sympy.groebner(eqs, *unknowns, order="lex")
+    if list(basis.exprs) == [1]:
+        return []
+    if basis.is_zero_dimensional:
+        return _triangular_roots(list(basis.exprs), list(unknowns))
+    sols = sympy.solve(eqs, list(unknowns), dict=True)  # a curve of rest points: rare, let sympy parametrise it
     return [{k: v for k, v in s.items() if v != k} for s in sols]
+
+
+#: Working precision (decimal digits) of the roots of nonlinear face systems.
+ROOT_DIGITS = 40
+
+
+def _triangular_roots(basis: list[sympy.Expr], unknowns: list[sympy.Symbol]) -> list[dict]:
+    """Real solutions of a zero-dimensional system from its lex Groebner basis, to ROOT_DIGITS digits.
+
+    The basis is triangular: solve for the last unknown, substitute, and go up. Complex
+    branches are dropped; real parts are kept when the imaginary part is below 1e-25.
+    """
+    solutions: list[dict] = [{}]
+    for j in range(len(unknowns) - 1, -1, -1):
+        var = unknowns[j]
+        later = set(unknowns[j + 1 :])
+        level = [g for g in basis if var in g.free_symbols and g.free_symbols <= later | {var}]
+        new_solutions = []
+        for sol in solutions:
+            polys = []
+            for g in level:
+                q = sympy.Poly(g.xreplace(sol), var)
+                if any(abs(complex(c)) > 1e-25 for c in q.all_coeffs()):
+                    polys.append(q)
+            if not polys:
+                continue
+            polys.sort(key=lambda q: q.degree())
+            roots = _real_roots(polys[0])
+            for r in roots:
+                if all(_vanishes(q, r) for q in polys[1:]):
+                    new_solutions.append({**sol, var: r})
+        solutions = new_solutions
+    return [{u: sympy.Float(v, 15) for u, v in sol.items()} for sol in solutions]
+
+
+def _real_roots(q: sympy.Poly) -> list[sympy.Float]:
+    if q.degree() <= 0:
+        return []
+    if all(c.is_Rational for c in q.all_coeffs()):
+        return [sympy.Float(r.evalf(ROOT_DIGITS), ROOT_DIGITS) for r in q.real_roots()]
+    out = []
+    for r in q.nroots(n=ROOT_DIGITS, maxsteps=200):
+        c = complex(r)
+        if abs(c.imag) < 1e-25 * max(1.0, abs(c)):
+            out.append(sympy.Float(sympy.re(r), ROOT_DIGITS))
+    return out
+
+
+def _vanishes(q: sympy.Poly, r) -> bool:
+    scale = max(abs(complex(c)) for c in q.all_coeffs())
+    return abs(complex(q.eval(r))) <= 1e-20 * max(scale, 1.0)
 
 
 def _same_solution(sym: dict, num: dict, subs: dict, unknowns) -> bool:
@@ -380,11 +434,11 @@ def _make(
     if not free_syms and (subs is None or sol is not exact):
         simplified = []
         for rel in _existence_conditions(game, face, point):
-            if rel is sympy.false:
-                return None
-            if rel is sympy.true:
-                continue
             g = region.simplify_condition(rel.rhs - rel.lhs)
+            if g.is_number:
+                if g > 0:
+                    continue
+                return None
             if region.always(g):
                 continue
             conditions.append(rel)
@@ -400,7 +454,8 @@ def _make(
             if not _continuum_exists(positivity, ex_full, subs, free_syms):
                 return None
             numeric_point = tuple(
-                None if (s in free_syms or (dependent and system.substitution[s].free_symbols & set(free_syms)))
+                None
+                if (s in free_syms or (dependent and system.substitution[s].free_symbols & set(free_syms)))
                 else float(sympy.N(system.substitution[s].xreplace(ex_full)))
                 for s in game.state_symbols
             )
@@ -435,13 +490,19 @@ def _existence_conditions(game, face: Face, point) -> list[sympy.Basic]:
         if len(supp) < 2:
             continue
         used = [coords[j] for j in supp[:-1]]
-        out.extend(sympy.StrictLessThan(0, v) for v in used)
-        out.append(sympy.StrictLessThan(sympy.Add(*used), 1))
+        out.extend(sympy.StrictLessThan(0, v, evaluate=False) for v in used)
+        out.append(sympy.StrictLessThan(sympy.Add(*used), 1, evaluate=False))
     return out
 
 
+#: A share computed in floating point (nonlinear faces) must exceed this to count as positive.
+FLOAT_POSITIVE = 1e-12
+
+
 def _positive(v: sympy.Expr) -> bool:
-    v = sympy.nsimplify(v) if isinstance(v, sympy.Float) else v
+    if v.has(sympy.Float):
+        c = complex(sympy.N(v, 30))
+        return abs(c.imag) < 1e-20 and c.real > FLOAT_POSITIVE
     if v.is_real is False:
         return False
     if v.is_positive is not None:

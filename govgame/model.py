@@ -107,8 +107,20 @@ def default_latex(name: str) -> str:
 
     def word(w: str) -> str:
         if w.lower() in _GREEK:
-            if w[0].isupper() and w.lower() not in {"alpha", "beta", "epsilon", "zeta", "eta", "iota",
-                                                     "kappa", "mu", "nu", "rho", "tau", "chi"}:
+            if w[0].isupper() and w.lower() not in {
+                "alpha",
+                "beta",
+                "epsilon",
+                "zeta",
+                "eta",
+                "iota",
+                "kappa",
+                "mu",
+                "nu",
+                "rho",
+                "tau",
+                "chi",
+            }:
                 return "\\" + w[0].upper() + w[1:].lower()
             return "\\" + w.lower()
         if len(w) > 1:
@@ -169,9 +181,7 @@ class Parameter:
     def __post_init__(self) -> None:
         _check_identifier(self.name, "parameter")
         if self.sign not in SIGNS:
-            raise ModelError(
-                f'parameter "{self.name}": sign {self.sign!r} is not one of {", ".join(SIGNS)}'
-            )
+            raise ModelError(f'parameter "{self.name}": sign {self.sign!r} is not one of {", ".join(SIGNS)}')
         if not self.latex:
             object.__setattr__(self, "latex", default_latex(self.name))
         if self.range is not None:
@@ -184,9 +194,7 @@ class Parameter:
             object.__setattr__(self, "range", (lo, hi))
             for end in (lo, hi):
                 if not self.sign_ok(end) and not (self.sign == "positive" and end == 0.0):
-                    raise ModelError(
-                        f'parameter "{self.name}": range [{lo}, {hi}] contradicts sign "{self.sign}"'
-                    )
+                    raise ModelError(f'parameter "{self.name}": range [{lo}, {hi}] contradicts sign "{self.sign}"')
         if self.value is not None:
             v = _as_float(self.value, f'parameter "{self.name}": value')
             object.__setattr__(self, "value", v)
@@ -350,9 +358,7 @@ class Game:
                     f'{where}share symbol "{s}" collides with the parameter "{s}"; rename the share or the parameter'
                 )
             if s in dnames:
-                raise ModelError(
-                    f'{where}share symbol "{s}" collides with the definition "{s}"; rename one of them'
-                )
+                raise ModelError(f'{where}share symbol "{s}" collides with the definition "{s}"; rename one of them')
         self._check_payoffs(where)
         for sc in self.scenarios:
             for key, v in sc.values:
@@ -393,9 +399,7 @@ class Game:
             if isinstance(values, Mapping):
                 missing = [p.name for p in pops if p.name not in values]
                 if missing:
-                    raise ModelError(
-                        f'{where}profile {list(profile)} has no payoff for population "{missing[0]}"'
-                    )
+                    raise ModelError(f'{where}profile {list(profile)} has no payoff for population "{missing[0]}"')
                 values = tuple(values[p.name] for p in pops)
             values = tuple(sympy.sympify(v) if isinstance(v, (int, float)) else v for v in values)
             if len(values) != len(pops):

@@ -1,11 +1,11 @@
-"""Stability of rest points: exact eigenvalues, verdicts, ESS conditions, witnesses.
+r"""Stability of rest points: exact eigenvalues, verdicts, ESS conditions, witnesses.
 
 Eigenvalues
     At a vertex the Jacobian of the replicator dynamics is block diagonal, one block
     per population, and the eigenvalues are the payoff differences
     :math:`u_i - u_s` between each other strategy :math:`i` and the strategy
     :math:`s` played there. At any other rest point the eigenvalues are the
-    *transversal* ones, :math:`u_j - \\bar u` for each unused strategy :math:`j`, and
+    *transversal* ones, :math:`u_j - \bar u` for each unused strategy :math:`j`, and
     those of the Jacobian of the dynamics restricted to the rest point's face.
 
 Symbolic verdicts (signs under the model's sign assumptions and ``[assumptions]``)
@@ -38,7 +38,7 @@ import sympy
 
 from .conditions import Feasibility, Region
 from .dynamics import Dynamics, replicator
-from .equilibria import Equilibrium, Kind, face_system, Face, find_equilibria
+from .equilibria import Equilibrium, Face, Kind, face_system, find_equilibria
 from .model import Game
 
 __all__ = ["Verdict", "NumericStability", "Stability", "Analysis", "analyze", "stability", "numeric_verdict", "TOL"]
@@ -220,6 +220,9 @@ def _face_eigen(dynamics: Dynamics, eq: Equilibrium, subs: Mapping | None):
                 transversal.append(sympy.expand(val))
     # dynamics on the face: reduced replicator of the unknowns, with the face parametrisation
     unknowns = system.unknowns
+    mixing = [p for p, supp in enumerate(eq.support) if len(supp) > 1]
+    if unknowns and all(game.populations[p].k == 2 for p in mixing):
+        return transversal, _binary_block(dynamics, mixing, at, subs)
     rhs_on_face = []
     index = {s: i for i, s in enumerate(dynamics.state)}
     for u in unknowns:
@@ -230,10 +233,39 @@ def _face_eigen(dynamics: Dynamics, eq: Equilibrium, subs: Mapping | None):
         J = J.xreplace(point_unknowns)
         if subs:
             J = J.xreplace(subs)
-        J = J.applyfunc(sympy.cancel)
+        if all(x.is_number for x in J) and any(x.has(sympy.Float) for x in J):
+            J = J.evalf(30)
+        else:
+            J = J.applyfunc(sympy.cancel)
     else:
         J = sympy.zeros(0, 0)
     return transversal, J
+
+
+def _binary_block(dynamics: Dynamics, mixing: list[int], at: dict, subs) -> sympy.Matrix:
+    """Jacobian on the face when every mixing population is binary.
+
+    With ``D_p`` the payoff difference of population ``p`` (independent of its own
+    share) and ``D_p = 0`` at the rest point, the entries are exactly
+    ``J_pp = 0`` and ``J_pq = y_p (1 - y_p) dD_p/dy_q``.
+    """
+    offsets = dynamics.offsets
+    m = len(mixing)
+    J = sympy.zeros(m, m)
+    for a, p in enumerate(mixing):
+        y = dynamics.state[offsets[p]]
+        yp = at[y]
+        weight = sympy.factor(yp) * sympy.factor(1 - yp)
+        for b, q in enumerate(mixing):
+            if a == b:
+                continue
+            dq = sympy.diff(dynamics.differences[p][0], dynamics.state[offsets[q]]).xreplace(at)
+            if subs:
+                dq = dq.xreplace(subs)
+            J[a, b] = weight * sympy.factor(sympy.together(dq))
+    if all(x.is_number for x in J) and any(x.has(sympy.Float) for x in J):
+        J = J.evalf(30)
+    return J
 
 
 def _block_eigenvalues(J: sympy.Matrix) -> list[sympy.Expr] | None:
@@ -244,19 +276,15 @@ def _block_eigenvalues(J: sympy.Matrix) -> list[sympy.Expr] | None:
     if n == 1:
         return [sympy.cancel(J[0, 0])]
     if n == 2:
+        if J[0, 0] == 0 and J[1, 1] == 0:  # binary mixing populations: +- sqrt(J01 J10)
+            root = sympy.sqrt(sympy.factor(J[0, 1] * J[1, 0]))
+            return [root, -root]
         tr = sympy.cancel(J[0, 0] + J[1, 1])
         det = sympy.cancel(J[0, 0] * J[1, 1] - J[0, 1] * J[1, 0])
         disc = sympy.cancel(tr**2 / 4 - det)
         root = sympy.sqrt(disc)
         return [tr / 2 + root, tr / 2 - root]
-    if all(x.is_number for x in J):
-        try:
-            ev = J.eigenvals(multiple=True)
-            if all(not e.has(sympy.CRootOf) for e in ev) and sum(sympy.count_ops(e) for e in ev) < 400:
-                return list(ev)
-        except Exception:  # noqa: BLE001 - sympy may fail on algebraic entries; fall back to numbers
-            return None
-    return None
+    return None  # 3 or more mixing coordinates: eigenvalues are given as numbers at the parameter values
 
 
 # --------------------------------------------------------------------------- analysis
