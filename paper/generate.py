@@ -70,7 +70,14 @@ def save(ax, stem: str) -> None:
 
 
 def profile_tex(key: str) -> str:
-    return r"\textit{" + export.latex_escape(key) + "}" if "/" in key else export.latex_escape(key)
+    """A profile key in italics, breakable after each ``/`` and ``_``."""
+    text = export.latex_escape(key).replace("/", r"/\allowbreak{}").replace(r"\_", r"\_\allowbreak{}")
+    return r"\textit{" + text + "}" if "/" in key else text
+
+
+def tt(name: str) -> str:
+    """A name in typewriter type, breakable after each ``_``."""
+    return r"\texttt{" + export.latex_escape(name).replace(r"\_", r"\_\allowbreak{}") + "}"
 
 
 def gov_payoff(game, key: str, values) -> float | None:
@@ -97,7 +104,7 @@ def scenario_rows(model: str, game) -> list[dict]:
     for sc in [None, *game.scenarios]:
         name = sc.name if sc is not None else "default"
         values = game.values(sc.name if sc is not None else None)
-        a = analyze(game, params=values)
+        a = analyze(game, params=values, symbolic=sc is None)
         ess = [
             outcome_key(s.equilibrium)
             for s in a.equilibria
@@ -138,13 +145,13 @@ def scenario_rows(model: str, game) -> list[dict]:
 def scenario_table(model: str, game, rows: list[dict]) -> str:
     lines = [
         r"\begin{table}[htbp]",
-        r"\centering\small",
+        r"\centering\footnotesize",
         r"\caption{Scenarios of \texttt{" + export.latex_escape(model) + "}: parameters changed from the defaults, "
         r"vertices that are ESS, the outcome most of the "
         + str(rows[0]["nstarts"])
         + r" grid starts reach, the share of starts that end in formal recycling and the government's payoff "
         r"at the majority outcome.}\label{tab:" + model + "-scenarios}",
-        r"\begin{tabular}{@{}p{0.17\linewidth}p{0.27\linewidth}p{0.2\linewidth}p{0.16\linewidth}rr@{}}",
+        r"\begin{tabular}{@{}p{0.14\linewidth}p{0.28\linewidth}p{0.2\linewidth}p{0.18\linewidth}rr@{}}",
         r"\toprule",
         r"Scenario & Changed parameters & ESS vertices & Majority outcome & Formal & $\pi_G$ \\",
         r"\midrule",
@@ -154,8 +161,7 @@ def scenario_table(model: str, game, rows: list[dict]) -> str:
         top = profile_tex(r["top"]) + f" ({pct(r['shares'][r['top']])})"
         gov = f"{r['gov']:.2f}" if r["gov"] is not None else "--"
         lines.append(
-            r"\texttt{" + export.latex_escape(r["name"]) + "} & " + changed(game, r["values"]) + f" & {ess} & {top} & "
-            f"{pct(r['formal'])} & {gov} \\\\"
+            tt(r["name"]) + " & " + changed(game, r["values"]) + f" & {ess} & {top} & {pct(r['formal'])} & {gov} \\\\"
         )
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     return "\n".join(lines) + "\n"
@@ -195,7 +201,7 @@ def threshold(model: str, game, name: str, base: dict, key: str) -> None:
     p = game.parameter(name)
     if p.range is None:
         return
-    a = analyze(game, params=base)
+    a = analyze(game, params=base, symbolic=False)
     starts = grid_starts(game, 3)
     found = None
     for v in np.linspace(p.range[0], p.range[1], 41):
@@ -214,7 +220,7 @@ def threshold(model: str, game, name: str, base: dict, key: str) -> None:
 
 
 def region(model: str, game, xname: str, yname: str, base: dict, n: int = 12) -> None:
-    a = analyze(game, params=base)
+    a = analyze(game, params=base, symbolic=False)
     xs = np.linspace(*game.parameter(xname).range, n)
     ys = np.linspace(*game.parameter(yname).range, n)
     starts = grid_starts(game, 2)
@@ -245,7 +251,7 @@ def models_table(games: dict) -> str:
         r"\begin{table}[htbp]",
         r"\centering\small",
         r"\caption{The shipped battery-recycling models analysed here (population: strategies).}\label{tab:models}",
-        r"\begin{tabular}{@{}p{0.2\linewidth}p{0.5\linewidth}rp{0.17\linewidth}@{}}",
+        r"\begin{tabular}{@{}p{0.18\linewidth}p{0.47\linewidth}rp{0.22\linewidth}@{}}",
         r"\toprule",
         r"Model & Populations and strategies & Param. & Scenarios \\",
         r"\midrule",
@@ -257,10 +263,8 @@ def models_table(games: dict) -> str:
             + ", ".join(r"\textit{" + export.latex_escape(s) + "}" for s in p.strategies)
             for p in game.populations
         )
-        scen = ", ".join(r"\texttt{" + export.latex_escape(s.name) + "}" for s in game.scenarios) or "--"
-        lines.append(
-            r"\texttt{" + export.latex_escape(model) + "} & " + pops + f" & {len(game.parameters)} & {scen} \\\\"
-        )
+        scen = ", ".join(tt(s.name) for s in game.scenarios) or "--"
+        lines.append(tt(model) + " & " + pops + f" & {len(game.parameters)} & {scen} \\\\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     return "\n".join(lines) + "\n"
 
