@@ -26,9 +26,9 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import sympy  # noqa: E402
-from govgame.loader import load_model  # noqa: E402
 
 from govgame import export, plot  # noqa: E402
+from govgame.loader import load_model  # noqa: E402
 from govgame.simulate import basins, grid_starts, outcome_key, outcomes, simulate  # noqa: E402
 from govgame.stability import analyze  # noqa: E402
 
