@@ -260,7 +260,7 @@ def models_table(games: dict) -> str:
         pops = "; ".join(
             export.latex_escape(p.name)
             + ": "
-            + ", ".join(r"\textit{" + export.latex_escape(s) + "}" for s in p.strategies)
+            + ", ".join(r"\textit{" + export.latex_escape(s).replace(r"\_", r"\_\allowbreak{}") + "}" for s in p.strategies)
             for p in game.populations
         )
         scen = ", ".join(tt(s.name) for s in game.scenarios) or "--"
