@@ -35,8 +35,10 @@ Stopping rules (status codes):
     stops there.
 ``STALLED`` (1)
     ``max |f| < ``:data:`STALL_F` = 1e-12 on every accepted step over a time span of at
-    least ``t_end / 10``: the run sits on a rest point (e.g. a point of an attracting
-    continuum). A transient passage near a saddle is not enough.
+    least ``t_end / 10``, and no share could grow by more than 1e-9 before ``t_end`` at its
+    present growth rate ``g_i = f_i / y_i`` (``y_i (exp(g_i (t_end - t)) - 1) <= 1e-9``):
+    the run sits on a rest point (e.g. a point of an attracting continuum). A transient
+    passage near a saddle, where a tiny share has a positive growth rate, is not enough.
 ``T_END`` (2)
     reached ``t_end`` and settled: ``max |f| <= f_tol`` (default 1e-6) or within 1e-3
     of an asymptotically stable vertex.
@@ -268,6 +270,22 @@ def _vertex(y, offs, P, Tn):
 
 
 @njit(cache=True)
+def _frozen(y, f, m, remaining):
+    """Whether no share can grow noticeably by ``t_end`` at its present growth rate.
+
+    ``y_i (exp(g_i * remaining) - 1) <= 1e-9`` for every share with ``y_i > 0``, where
+    ``g_i = f_i / y_i`` is its growth rate; this keeps a run that merely passes near a
+    saddle (a tiny share with a positive growth rate) from being declared stalled.
+    """
+    for i in range(m):
+        if y[i] > 0.0 and f[i] > 0.0:
+            g = f[i] / y[i] * remaining
+            if g > 700.0 or y[i] * math.expm1(g) > 1e-9:
+                return False
+    return True
+
+
+@njit(cache=True)
 def _one(
     pay, t, offs, L, Tn, po, so, stable, y0, t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r,
     y, ynew, K, err, pre, suf, tmp,
@@ -413,7 +431,7 @@ def _one(
         if fmax < 1e-12:
             if stall_since < 0.0:
                 stall_since = tt
-            elif tt - stall_since >= stall_span and tt < t_end:
+            elif tt - stall_since >= stall_span and tt < t_end and _frozen(y, K[0], m, t_end - tt):
                 while store and ie < E:
                     for i in range(m):
                         paths[r, ie, i] = y[i]

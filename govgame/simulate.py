@@ -12,7 +12,9 @@ Run statuses (:attr:`Trajectories.status`):
     stopped early within 1e-7 (maximum norm) of a vertex at which every payoff difference
     is strictly negative (an asymptotically stable vertex).
 ``stalled``
-    stopped on a rest point: ``max |f| < 1e-12`` on every step over a span of ``t_end / 10``.
+    stopped on a rest point: ``max |f| < 1e-12`` on every step over a span of ``t_end / 10``
+    and no share able to grow by more than 1e-9 before ``t_end`` at its present growth rate
+    (so a run passing close to a saddle is not stopped there).
 ``t_end``
     reached ``t_end`` and settled (``max |f| <= 1e-6``, or within 1e-3 of an asymptotically
     stable vertex).

@@ -25,6 +25,7 @@ import itertools
 import math
 import re
 import sys
+import warnings
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -343,7 +344,17 @@ def _rest_points(game: Game, values: dict[str, float], rest_points) -> list:
     finder = getattr(equilibria, "find_equilibria", None)
     if finder is None:  # pragma: no cover - until the equilibrium finder lands
         return []
-    return list(finder(replicator(game), params=values, symbolic=False))
+    try:
+        return list(finder(replicator(game), params=values, symbolic=False))
+    except Exception as exc:  # a failure there must not lose the whole map; say so
+        cell = ", ".join(f"{k}={v:g}" for k, v in values.items())
+        warnings.warn(
+            f"could not compute the rest points at {cell} ({type(exc).__name__}: {exc}); "
+            'runs there that end away from every vertex are counted as "none"',
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return []
 
 
 # --------------------------------------------------------------------------- sensitivity
