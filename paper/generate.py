@@ -204,6 +204,8 @@ def threshold(model: str, game, name: str, base: dict, key: str) -> None:
     a = analyze(game, params=base, symbolic=False)
     starts = grid_starts(game, 3)
     found = None
+    num(model, "default", "thrstarts", str(len(starts)))
+    num(model, "default", "thrvalues", "41")
     for v in np.linspace(p.range[0], p.range[1], 41):
         pv = dict(base)
         pv[name] = float(v)
@@ -212,11 +214,26 @@ def threshold(model: str, game, name: str, base: dict, key: str) -> None:
             found = float(v)
             break
     num(model, "default", key, f"{found:.3g}" if found is not None else "--")
+    what = LEVERS.get(name, f"${p.latex}$")
     if found is not None:
         phrase = f"once ${p.latex}$ reaches {found:.3g}"
+        sentence = f"Raising {what} ${p.latex}$ alone sends every start to formal recycling once it reaches {found:.3g}"
     else:
         phrase = f"for no value of ${p.latex}$ in its range [{p.range[0]:g}, {p.range[1]:g}]"
+        sentence = (
+            f"Raising {what} ${p.latex}$ alone does not send every start to formal recycling anywhere in its "
+            f"range [{p.range[0]:g}, {p.range[1]:g}]"
+        )
     num(model, "default", key + "phrase", phrase)
+    num(model, "default", key + "sentence", sentence)
+
+
+LEVERS = {
+    "F_e": "the fine on the enterprise",
+    "S_e": "the subsidy to the enterprise",
+    "p_d": "the detection probability",
+    "delta": "the deposit",
+}
 
 
 def region(model: str, game, xname: str, yname: str, base: dict, n: int = 12) -> None:
@@ -243,6 +260,7 @@ def region(model: str, game, xname: str, yname: str, base: dict, n: int = 12) ->
     save(ax, f"{model}-region")
     num(model, "default", "regionformal", pct(formal_cells / (n * n)))
     num(model, "default", "regioncells", str(n * n))
+    num(model, "default", "regionstarts", str(len(starts)))
 
 
 def models_table(games: dict) -> str:
@@ -260,7 +278,9 @@ def models_table(games: dict) -> str:
         pops = "; ".join(
             export.latex_escape(p.name)
             + ": "
-            + ", ".join(r"\textit{" + export.latex_escape(s).replace(r"\_", r"\_\allowbreak{}") + "}" for s in p.strategies)
+            + ", ".join(
+                r"\textit{" + export.latex_escape(s).replace(r"\_", r"\_\allowbreak{}") + "}" for s in p.strategies
+            )
             for p in game.populations
         )
         scen = ", ".join(tt(s.name) for s in game.scenarios) or "--"
