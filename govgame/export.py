@@ -851,7 +851,7 @@ def equilibria_latex(analysis: Analysis, *, caption: str | None = None, label: s
         )
     if label is None:
         label = f"tab:{game.name}-equilibria"
-    cols = r"@{}p{0.06\linewidth}p{0.2\linewidth}p{0.3\linewidth}p{0.1\linewidth}p{0.22\linewidth}@{}"
+    cols = r"@{}p{0.06\linewidth}p{0.2\linewidth}p{0.29\linewidth}p{0.11\linewidth}p{0.22\linewidth}@{}"
     head = r"& Point & Eigenvalues & Verdict & Conditions \\"
     out = [
         "{\\small",

@@ -312,6 +312,7 @@ def main() -> int:
             num(model, "default", "available", "no")
             continue
         num(model, "default", "available", "yes")
+        num(model, "default", "tend", f"{T_END:g}")
         games[model] = game
         num(model, "default", "npop", str(len(game.populations)))
         num(model, "default", "nparam", str(len(game.parameters)))
