@@ -351,6 +351,8 @@ class _Parser:
         return self.finite(base**exponent, node)
 
     def call(self, node: ast.Call) -> sympy.Expr:
+        if isinstance(node.func, ast.Attribute):
+            self.reject(node.func, "attribute access is")
         if not isinstance(node.func, ast.Name):
             self.reject(node, "this call is", "the functions are exp, log, sqrt, Abs, Min, Max, called by name")
         fname = self.placeholders.get(node.func.id, node.func.id)
@@ -369,16 +371,11 @@ class _Parser:
                 f"{fname}() takes {want} argument(s), found {n}: {_show(self.segment(node))} in {_show(self.text)}"
             )
         args = [self.expr(a) for a in node.args]
-        if fname == "exp" and args[0].is_number:
-            try:
-                big = not abs(float(args[0])) <= MAX_EXP_ARGUMENT
-            except (TypeError, ValueError, OverflowError):
-                big = True
-            if big:
-                self.fail(
-                    f"{_show(self.segment(node))}: a constant argument of exp must lie in "
-                    f"[-{MAX_EXP_ARGUMENT}, {MAX_EXP_ARGUMENT}] in {_show(self.text)}"
-                )
+        if fname == "exp" and _exp_too_big(args[0]):
+            self.fail(
+                f"{_show(self.segment(node))}: a constant argument of exp must lie in "
+                f"[-{MAX_EXP_ARGUMENT}, {MAX_EXP_ARGUMENT}] in {_show(self.text)}"
+            )
         return self.finite(func(*args), node)
 
     # ----------------------------------------------------------- post-checks
@@ -396,6 +393,12 @@ class _Parser:
         return value
 
     def check_result(self, value: sympy.Expr) -> sympy.Expr:
+        for f in value.atoms(sympy.exp):
+            if _exp_too_big(f.args[0]):
+                self.fail(
+                    f"the expression amounts to {_show(sympy.sstr(f))}; a constant argument of exp must lie in "
+                    f"[-{MAX_EXP_ARGUMENT}, {MAX_EXP_ARGUMENT}]: {_show(self.text)}"
+                )
         for p in value.atoms(sympy.Pow):
             if p.exp.is_Number and abs(p.exp) > MAX_EXPONENT:
                 self.fail(
@@ -403,6 +406,16 @@ class _Parser:
                     f"{MAX_EXPONENT} in absolute value: {_show(self.text)}"
                 )
         return value
+
+
+def _exp_too_big(arg: sympy.Expr) -> bool:
+    """Whether ``arg`` is a constant too large for ``exp`` (its parts are already bounded)."""
+    if not arg.is_number:
+        return False
+    try:
+        return not abs(float(arg)) <= MAX_EXP_ARGUMENT
+    except (TypeError, ValueError, OverflowError):
+        return True
 
 
 def _words(text: str) -> Iterable[str]:
