@@ -427,6 +427,7 @@ class _Builder:
         if not isinstance(value, list) or not value:
             raise self.fail("[[population]] must be a list of tables (write each population as a [[population]] table)")
         pops = []
+        seen: set[str] = set()
         for i, entry in enumerate(value):
             entry = self.table(entry, f"[[population]] number {i + 1}")
             name = entry.get("name")
@@ -439,6 +440,11 @@ class _Builder:
                 raise self.fail(f'{where} has no strategies; add strategies = ["...", "..."]')
             strategies = self.strings(entry["strategies"], f"{where} strategies")
             k = len(strategies)
+            if k < 2:
+                raise self.fail(f"{where} needs at least 2 strategies, found {k}")
+            if name in seen:
+                raise self.fail(f'population "{name}" is declared twice; names must be unique')
+            seen.add(name)
             if "share" in entry and "shares" in entry:
                 raise self.fail(f"{where} gives both share and shares; use share for 2 strategies, shares for more")
             if k == 2:
