@@ -30,6 +30,14 @@ PROG = "govgame"
 
 
 # ------------------------------------------------------------------ argument parsing
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, with every usage error ending in ``govgame: error: ...`` (also in subcommands)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{PROG}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``govgame`` command (SPEC §2).
 
@@ -42,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     >>> args.command, args.model, args.set, args.format
     ('analyze', 'm.toml', ['C_g=2'], 'json')
     """
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog=PROG,
         description="Evolutionary game analysis of governance problems (multi-population replicator dynamics).",
     )
