@@ -155,7 +155,7 @@ def load_model(source: str | os.PathLike[str]) -> Game:
         path = Path(source) if looks_like_path else model_path(source)
     else:
         raise ModelError(f"a model is a path or a shipped model name, found {type(source).__name__}")
-    where = str(source)
+    where = str(path)
     try:
         if not path.exists():
             raise ModelError(f"{where}: no such file")
