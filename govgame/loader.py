@@ -559,7 +559,11 @@ class _Builder:
         for i, text in enumerate(self.strings(value.get("relations", []), "[assumptions] relations")):
             where = f"{self.source}: [assumptions] relations[{i}]"
             rel = parse_relation(text, table, where=where, shares=shares)
-            if rel.func(rel.lhs, rel.rhs) is sympy.false:
+            try:
+                never = rel.func(rel.lhs, rel.rhs) is sympy.false
+            except TypeError:  # sympy cannot compare these; keep the relation as written
+                never = False
+            if never:
                 raise ModelError(
                     f'{where}: "{text}" can never hold for the declared signs; fix the relation or the signs'
                 )
