@@ -1,4 +1,4 @@
-"""Compiled batched replicator integrator (one kernel for every model, cached on disk).
+r"""Compiled batched replicator integrator (one kernel for every model, cached on disk).
 
 The kernel takes the numeric payoff tensors as *data*, so a single compiled function
 serves every game and every parameter set; numba stores it in ``__pycache__`` on the
@@ -24,7 +24,7 @@ Dormand–Prince 5(4) with the error norm and step-size controller of
 ``scipy.integrate.solve_ivp(method="RK45")`` (RMS norm of ``err / (atol + rtol max(|y|, |y_new|))``,
 safety 0.9, factors in [0.2, 10], no growth right after a rejection, scipy's initial step),
 applied to the replicator equations in full coordinates
-:math:`\\dot y_{p,i} = y_{p,i}(u_{p,i} - \\bar u_p)`. After every accepted step the state
+:math:`\dot y_{p,i} = y_{p,i}(u_{p,i} - \bar u_p)`. After every accepted step the state
 is clipped to [0, 1] and each population renormalised to sum 1.
 
 Stopping rules (status codes):
@@ -85,6 +85,17 @@ _A51, _A52, _A53, _A54 = 19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729
 _A61, _A62, _A63, _A64, _A65 = 9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656
 _B1, _B3, _B4, _B5, _B6 = 35 / 384, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84
 _E1, _E3, _E4, _E5, _E6, _E7 = -71 / 57600, 71 / 16695, -71 / 1920, 17253 / 339200, -22 / 525, 1 / 40
+_A = np.array(
+    [
+        [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [_A21, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [_A31, _A32, 0.0, 0.0, 0.0, 0.0],
+        [_A41, _A42, _A43, 0.0, 0.0, 0.0],
+        [_A51, _A52, _A53, _A54, 0.0, 0.0],
+        [_A61, _A62, _A63, _A64, _A65, 0.0],
+        [_B1, 0.0, _B3, _B4, _B5, _B6],  # the 7th stage is evaluated at y_new
+    ]
+)
 # Dense output (scipy's RK45.P), rows = stages 1..7, columns = powers 1..4 of the step fraction.
 _P = np.array(
     [
@@ -141,10 +152,10 @@ def pack(shape: tuple[int, ...], tensors: list[list[np.ndarray]] | list[np.ndarr
 
 
 def stable_vertices(pay: np.ndarray, shape: tuple[int, ...], *, rtol: float = 1e-9) -> np.ndarray:
-    """Which vertices are asymptotically stable (numeric verdict ``ess``), per parameter set.
+    r"""Which vertices are asymptotically stable (numeric verdict ``ess``), per parameter set.
 
-    At the vertex of profile :math:`\\sigma` the Jacobian eigenvalues are the payoff
-    differences :math:`a_p(s', \\sigma_{-p}) - a_p(\\sigma)` for every population ``p`` and
+    At the vertex of profile :math:`\sigma` the Jacobian eigenvalues are the payoff
+    differences :math:`a_p(s', \sigma_{-p}) - a_p(\sigma)` for every population ``p`` and
     every other strategy ``s'``. The vertex is ``ess`` when every one is below
     ``-rtol * max |eigenvalue|`` (the tolerance of the stability analysis).
 
@@ -183,8 +194,72 @@ def stable_vertices(pay: np.ndarray, shape: tuple[int, ...], *, rtol: float = 1e
 
 
 # --------------------------------------------------------------------------- compiled part
-@njit(cache=True)
-def _rhs(pay, t, offs, L, Tn, po, so, y, out, pre, suf):
+@njit(cache=True, error_model="numpy", inline="always")
+def _rhs_binary(dpay, t, P, y, out, s, buf):
+    r"""Replicator field when every population is binary; returns max |f|.
+
+    ``dpay[t, p]`` is population ``p``'s payoff difference (strategy 0 minus strategy 1)
+    at each profile of the other populations (row-major); contracting it with the other
+    populations' shares gives :math:`D_p`, and :math:`\dot y_{p,0} = y_{p,0} y_{p,1} D_p
+    = -\dot y_{p,1}`. The contraction is written out for 2, 3 and 4 populations.
+    """
+    n = 1 << (P - 1)
+    fmax = 0.0
+    for p in range(P):
+        if P == 2:
+            q0 = 1 - p
+            D = dpay[t, p, 0] * y[2 * q0] + dpay[t, p, 1] * y[2 * q0 + 1]
+        elif P == 3:
+            q0 = 1 if p == 0 else 0
+            q1 = 1 if p == 2 else 2
+            a1 = y[2 * q1]
+            b1 = y[2 * q1 + 1]
+            D = y[2 * q0] * (dpay[t, p, 0] * a1 + dpay[t, p, 1] * b1) + y[2 * q0 + 1] * (
+                dpay[t, p, 2] * a1 + dpay[t, p, 3] * b1
+            )
+        elif P == 4:
+            q0 = 1 if p == 0 else 0
+            q1 = 2 if p <= 1 else 1
+            q2 = 2 if p == 3 else 3
+            a1 = y[2 * q1]
+            b1 = y[2 * q1 + 1]
+            a2 = y[2 * q2]
+            b2 = y[2 * q2 + 1]
+            D = y[2 * q0] * (
+                a1 * (dpay[t, p, 0] * a2 + dpay[t, p, 1] * b2) + b1 * (dpay[t, p, 2] * a2 + dpay[t, p, 3] * b2)
+            ) + y[2 * q0 + 1] * (
+                a1 * (dpay[t, p, 4] * a2 + dpay[t, p, 5] * b2) + b1 * (dpay[t, p, 6] * a2 + dpay[t, p, 7] * b2)
+            )
+        else:
+            for i in range(n):
+                buf[i] = dpay[t, p, i]
+            h = n
+            for q in range(P - 1, -1, -1):
+                if q == p:
+                    continue
+                h >>= 1
+                a = y[2 * q]
+                b = y[2 * q + 1]
+                for i in range(h):
+                    buf[i] = buf[2 * i] * a + buf[2 * i + 1] * b
+            D = buf[0]
+        v = y[2 * p] * y[2 * p + 1] * D
+        out[s, 2 * p] = v
+        out[s, 2 * p + 1] = -v
+        if abs(v) > fmax:
+            fmax = abs(v)
+    return fmax
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _rhs(pay, dpay, binary, t, offs, L, Tn, po, so, y, out, s, pre, suf):
+    if binary:
+        return _rhs_binary(dpay, t, offs.shape[0] - 1, y, out, s, pre)
+    return _rhs_general(pay, t, offs, L, Tn, po, so, y, out, s, pre, suf)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _rhs_general(pay, t, offs, L, Tn, po, so, y, out, s, pre, suf):
     """Replicator field in full coordinates; returns max |f|.
 
     With profiles in row-major order, profile ``j`` of population ``p`` playing ``i`` is
@@ -221,15 +296,15 @@ def _rhs(pay, t, offs, L, Tn, po, so, y, out, pre, suf):
             acc = 0.0
             for lead in range(L[p]):
                 base = (lead * kp + i) * Tp
-                s = 0.0
+                part = 0.0
                 for tr in range(Tp):
-                    s += pay[t, p, base + tr] * suf[so[p] + tr]
-                acc += pre[po[p] + lead] * s
-            out[offs[p] + i] = acc
+                    part += pay[t, p, base + tr] * suf[so[p] + tr]
+                acc += pre[po[p] + lead] * part
+            out[s, offs[p] + i] = acc
             ubar += y[offs[p] + i] * acc
         for i in range(kp):
-            v = y[offs[p] + i] * (out[offs[p] + i] - ubar)
-            out[offs[p] + i] = v
+            v = y[offs[p] + i] * (out[s, offs[p] + i] - ubar)
+            out[s, offs[p] + i] = v
             if abs(v) > fmax:
                 fmax = abs(v)
     return fmax
@@ -285,9 +360,9 @@ def _frozen(y, f, m, remaining):
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _one(
-    pay, t, offs, L, Tn, po, so, stable, y0, t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r,
+    pay, dpay, binary, t, offs, L, Tn, po, so, stable, y0, t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r,
     y, ynew, K, err, pre, suf, tmp,
 ):  # fmt: skip
     P = offs.shape[0] - 1
@@ -304,7 +379,7 @@ def _one(
         for i in range(m):
             paths[r, ie, i] = y[i]
         ie += 1
-    fmax = _rhs(pay, t, offs, L, Tn, po, so, y, K[0], pre, suf)
+    fmax = _rhs(pay, dpay, binary, t, offs, L, Tn, po, so, y, K, 0, pre, suf)
     dist, jv = _vertex(y, offs, P, Tn)
     if dist <= 1e-7 and stable[t, jv]:
         while store and ie < E:
@@ -330,7 +405,7 @@ def _one(
     h0 = min(h0, t_end)
     for i in range(m):
         tmp[i] = y[i] + h0 * K[0, i]
-    _rhs(pay, t, offs, L, Tn, po, so, tmp, K[1], pre, suf)
+    _rhs(pay, dpay, binary, t, offs, L, Tn, po, so, tmp, K, 1, pre, suf)
     d2 = 0.0
     for i in range(m):
         sc = atol + abs(y[i]) * rtol
@@ -360,33 +435,19 @@ def _one(
             if t_new > t_end:
                 t_new = t_end
             h = t_new - tt
+            # stages 2..7; the 7th is f(y_new) with y_new = y + h * sum_j B_j K_j (first same as last)
+            for st in range(1, 7):
+                for i in range(m):
+                    acc = 0.0
+                    for j in range(st):
+                        acc += _A[st, j] * K[j, i]
+                    tmp[i] = y[i] + h * acc
+                fmax = _rhs(pay, dpay, binary, t, offs, L, Tn, po, so, tmp, K, st, pre, suf)
             for i in range(m):
-                tmp[i] = y[i] + h * (_A21 * K[0, i])
-            _rhs(pay, t, offs, L, Tn, po, so, tmp, K[1], pre, suf)
-            for i in range(m):
-                tmp[i] = y[i] + h * (_A31 * K[0, i] + _A32 * K[1, i])
-            _rhs(pay, t, offs, L, Tn, po, so, tmp, K[2], pre, suf)
-            for i in range(m):
-                tmp[i] = y[i] + h * (_A41 * K[0, i] + _A42 * K[1, i] + _A43 * K[2, i])
-            _rhs(pay, t, offs, L, Tn, po, so, tmp, K[3], pre, suf)
-            for i in range(m):
-                tmp[i] = y[i] + h * (_A51 * K[0, i] + _A52 * K[1, i] + _A53 * K[2, i] + _A54 * K[3, i])
-            _rhs(pay, t, offs, L, Tn, po, so, tmp, K[4], pre, suf)
-            for i in range(m):
-                tmp[i] = y[i] + h * (
-                    _A61 * K[0, i] + _A62 * K[1, i] + _A63 * K[2, i] + _A64 * K[3, i] + _A65 * K[4, i]
-                )
-            _rhs(pay, t, offs, L, Tn, po, so, tmp, K[5], pre, suf)
-            for i in range(m):
-                ynew[i] = y[i] + h * (
-                    _B1 * K[0, i] + _B3 * K[2, i] + _B4 * K[3, i] + _B5 * K[4, i] + _B6 * K[5, i]
-                )
-            fmax = _rhs(pay, t, offs, L, Tn, po, so, ynew, K[6], pre, suf)
+                ynew[i] = tmp[i]
             en = 0.0
             for i in range(m):
-                e = h * (
-                    _E1 * K[0, i] + _E3 * K[2, i] + _E4 * K[3, i] + _E5 * K[4, i] + _E6 * K[5, i] + _E7 * K[6, i]
-                )
+                e = h * (_E1 * K[0, i] + _E3 * K[2, i] + _E4 * K[3, i] + _E5 * K[4, i] + _E6 * K[5, i] + _E7 * K[6, i])
                 sc = atol + max(abs(y[i]), abs(ynew[i])) * rtol
                 en += (e / sc) ** 2
             en = math.sqrt(en / m)
@@ -445,7 +506,9 @@ def _one(
 
 
 @njit(cache=True, parallel=True)
-def _integrate(pay, offs, L, Tn, po, so, stable, Y0, tidx, t_end, rtol, atol, f_tol, max_steps, t_eval, store):
+def _integrate(
+    pay, dpay, binary, offs, L, Tn, po, so, stable, Y0, tidx, t_end, rtol, atol, f_tol, max_steps, t_eval, store
+):
     R = Y0.shape[0]
     P = offs.shape[0] - 1
     m = offs[P]
@@ -464,11 +527,11 @@ def _integrate(pay, offs, L, Tn, po, so, stable, Y0, tidx, t_end, rtol, atol, f_
         K = np.empty((7, m))
         err = np.empty(m)
         tmp = np.empty(m)
-        pre = np.empty(po[P])
+        pre = np.empty(max(po[P], 1 << (P - 1)))
         suf = np.empty(so[P])
         for r in range(c * _CHUNK, min(R, (c + 1) * _CHUNK)):
             ts, cd, ns = _one(
-                pay, tidx[r], offs, L, Tn, po, so, stable, Y0[r], t_end, rtol, atol, f_tol, max_steps,
+                pay, dpay, binary, tidx[r], offs, L, Tn, po, so, stable, Y0[r], t_end, rtol, atol, f_tol, max_steps,
                 t_eval, paths, r, y, ynew, K, err, pre, suf, tmp,
             )  # fmt: skip
             t_stop[r] = ts
@@ -542,8 +605,24 @@ def integrate(
     Tn = np.array([int(np.prod(ks[p + 1 :])) for p in range(len(ks))], dtype=np.int64)
     po = np.concatenate([[0], np.cumsum(L)]).astype(np.int64)
     so = np.concatenate([[0], np.cumsum(Tn)]).astype(np.int64)
+    pay = np.ascontiguousarray(pay, dtype=np.float64)
+    binary = bool(np.all(ks == 2))
+    if binary:  # payoff differences over the other populations' profiles
+        P = len(ks)
+        full = pay.reshape((pay.shape[0], P, *ks))
+        dpay = np.stack(
+            [
+                (np.take(full[:, p], 0, axis=1 + p) - np.take(full[:, p], 1, axis=1 + p)).reshape(pay.shape[0], -1)
+                for p in range(P)
+            ],
+            axis=1,
+        )
+    else:
+        dpay = np.zeros((pay.shape[0], len(ks), 0))
     final, t_stop, code, paths, nsteps = _integrate(
-        np.ascontiguousarray(pay, dtype=np.float64),
+        pay,
+        np.ascontiguousarray(dpay),
+        binary,
         offs,
         L,
         Tn,

@@ -112,9 +112,9 @@ def to_reduced(game: Game, Y: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------------- starts
 def grid_starts(game: Game, n: int) -> np.ndarray:
-    """The ``--grid N`` starting points (SPEC §2).
+    r"""The ``--grid N`` starting points (SPEC §2).
 
-    Every point of :math:`\\{1/(N+1), \\dots, N/(N+1)\\}` for each state coordinate, in
+    Every point of :math:`\{1/(N+1), \dots, N/(N+1)\}` for each state coordinate, in
     lexicographic order, dropping points where a population's shares sum to 1 or more.
 
     Parameters

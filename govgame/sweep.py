@@ -132,7 +132,9 @@ def _run_chunk(pay, offs, stable, Y0, t_end, rtol, atol, threads=None):
         numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
     C, S = pay.shape[0], Y0.shape[0]
     tidx = np.repeat(np.arange(C, dtype=np.int64), S)
-    final, _, code, _, _ = _kernel.integrate(pay, offs, stable, np.tile(Y0, (C, 1)), tidx, t_end=t_end, rtol=rtol, atol=atol)
+    final, _, code, _, _ = _kernel.integrate(
+        pay, offs, stable, np.tile(Y0, (C, 1)), tidx, t_end=t_end, rtol=rtol, atol=atol
+    )
     return final, code
 
 
@@ -446,4 +448,3 @@ def sensitivity(
         pay, offs, stable, Y0, np.arange(len(vals)), t_end=t_end, rtol=rtol, atol=atol, t_eval=te
     )
     return Sensitivity(name=name, values=vals, t=te, paths=to_reduced(game, paths), state=game.state_names)
-

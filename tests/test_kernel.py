@@ -238,3 +238,16 @@ def test_batching_does_not_change_results():
     for r in (0, 33, 69):
         one = K.integrate(pay, offs, stable, Y0[r : r + 1], tidx[r : r + 1], t_end=30.0)
         assert np.array_equal(one[0][0], whole[0][r]) and one[1][0] == whole[1][r] and one[2][0] == whole[2][r]
+
+
+@pytest.mark.parametrize("shape", [(2, 2), (2, 2, 2), (2, 2, 2, 2), (2, 2, 2, 2, 2), (3, 2, 2), (2, 2, 2, 3)])
+def test_every_code_path_of_the_field(shape):
+    """Binary games use the payoff-difference path (unrolled for 2-4 populations, a loop beyond); others the general one."""
+    rng = np.random.default_rng(sum(shape) * 7 + len(shape))
+    tensors = [rng.normal(size=shape) for _ in shape]
+    X = random_start(rng, shape, 3)
+    (final, _, _, _, _), _ = run(shape, tensors, X, t_end=2.0, rtol=1e-10, atol=1e-12)
+    f = oracle_rhs(shape, tensors)
+    for x, y in zip(X, final):
+        sol = solve_ivp(f, (0.0, 2.0), x, method="RK45", rtol=1e-12, atol=1e-14)
+        assert np.max(np.abs(reduced_from_full(shape, y) - sol.y[:, -1])) < 1e-8

@@ -106,7 +106,9 @@ def test_rest_points_computed_lazily_and_used():
 
     def rest_points(values):
         calls.append(values["e"])
-        return [Equilibrium("E5", Kind.CONTINUUM, (sympy.Symbol("x"), sympy.S(1)), numeric_point=(None, 1.0), free=(0,))]
+        return [
+            Equilibrium("E5", Kind.CONTINUUM, (sympy.Symbol("x"), sympy.S(1)), numeric_point=(None, 1.0), free=(0,))
+        ]
 
     res = sweep(g, {"e": [0.0, 1.0]}, params={}, grid=3, progress=False, rest_points=rest_points)
     assert calls == [0.0]  # only the cell that needs it
