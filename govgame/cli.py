@@ -122,8 +122,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="LaTeX tables and figures for a paper")
     common(p)
     p.add_argument("--out", metavar="DIR", required=True, help="directory to write the report into")
-    p.set_defaults(func=_not_yet)
+    p.set_defaults(func=_cmd_report)
     return parser
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    """``govgame report``: LaTeX tables, figures and a standalone ``report.tex`` in ``--out`` (see govgame.report)."""
+    from .report import write_report
+
+    game, _ = load_for(args)  # validates the model, the scenario and every --set value (and warns once)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        files = write_report(game, out_dir=args.out, scenario=args.scenario, params=parse_set(args.set))
+    for f in files:
+        print(f)
+    print(f"compile with: cd {args.out} && pdflatex report.tex", file=sys.stderr)
+    return 0
 
 
 def _positive_int(text: str) -> int:
