@@ -137,6 +137,18 @@ class Analysis:
     tol: float = TOL
     notes: tuple[str, ...] = field(default=())
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter: the Markdown report (:func:`govgame.export.analysis_markdown`)."""
+        from .export import analysis_markdown
+
+        return analysis_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: equations and a summary table for MathJax (:func:`govgame.export.analysis_mathjax`)."""
+        from .export import analysis_mathjax
+
+        return analysis_mathjax(self)
+
     @property
     def numeric(self) -> bool:
         """Whether every parameter has a value (numeric results present)."""
