@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="one initial state in state order (repeatable)",
     )
-    p.set_defaults(func=_not_yet)
+    p.set_defaults(func=_cmd_simulate)
 
     p = sub.add_parser("sweep", help="outcomes over a parameter grid (region map)")
     common(p)
@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     scale = p.add_mutually_exclusive_group()
     scale.add_argument("--workers", metavar="N", type=_positive_int, help="run on N local processes")
     scale.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster at ADDRESS")
-    p.set_defaults(func=_not_yet)
+    p.set_defaults(func=_cmd_sweep)
 
     p = sub.add_parser("report", help="LaTeX tables and figures for a paper")
     common(p)
@@ -241,6 +241,183 @@ def _not_yet(args: argparse.Namespace) -> int:
     load_for(args)
     print(f"{PROG}: error: the {args.command} command is not available yet in this version", file=sys.stderr)
     return 1
+
+
+def _parse_from(game: Game, items: Sequence[str]) -> list[list[float]]:
+    """``--from X,Y,Z`` options -> starts (checked by :func:`govgame.simulate.check_starts` later)."""
+    from .errors import SimulationError
+
+    n = len(game.state_names)
+    out = []
+    for item in items:
+        parts = [p.strip() for p in item.split(",")]
+        if len(parts) != n:
+            raise SimulationError(
+                f'--from "{item}": expected {n} comma-separated numbers ({", ".join(game.state_names)}), '
+                f"found {len(parts)}"
+            )
+        vals = []
+        for part in parts:
+            try:
+                v = float(part)
+            except ValueError:
+                raise SimulationError(f'--from "{item}": "{part}" is not a number') from None
+            if not math.isfinite(v):
+                raise SimulationError(f'--from "{item}": "{part}" is not a finite number')
+            vals.append(v)
+        out.append(vals)
+    return out
+
+
+def _require_values(game: Game, values: Mapping[str, float], command: str) -> None:
+    missing = [n for n in game.parameter_names if n not in values]
+    if missing:
+        raise ParameterError(
+            f"{command} needs a value for every parameter; {missing[0]} has none "
+            f"(give one with --set {missing[0]}=VALUE or pick a --scenario)"
+        )
+
+
+def _rows_out(headers: list[str], rows: list[list[str]], fmt: str) -> list[str]:
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
+        return lines + ["| " + " | ".join(r) + " |" for r in rows]
+    if fmt == "latex":
+        esc = [[c.replace("_", r"\_").replace("%", r"\%") for c in r] for r in [headers, *rows]]
+        lines = [r"\begin{tabular}{" + "l" * len(headers) + "}", r"\hline", " & ".join(esc[0]) + r" \\", r"\hline"]
+        lines += [" & ".join(r) + r" \\" for r in esc[1:]]
+        return [*lines, r"\hline", r"\end{tabular}"]
+    return _table([headers, *rows])
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    """``govgame simulate``: integrate from the grid / ``--from`` starts; report where each run ends (SPEC §4)."""
+    import json
+
+    import numpy as np
+
+    from .simulate import check_starts, grid_starts, simulate, simulation_to_dict, vertex_equilibria
+
+    game, values = load_for(args)
+    _require_values(game, values, "simulate")
+    given = _parse_from(game, args.starts)
+    parts = []
+    if args.grid is not None or not given:
+        parts.append(grid_starts(game, args.grid if args.grid is not None else 3))
+    if given:
+        parts.append(check_starts(game, given))
+    x0 = np.concatenate(parts)
+    t_eval = np.linspace(0.0, args.t_end, 401) if args.plot else None
+    traj = simulate(game, x0, params=values, t_end=args.t_end, t_eval=t_eval)
+    analysis = None
+    try:
+        from .stability import analyze
+
+        analysis = analyze(game, params=values)
+        equilibria = [s.equilibrium for s in analysis.equilibria]
+    except GovgameError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the runs are still valid; name the vertices only
+        warnings.warn(
+            f"could not analyse the rest points ({type(exc).__name__}: {exc}); naming vertices only", stacklevel=1
+        )
+        equilibria = vertex_equilibria(game)
+    data = simulation_to_dict(game, values, traj, equilibria)
+    if args.plot:
+        _plot_simulation(game, values, traj, analysis, args.plot)
+    if args.format == "json":
+        print(json.dumps(data, indent=2))
+        return 0
+    state = ", ".join(game.state_names)
+    headers = ["from", "to", "reached", "profile", "status"]
+    rows = [
+        [
+            "(" + ", ".join(f"{v:.3g}" for v in run["from"]) + ")",
+            "(" + ", ".join(f"{v:.4f}" for v in run["to"]) + ")",
+            run["reached"] or "-",
+            "/".join(run["profile"]) if run["profile"] else "-",
+            str(st),
+        ]
+        for run, st in zip(data["runs"], traj.status)
+    ]
+    lines = [f"{game.name}: {len(rows)} runs of ({state}) to t = {args.t_end:g}", ""]
+    lines += _rows_out(headers, rows, args.format)
+    lines += ["", "Summary:"]
+    lines += _rows_out(["outcome", "runs"], [[k, str(v)] for k, v in data["summary"].items()], args.format)
+    print("\n".join(lines))
+    return 0
+
+
+def _plot_simulation(game: Game, values, traj, analysis, path: str) -> None:
+    from . import plot
+    from .dynamics import replicator
+    from .errors import SimulationError
+
+    eqs = analysis.equilibria if analysis is not None else None
+    n = len(game.state_names)
+    if n == 3:
+        ax = plot.phase_portrait_3d(game, traj.paths, equilibria=eqs)
+    elif n == 2:
+        nd = replicator(game).numeric(values)
+        ax = plot.phase_plane(game, nd.f, paths=traj.paths, equilibria=eqs)
+    else:
+        raise SimulationError(f"--plot draws phase portraits of 2 or 3 state coordinates; this model has {n}")
+    plot.save(ax, path)
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    """``govgame sweep``: outcomes over a parameter grid (SPEC §5)."""
+    import json
+
+    from .sweep import parse_vary, sweep
+
+    game, values = load_for(args)
+    if not args.vary:
+        raise ParameterError("sweep needs at least one --vary NAME=START:STOP:NUM")
+    vary = {}
+    for item in args.vary:
+        name, grid_values = parse_vary(item)
+        game.parameter(name)  # unknown name -> ParameterError naming the choices
+        vary[name] = grid_values
+    _require_values(game, {**values, **vary}, "sweep")
+    result = sweep(
+        game,
+        vary,
+        params=values,
+        grid=args.grid if args.grid is not None else 3,
+        t_end=args.t_end,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=True,
+    )
+    if args.plot:
+        _plot_sweep(game, result, args.plot)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2))
+        return 0
+    names = list(vary)
+    headers = [*names, "ess", "reached"]
+    rows = []
+    for cell in result.cells:
+        reached = ", ".join(f"{k} {v:.0%}" for k, v in cell.reached.items())
+        rows.append([*(f"{cell.values[n]:g}" for n in names), " ".join(cell.ess) or "-", reached])
+    grid_n = args.grid if args.grid is not None else 3
+    lines = [f"{game.name}: {len(rows)} cells, grid {grid_n}, t = {args.t_end:g}", ""]
+    lines += _rows_out(headers, rows, args.format)
+    print("\n".join(lines))
+    return 0
+
+
+def _plot_sweep(game: Game, result, path: str) -> None:
+    from . import plot
+    from .errors import SimulationError
+
+    names = list(result.vary)
+    if len(names) != 2:
+        raise SimulationError(f"--plot draws a region map of two --vary parameters; {len(names)} given")
+    labels = result.outcome_grid().T  # rows: second parameter (vertical axis)
+    ax = plot.region_map(game, names[0], result.vary[names[0]], names[1], result.vary[names[1]], labels)
+    plot.save(ax, path)
 
 
 # -------------------------------------------------------------------------- rendering

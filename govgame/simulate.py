@@ -310,33 +310,35 @@ def simulate(
 def vertex_equilibria(game: Game) -> list[Equilibrium]:
     """The vertices of the state space as :class:`~govgame.equilibria.Equilibrium` objects.
 
-    Named ``E1, E2, ...`` in profile order (the order :mod:`govgame.equilibria` uses for
-    vertices); useful when no analysis is at hand.
+    Named ``E1, E2, ...`` in increasing lexicographic order of their points, the order
+    :func:`govgame.stability.analyze` uses for vertices; useful when no analysis is at hand.
 
     >>> from govgame.model import Game, Population
     >>> g = Game(name="g", populations=(Population("a", ("p", "q"), ("x",)), Population("b", ("s", "t"), ("y",))),
     ...          parameters=(), payoffs={pr: (0, 0) for pr in itertools.product("pq", "st")})
-    >>> [(e.name, e.numeric_point) for e in vertex_equilibria(g)][:2]
-    [('E1', (1.0, 1.0)), ('E2', (1.0, 0.0))]
+    >>> [(e.name, e.profile, e.numeric_point) for e in vertex_equilibria(g)][:2]
+    [('E1', ('q', 't'), (0.0, 0.0)), ('E2', ('q', 's'), (0.0, 1.0))]
     """
     import sympy
 
-    out = []
-    for j, profile in enumerate(game.profiles):
+    points = []
+    for profile in game.profiles:
         pt: list[float] = []
         for p, s in zip(game.populations, profile):
             i = p.strategies.index(s)
             pt += [1.0 if i == a else 0.0 for a in range(p.k - 1)]
-        out.append(
-            Equilibrium(
-                name=f"E{j + 1}",
-                kind=Kind.PURE,
-                point=tuple(sympy.Integer(int(v)) for v in pt),
-                profile=tuple(profile),
-                numeric_point=tuple(pt),
-            )
+        points.append((tuple(pt), tuple(profile)))
+    points.sort()
+    return [
+        Equilibrium(
+            name=f"E{j + 1}",
+            kind=Kind.PURE,
+            point=tuple(sympy.Integer(int(v)) for v in pt),
+            profile=profile,
+            numeric_point=pt,
         )
-    return out
+        for j, (pt, profile) in enumerate(points)
+    ]
 
 
 def _eq(e):
@@ -469,7 +471,7 @@ def simulation_to_dict(
     ...          parameters=(), payoffs={("c", "c"): (2, 2), ("c", "d"): (0, 3), ("d", "c"): (3, 0), ("d", "d"): (1, 1)})
     >>> d = simulation_to_dict(g, {}, simulate(g, [[0.5, 0.5]], params={}))
     >>> d["runs"][0]["reached"], d["runs"][0]["profile"], d["summary"]
-    ('E4', ['d', 'd'], {'d/d': 1})
+    ('E1', ['d', 'd'], {'d/d': 1})
     """
     eqs = vertex_equilibria(game) if equilibria is None else [_eq(e) for e in equilibria]
     reached = outcomes(traj, eqs, tol=tol)

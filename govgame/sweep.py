@@ -302,6 +302,7 @@ def sweep(
     from .simulate import vertex_equilibria
 
     vertices = vertex_equilibria(game)
+    vkey_of = {e.name: outcome_key(e) for e in vertices}
     vkeys = ["/".join(pr) for pr in game.profiles]
     settled_codes = {_kernel.CONVERGED, _kernel.STALLED, _kernel.T_END}
     cells = []
@@ -313,7 +314,7 @@ def sweep(
             if int(code[c, s]) not in settled_codes:
                 keys.append("none")
             elif names_v[s] is not None:
-                keys.append(vkeys[int(names_v[s][1:]) - 1])
+                keys.append(vkey_of[names_v[s]])
             else:
                 keys.append("")
                 pending.append(s)
