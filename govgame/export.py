@@ -1060,8 +1060,8 @@ def analysis_mathjax(analysis: Analysis) -> str:
     rows = [r"\text{name} & \text{point} & \text{verdict} & \text{ESS conditions}"]
     for s in analysis.equilibria:
         eq = s.equilibrium
-        point = "(" + ", ".join(latex_expr(c, game) for c in eq.point) + ")"
-        cond = ",\\ ".join(latex_expr(c, game) for c in s.stability_conditions)
+        point = "(" + ", ".join(_latex_capped(c, game) for c in eq.point) + ")"
+        cond = ",\\ ".join(_latex_capped(c, game) for c in s.stability_conditions)
         rows.append(rf"\text{{{eq.name}}} & {point} & \text{{{_verdict_latex(s.verdict)}}} & {cond}")
     return (
         "$$\\begin{aligned}" + " \\\\ ".join(eqs) + "\\end{aligned}$$\n\n"

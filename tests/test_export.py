@@ -253,3 +253,9 @@ def test_latex_fragments_use_parameter_symbols():
 def test_mathjax_summary():
     m = export.analysis_mathjax(_demo_analysis())
     assert m.count("$$") == 4
+
+
+def test_jupyter_reprs_delegate_to_export():
+    a = _demo_analysis()
+    assert a._repr_markdown_() == export.analysis_markdown(a)
+    assert a._repr_latex_() == export.analysis_mathjax(a)
