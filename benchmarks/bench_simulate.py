@@ -1,0 +1,155 @@
+"""Simulation benchmarks: govgame's compiled kernel against the loop paper authors write.
+
+Run ``python benchmarks/bench_simulate.py`` (a few minutes) or ``--quick`` (a smoke run).
+Prints, in one run:
+
+(a) trajectories per second of ``govgame.simulate`` vs a Python loop of
+    ``scipy.integrate.solve_ivp(method="RK45", rtol=1e-6)`` with the right-hand side from
+    ``sympy.lambdify`` (timed on a subset and scaled), and the largest difference between
+    their final states; shipped model ``battery_recycling``, ``t_end = 50``;
+(b) wall time and peak memory for 10^6 trajectories;
+(c) wall time of a 100 x 100 region map (``govgame.sweep``) with 27 starts per cell;
+(d) start-up: a fresh process's import and first call (on-disk kernel cache), and the
+    one-time compilation with an empty cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def load_game():
+    from govgame.loader import load_model
+
+    game = load_model("battery_recycling")
+    return game, game.values()
+
+
+def loop_baseline(game, params, X, t_end):
+    """What a paper's code does: lambdify the replicator equations, call solve_ivp once per start."""
+    import sympy
+    from scipy.integrate import solve_ivp
+
+    from govgame.dynamics import replicator
+
+    dyn = replicator(game)
+    rhs = [sympy.sympify(e).subs(game.subs_map(params)) for e in dyn.rhs]
+    f = sympy.lambdify([sympy.Symbol("t"), dyn.state], rhs, modules="numpy")
+    finals = []
+    t0 = time.perf_counter()
+    for x in X:
+        sol = solve_ivp(f, (0.0, t_end), x, method="RK45", rtol=1e-6)
+        finals.append(sol.y[:, -1])
+    return time.perf_counter() - t0, np.array(finals)
+
+
+def startup(quick: bool) -> None:
+    code = (
+        "import time; t0 = time.perf_counter(); import govgame.simulate as s; from govgame.loader import load_model; "
+        "g = load_model('battery_recycling'); t1 = time.perf_counter(); "
+        "s.simulate(g, [[0.3, 0.3, 0.3]], params=g.values(), t_end=50.0); t2 = time.perf_counter(); "
+        "s.simulate(g, [[0.3, 0.3, 0.3]], params=g.values(), t_end=50.0); t3 = time.perf_counter(); "
+        "print(f'{t1 - t0:.2f} {t2 - t1:.2f} {t3 - t2:.4f}')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    print(f"(d) start-up, fresh process: import + load model {out[0]} s; first simulate call (loads the cached")
+    print(f"    kernel) {out[1]} s; second call {float(out[2]) * 1e3:.1f} ms")
+    if quick:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, NUMBA_CACHE_DIR=tmp)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        ).stdout.split()
+    print(f"    one-time compilation with an empty cache (first call ever): {out[1]} s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
+    args = ap.parse_args()
+    quick = args.quick
+
+    import numba
+
+    from govgame import _kernel
+    from govgame.simulate import simulate
+    from govgame.sweep import sweep
+
+    t0 = time.perf_counter()
+    _kernel.warm()
+    warm = time.perf_counter() - t0
+    game, params = load_game()
+    t_end = 50.0
+    rng = np.random.default_rng(2024)
+    print(
+        f"model battery_recycling (3 binary populations), t_end = {t_end:g}; numba threads: {numba.get_num_threads()},"
+    )
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine slows every figure)"
+    )
+    print(f"kernel ready in {warm:.2f} s in this process (cache load)\n")
+
+    # (a) throughput vs the loop
+    n_fast = 2_000 if quick else 100_000
+    n_loop = 20 if quick else 200
+    X = rng.uniform(0.0, 1.0, size=(n_fast, 3))
+    simulate(game, X[:10], params=params, t_end=t_end)  # payoff function compiled, kernel loaded
+    t0 = time.perf_counter()
+    tr = simulate(game, X, params=params, t_end=t_end)
+    fast = time.perf_counter() - t0
+    loop_time, loop_final = loop_baseline(game, params, X[:n_loop], t_end)
+    per_fast = fast / n_fast
+    per_loop = loop_time / n_loop
+    diff = np.max(np.abs(loop_final - tr.final[:n_loop]))
+    counts = dict(zip(*np.unique(tr.status, return_counts=True)))
+    print(
+        f"(a) govgame.simulate: {n_fast} runs in {fast:.2f} s = {per_fast * 1e6:.1f} us/run ({1 / per_fast:,.0f} runs/s)"
+    )
+    print(f"    statuses: {', '.join(f'{k} {v}' for k, v in counts.items())}; mean stop time {tr.t_stop.mean():.1f}")
+    print(
+        f"    solve_ivp loop: {n_loop} runs in {loop_time:.2f} s = {per_loop * 1e3:.2f} ms/run ({1 / per_loop:,.0f} runs/s)"
+    )
+    print(f"    ratio: {per_loop / per_fast:,.0f}x   largest |difference| of final states: {diff:.1e}\n")
+
+    # (b) 10^6 trajectories
+    n_big = 100_000 if quick else 1_000_000
+    before = rss_mb()
+    Xb = rng.uniform(0.0, 1.0, size=(n_big, 3))
+    t0 = time.perf_counter()
+    big = simulate(game, Xb, params=params, t_end=t_end)
+    wall = time.perf_counter() - t0
+    peak = rss_mb()
+    print(f"(b) {n_big:,} trajectories: {wall:.1f} s ({wall / n_big * 1e6:.1f} us/run); peak RSS {peak:.0f} MB")
+    print(
+        f"    (process before the call {before:.0f} MB; inputs + results {Xb.nbytes * 2 / 2**20 + big.t_stop.nbytes / 2**20:.0f} MB)\n"
+    )
+    del big, Xb
+
+    # (c) region map
+    side = 10 if quick else 100
+    vary = {"S_e": np.linspace(0.0, 3.0, side), "F_e": np.linspace(0.0, 6.0, side)}
+    t0 = time.perf_counter()
+    res = sweep(game, vary, params=params, grid=3, progress=False)
+    wall = time.perf_counter() - t0
+    outcomes = dict(zip(*np.unique(res.outcome_grid().ravel().astype(str), return_counts=True)))
+    print(f"(c) {side}x{side} region map, 27 starts per cell, t_end 100: {wall:.1f} s")
+    print(f"    cells by main outcome: {outcomes}\n")
+
+    startup(quick)
+
+
+if __name__ == "__main__":
+    main()
