@@ -200,7 +200,16 @@ def _grid_values(game: Game, vary: Mapping[str, Sequence[float]]) -> dict[str, n
         if not np.all(np.isfinite(arr)):
             raise ParameterError(f"--vary {name}: values must be finite numbers")
         for v in arr:
-            par.check(float(v), where=f"--vary {name}")
+            if not par.sign_ok(float(v)):
+                par.check(float(v), where=f"--vary {name}")  # raises ParameterError naming the value
+        outside = [float(v) for v in arr if not par.in_range(float(v))]
+        if outside:  # one warning per parameter, not one per value
+            lo, hi = par.range  # type: ignore[misc]
+            warnings.warn(
+                f"--vary {name}: {len(outside)} of {arr.size} values lie outside the range [{lo:g}, {hi:g}] "
+                f"of {name} (from {min(outside):g} to {max(outside):g})",
+                stacklevel=3,
+            )
         out[name] = arr
     return out
 
