@@ -1,0 +1,662 @@
+"""Interactive parameter explorer for Jupyter: sliders, trajectories and the current ESS.
+
+:func:`explore` builds one slider per parameter that has a ``range`` in the model file, a
+dropdown of the model's scenarios, a figure of the trajectories (3-D phase portrait for three
+state coordinates, phase plane for two, time series otherwise) and a line naming the
+evolutionarily stable strategies (ESS) at the slider values, with the reason: the payoff
+differences that are negative at each stable vertex.
+
+The ESS line is computed from the numeric payoff tensors only (:func:`vertex_ess`): at a
+vertex of the state space the Jacobian eigenvalues of the replicator dynamics are the payoff
+differences ``a_p(s', rest) - a_p(s, rest)`` of each population ``p`` switching from its
+strategy ``s`` to another ``s'``, so a vertex is asymptotically stable exactly when all of them
+are negative (a strict Nash equilibrium). That takes microseconds, so the line follows every
+slider move; the full symbolic :func:`govgame.stability.analyze` (seconds) is never run here.
+Only vertices are checked: in multi-population replicator dynamics a mixed rest point is never
+asymptotically stable (Selten 1980; Ritzberger & Weibull 1995).
+
+Without a widget front end (ipywidgets not importable, no running kernel with a comm manager,
+or the environment variable ``GOVGAME_STATIC`` set to anything but ``""`` or ``"0"``),
+:func:`explore` draws once at the starting values and returns a :class:`StaticExplorer` that
+shows the ESS line. ipywidgets is imported only when the widgets are built.
+
+>>> from govgame.model import Game, Parameter, Population
+>>> F = Parameter("F", description="fine on informal recycling", value=1.0, range=(0.0, 4.0))
+>>> game = Game(
+...     name="toy",
+...     populations=(Population("enterprise", ("formal", "informal"), ("y",)),
+...                  Population("consumer", ("return", "sell"), ("z",))),
+...     parameters=(F,),
+...     payoffs={("formal", "return"): (2, 1), ("formal", "sell"): (0, 0),
+...              ("informal", "return"): (3 - F.symbol, 0), ("informal", "sell"): (1, 1)},
+... )
+>>> vertex_ess(game, {"F": 0.5}).names
+['informal/sell']
+>>> vertex_ess(game, {"F": 2.0}).names
+['formal/return', 'informal/sell']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy
+
+from .dynamics import numeric_payoffs
+from .errors import ParameterError
+from .model import Game
+
+__all__ = [
+    "Deviation",
+    "VertexCheck",
+    "ESSReport",
+    "vertex_ess",
+    "widgets_available",
+    "slider_specs",
+    "SliderSpec",
+    "StaticExplorer",
+    "Explorer",
+    "explore",
+]
+
+#: Relative tolerance of the ESS test (as in :func:`govgame._kernel.stable_vertices`).
+RTOL = 1e-9
+
+
+# --------------------------------------------------------------------------- ESS at given values
+@dataclass(frozen=True)
+class Deviation:
+    """One population switching strategy at a vertex, the others fixed.
+
+    Attributes
+    ----------
+    population : str
+    strategy : str
+        The strategy played at the vertex.
+    to : str
+        The alternative.
+    difference : float
+        ``payoff(to) - payoff(strategy)`` at the given values: a Jacobian eigenvalue at the vertex.
+    expression : sympy.Expr
+        The same difference in the parameters.
+    """
+
+    population: str
+    strategy: str
+    to: str
+    difference: float
+    expression: sympy.Expr
+
+    def text(self, digits: int = 3) -> str:
+        """``"enterprise formal→informal: -1.5"``."""
+        return f"{self.population} {self.strategy}→{self.to}: {self.difference:+.{digits}g}"
+
+
+@dataclass(frozen=True)
+class VertexCheck:
+    """Whether one vertex (pure profile) is an ESS at given values, and why.
+
+    Attributes
+    ----------
+    name : str
+        ``E1, E2, ...`` as in :func:`govgame.stability.analyze` and
+        :func:`govgame.simulate.vertex_equilibria`.
+    profile : tuple of str
+    point : tuple of float
+        The vertex in state coordinates.
+    deviations : tuple of Deviation
+    is_ess : bool
+        Every payoff difference is below ``-rtol * max |difference|``.
+    """
+
+    name: str
+    profile: tuple[str, ...]
+    point: tuple[float, ...]
+    deviations: tuple[Deviation, ...]
+    is_ess: bool
+
+    @property
+    def key(self) -> str:
+        """The profile joined by ``/`` (the outcome key of :func:`govgame.simulate.outcome_key`)."""
+        return "/".join(self.profile)
+
+    @property
+    def blocking(self) -> tuple[Deviation, ...]:
+        """The deviations that do not lose (difference >= 0): why the vertex is not an ESS."""
+        return tuple(d for d in self.deviations if not d.difference < 0)
+
+
+@dataclass(frozen=True)
+class ESSReport:
+    """The vertices that are ESS at given parameter values.
+
+    Attributes
+    ----------
+    params : dict
+    vertices : tuple of VertexCheck
+        Every vertex, in the order of their names.
+    """
+
+    params: dict[str, float]
+    vertices: tuple[VertexCheck, ...]
+
+    @property
+    def ess(self) -> tuple[VertexCheck, ...]:
+        """The vertices that are ESS."""
+        return tuple(v for v in self.vertices if v.is_ess)
+
+    @property
+    def names(self) -> list[str]:
+        """Profiles of the ESS, ``/``-joined, sorted."""
+        return sorted(v.key for v in self.ess)
+
+    def text(self) -> str:
+        """One line per ESS: its profile and the payoff differences that make every deviation lose."""
+        if not self.ess:
+            return (
+                "No ESS at these values: at every vertex some population does not lose by switching "
+                "(trajectories may cycle or settle on a non-vertex rest point)."
+            )
+        lines = []
+        for v in self.ess:
+            why = "; ".join(d.text() for d in v.deviations)
+            lines.append(f"ESS {v.name} {v.key}: every switch loses ({why})")
+        return "\n".join(lines)
+
+    def markdown(self) -> str:
+        """The same as :meth:`text`, in Markdown."""
+        if not self.ess:
+            return "**No ESS** at these values: at every vertex some population gains (or loses nothing) by switching."
+        lines = []
+        for v in self.ess:
+            why = ", ".join(f"{d.population} `{d.strategy}→{d.to}` {d.difference:+.3g}" for d in v.deviations)
+            lines.append(f"- **ESS {v.name} `{v.key}`** — every switch loses: {why}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+
+def _deviation_expressions(game: Game) -> dict[tuple[int, int, int], sympy.Expr]:
+    """Symbolic payoff difference per (vertex index, population, alternative); cached on the game."""
+    cache = game.__dict__.setdefault("_govgame_cache", {})
+    if "widget_deviations" not in cache:
+        out = {}
+        for j, prof in enumerate(game.profiles):
+            for p, pop in enumerate(game.populations):
+                here = game.payoffs[tuple(prof)][p]
+                for s in pop.strategies:
+                    if s == prof[p]:
+                        continue
+                    other = list(prof)
+                    other[p] = s
+                    expr = sympy.expand(game.payoffs[tuple(other)][p] - here)
+                    out[(j, p, pop.strategies.index(s))] = expr
+        cache["widget_deviations"] = out
+    return cache["widget_deviations"]
+
+
+def _vertex_point(game: Game, profile: Sequence[str]) -> tuple[float, ...]:
+    pt: list[float] = []
+    for pop, s in zip(game.populations, profile):
+        i = pop.strategies.index(s)
+        pt += [1.0 if i == a else 0.0 for a in range(pop.k - 1)]
+    return tuple(pt)
+
+
+def vertex_ess(game: Game, params: Mapping[str, float], *, rtol: float = RTOL) -> ESSReport:
+    """Which vertices are ESS at the given values, from the numeric payoffs only (fast).
+
+    A vertex is an ESS when every population loses by switching alone: every payoff
+    difference ``a_p(s', rest) - a_p(s, rest)`` is below ``-rtol`` times the largest
+    ``|difference|`` at that vertex (a strict Nash equilibrium). These differences are the
+    Jacobian eigenvalues at the vertex, so the verdict agrees with the numeric verdicts of
+    :func:`govgame.stability.analyze`.
+
+    Parameters
+    ----------
+    game : Game
+    params : mapping
+        A value for every parameter (e.g. ``game.values()``).
+    rtol : float
+
+    Returns
+    -------
+    ESSReport
+
+    Examples
+    --------
+    A prisoner's dilemma: only mutual defection is stable, and each deviation loses 1.
+
+    >>> from govgame.model import Game, Population
+    >>> pd = Game(name="pd", populations=(Population("row", ("c", "d"), ("x",)), Population("col", ("c", "d"), ("y",))),
+    ...           parameters=(), payoffs={("c", "c"): (2, 2), ("c", "d"): (0, 3), ("d", "c"): (3, 0), ("d", "d"): (1, 1)})
+    >>> rep = vertex_ess(pd, {})
+    >>> rep.names
+    ['d/d']
+    >>> print(rep)
+    ESS E1 d/d: every switch loses (row d→c: -1; col d→c: -1)
+    """
+    values = {k: float(v) for k, v in params.items()}
+    tensors = numeric_payoffs(game, values)
+    exprs = _deviation_expressions(game)
+    index = {prof: j for j, prof in enumerate(game.profiles)}
+    checks = []
+    for prof in game.profiles:
+        j = index[prof]
+        idx = tuple(pop.strategies.index(s) for pop, s in zip(game.populations, prof))
+        devs = []
+        for p, pop in enumerate(game.populations):
+            here = tensors[p][idx]
+            for a, s in enumerate(pop.strategies):
+                if a == idx[p]:
+                    continue
+                alt = list(idx)
+                alt[p] = a
+                devs.append(Deviation(pop.name, prof[p], s, float(tensors[p][tuple(alt)] - here), exprs[(j, p, a)]))
+        diffs = np.array([d.difference for d in devs])
+        scale = float(np.abs(diffs).max()) if len(diffs) else 0.0
+        is_ess = bool(len(diffs)) and bool(np.all(diffs < -rtol * scale))
+        checks.append((_vertex_point(game, prof), tuple(prof), tuple(devs), is_ess))
+    checks.sort(key=lambda c: c[0])  # names E1, E2, ... in lexicographic order of the points
+    vertices = tuple(VertexCheck(f"E{n + 1}", prof, pt, devs, ok) for n, (pt, prof, devs, ok) in enumerate(checks))
+    return ESSReport(values, vertices)
+
+
+# --------------------------------------------------------------------------- sliders
+@dataclass(frozen=True)
+class SliderSpec:
+    """What one slider shows: built from a parameter's ``range``, ``value`` and ``description``.
+
+    Attributes
+    ----------
+    name : str
+        The parameter (also the slider's label).
+    min, max, value, step : float
+    tooltip : str
+        The parameter's description.
+    key : bool
+        Whether the parameter enters a payoff difference of a vertex that is ESS at the
+        starting values (such sliders are shown first; the rest sit in a collapsed group).
+    """
+
+    name: str
+    min: float
+    max: float
+    value: float
+    step: float
+    tooltip: str
+    key: bool = True
+
+
+def _key_parameters(game: Game, report: ESSReport) -> set[str]:
+    names: set[str] = set()
+    for v in report.ess:
+        for d in v.deviations:
+            names |= {str(s) for s in d.expression.free_symbols}
+    return names
+
+
+def slider_specs(game: Game, values: Mapping[str, float]) -> list[SliderSpec]:
+    """One :class:`SliderSpec` per parameter with a range, in the model's parameter order.
+
+    Parameters without a ``range`` get no slider (they keep their value). A value outside
+    the range is clipped into it. When some vertex is an ESS at ``values``, the parameters
+    in its payoff differences are marked ``key``; otherwise every slider is.
+
+    Parameters
+    ----------
+    game : Game
+    values : mapping
+        Starting values of every parameter.
+
+    Returns
+    -------
+    list of SliderSpec
+
+    Examples
+    --------
+    >>> from govgame.loader import load_model
+    >>> game = load_model("battery_recycling")
+    >>> s = slider_specs(game, game.values())[0]
+    >>> s.name, s.min, s.max, s.value, s.tooltip == game.parameter("C_g").description
+    ('C_g', 0.0, 10.0, 2.0, True)
+    """
+    report = vertex_ess(game, values)
+    key = _key_parameters(game, report)
+    out = []
+    for p in game.parameters:
+        if p.range is None:
+            continue
+        lo, hi = p.range
+        v = float(np.clip(values.get(p.name, p.value if p.value is not None else lo), lo, hi))
+        out.append(SliderSpec(p.name, lo, hi, v, _step(lo, hi), p.description, (not key) or p.name in key))
+    return out
+
+
+def _step(lo: float, hi: float) -> float:
+    """A round step giving about 100 positions."""
+    raw = (hi - lo) / 100
+    mag = 10 ** np.floor(np.log10(raw))
+    for m in (1, 2, 5, 10):
+        if m * mag >= raw:
+            return float(m * mag)
+    return float(raw)  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- front end detection
+def widgets_available() -> bool:
+    """Whether live widgets can be shown: ipywidgets importable, a kernel with a comm manager, no ``GOVGAME_STATIC``.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["GOVGAME_STATIC"] = "1"
+    >>> widgets_available()
+    False
+    >>> del os.environ["GOVGAME_STATIC"]
+    """
+    if os.environ.get("GOVGAME_STATIC", "") not in ("", "0"):
+        return False
+    try:
+        import ipywidgets  # noqa: F401
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    ip = get_ipython()
+    kernel = getattr(ip, "kernel", None)
+    if kernel is None:
+        return False
+    try:
+        import comm
+
+        return comm.get_comm_manager() is not None
+    except Exception:  # noqa: BLE001 - any failure means no comm machinery
+        return getattr(kernel, "comm_manager", None) is not None
+
+
+# --------------------------------------------------------------------------- drawing
+def _starts(game: Game, starts: Any) -> np.ndarray:
+    from .simulate import check_starts, grid_starts
+
+    if starts is None:
+        if len(game.state_names) in (2, 3):
+            return grid_starts(game, 2)
+        return check_starts(game, [1.0 / pop.k for pop in game.populations for _ in range(pop.k - 1)])
+    if isinstance(starts, (int, np.integer)):
+        return grid_starts(game, int(starts))
+    return check_starts(game, starts)
+
+
+def _vertex_stabilities(game: Game, report: ESSReport) -> list:
+    """Vertex markers for the plots: Stability objects carrying the numeric verdicts."""
+    from .equilibria import Equilibrium, Kind
+    from .stability import NumericStability, Stability, Verdict, numeric_verdict
+
+    out = []
+    for v in report.vertices:
+        eigs = tuple(complex(d.difference) for d in v.deviations)
+        verdict = numeric_verdict(eigs)
+        eq = Equilibrium(v.name, Kind.PURE, tuple(sympy.Integer(int(c)) for c in v.point), v.profile, v.point)
+        out.append(
+            Stability(
+                eq,
+                tuple(d.expression for d in v.deviations),
+                Verdict.CONDITIONAL,
+                numeric=NumericStability(v.point, eigs, verdict),
+            )
+        )
+    return out
+
+
+def _draw(game: Game, values: Mapping[str, float], report: ESSReport, X0: np.ndarray, t_end: float):
+    """Simulate from ``X0`` and draw; returns the figure."""
+    from . import plot
+    from .dynamics import replicator
+    from .simulate import simulate
+
+    t = np.linspace(0.0, t_end, 161)
+    traj = simulate(game, X0, params=values, t_end=t_end, t_eval=t)
+    eqs = _vertex_stabilities(game, report)
+    n = len(game.state_names)
+    if n == 3:
+        ax = plot.phase_portrait_3d(game, traj.paths, equilibria=eqs)
+    elif n == 2:
+        ax = plot.phase_plane(game, replicator(game).numeric(values).f, paths=traj.paths, equilibria=eqs)
+    else:
+        ax = plot.time_series(game, t, traj.paths[0])
+    return plot._figure_of(ax)
+
+
+# --------------------------------------------------------------------------- static explorer
+@dataclass(frozen=True, eq=False)
+class StaticExplorer:
+    """What :func:`explore` returns without a widget front end: one figure and the ESS line.
+
+    Attributes
+    ----------
+    game : Game
+    params : dict
+        The values used.
+    report : ESSReport
+    figure : matplotlib.figure.Figure or None
+    """
+
+    game: Game
+    params: dict[str, float]
+    report: ESSReport
+    figure: Any = field(default=None, repr=False)
+
+    @property
+    def ess(self) -> list[str]:
+        """Profiles of the ESS (``/``-joined)."""
+        return self.report.names
+
+    def __repr__(self) -> str:
+        return self.report.text()
+
+    def _repr_markdown_(self) -> str:
+        return self.report.markdown()
+
+
+# --------------------------------------------------------------------------- live explorer
+class Explorer:
+    """The live explorer: sliders, a scenario dropdown, the ESS line and the figure.
+
+    Built by :func:`explore`; ``widget`` is the box to display. Works without a display
+    (the widgets are plain Python objects until shown), which is how it is tested.
+
+    Attributes
+    ----------
+    game : Game
+    sliders : dict of str to ipywidgets.FloatSlider
+    scenario : ipywidgets.Dropdown
+    status : ipywidgets.HTML
+        The ESS line.
+    output : ipywidgets.Output
+        The figure.
+    widget : ipywidgets.VBox
+    report : ESSReport
+        At the current slider values.
+    """
+
+    def __init__(
+        self,
+        game: Game,
+        *,
+        scenario: str | None = None,
+        params: Mapping[str, float] | None = None,
+        t_end: float = 60.0,
+        starts: Any = None,
+        draw: bool = True,
+    ):
+        import ipywidgets as w
+
+        self.game = game
+        self.t_end = float(t_end)
+        self.X0 = _starts(game, starts)
+        self._draw_enabled = draw
+        self._base = _complete_values(game, scenario, params)
+        self._busy = False
+        specs = slider_specs(game, self._base)
+        self.sliders = {
+            s.name: w.FloatSlider(
+                value=s.value,
+                min=s.min,
+                max=s.max,
+                step=s.step,
+                description=s.name,
+                tooltip=s.tooltip,
+                continuous_update=False,
+                readout_format=".3g",
+                style={"description_width": "initial"},
+            )
+            for s in specs
+        }
+        options = [("defaults", None)] + [(sc.name, sc.name) for sc in game.scenarios]
+        self.scenario = w.Dropdown(options=options, value=scenario, description="scenario")
+        self.scenario.observe(self._on_scenario, names="value")
+        self.status = w.HTML()
+        key = [self.sliders[s.name] for s in specs if s.key]
+        rest = [self.sliders[s.name] for s in specs if not s.key]
+        parts: list[Any] = [self.scenario, w.VBox(key)]
+        if rest:
+            acc = w.Accordion(children=[w.VBox(rest)], selected_index=None)
+            acc.set_title(0, f"other parameters ({len(rest)})")
+            parts.append(acc)
+        self.output = w.interactive_output(self._update, dict(self.sliders))
+        self.widget = w.VBox([*parts, self.status, self.output])
+
+    # ------------------------------------------------------------------ state
+    @property
+    def values(self) -> dict[str, float]:
+        """Current parameter values (slider values over the starting values)."""
+        return {**self._base, **{k: float(s.value) for k, s in self.sliders.items()}}
+
+    def _on_scenario(self, change) -> None:
+        base = _complete_values(self.game, change["new"], None)
+        self._busy = True
+        try:
+            for k, s in self.sliders.items():
+                s.value = base[k]
+        finally:
+            self._busy = False
+        self._base = base
+        with self.output:
+            self.output.clear_output(wait=True)
+            self._redraw()
+
+    def _update(self, **_slider_values: float) -> None:
+        # called by ``interactive_output`` inside its Output (cleared already) on every slider change
+        if not self._busy:
+            self._redraw()
+
+    def _redraw(self) -> None:
+        values = self.values
+        self.report = vertex_ess(self.game, values)
+        self.status.value = _html(self.report)
+        if not self._draw_enabled:
+            return
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        fig = _draw(self.game, values, self.report, self.X0, self.t_end)
+        display(fig)
+        plt.close(fig)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def _html(report: ESSReport) -> str:
+    import html
+
+    if not report.ess:
+        return "<b>No ESS</b> at these values: at every vertex some population does not lose by switching."
+    rows = []
+    for v in report.ess:
+        why = ", ".join(html.escape(f"{d.population} {d.strategy}→{d.to} {d.difference:+.3g}") for d in v.deviations)
+        rows.append(f"<b>ESS {v.name} {html.escape(v.key)}</b> — every switch loses: {why}")
+    return "<br>".join(rows)
+
+
+def _complete_values(game: Game, scenario: str | None, params: Mapping[str, float] | None) -> dict[str, float]:
+    values = game.values(scenario, params)
+    missing = [n for n in game.parameter_names if n not in values]
+    if missing:
+        raise ParameterError(
+            f"parameter {missing[0]} has no value; the explorer needs one for every parameter "
+            f"(give params={{{missing[0]!r}: ...}} or a value in the model file)"
+        )
+    return values
+
+
+def explore(
+    game: Game,
+    *,
+    scenario: str | None = None,
+    params: Mapping[str, float] | None = None,
+    t_end: float = 60.0,
+    starts: Any = None,
+    static: bool | None = None,
+) -> Explorer | StaticExplorer:
+    """Explore a model with sliders: trajectories and the ESS follow the parameter values.
+
+    Parameters
+    ----------
+    game : Game
+    scenario : str, optional
+        Scenario to start from (also selectable in the dropdown).
+    params : mapping, optional
+        Values overriding the defaults and the scenario.
+    t_end : float, default 60
+        Horizon of the trajectories.
+    starts : int or array_like, optional
+        An int ``N`` means the ``--grid N`` starts (:func:`govgame.simulate.grid_starts`);
+        an array gives the starts in state order. Default: grid 2 for games with two or
+        three state coordinates, otherwise the centre of the state space (one time series).
+    static : bool, optional
+        Force (True) or forbid (False) the static output; by default static exactly when
+        :func:`widgets_available` is False.
+
+    Returns
+    -------
+    Explorer or StaticExplorer
+        Displaying either in Jupyter shows it; the static one shows the ESS line (its
+        figure is drawn with pyplot, so the inline backend shows it too).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from govgame.model import Game, Parameter, Population
+    >>> F = Parameter("F", description="fine", value=0.5, range=(0.0, 4.0))
+    >>> game = Game(name="toy",
+    ...     populations=(Population("enterprise", ("formal", "informal"), ("y",)),
+    ...                  Population("consumer", ("return", "sell"), ("z",))),
+    ...     parameters=(F,),
+    ...     payoffs={("formal", "return"): (2, 1), ("formal", "sell"): (0, 0),
+    ...              ("informal", "return"): (3 - F.symbol, 0), ("informal", "sell"): (1, 1)})
+    >>> ex = explore(game, static=True, t_end=10)
+    >>> ex.ess
+    ['informal/sell']
+    >>> explore(game, params={"F": 2.0}, static=True, t_end=10).ess
+    ['formal/return', 'informal/sell']
+    """
+    if static is None:
+        static = not widgets_available()
+    if not static:
+        return Explorer(game, scenario=scenario, params=params, t_end=t_end, starts=starts)
+    values = _complete_values(game, scenario, params)
+    report = vertex_ess(game, values)
+    fig = _draw(game, values, report, _starts(game, starts), float(t_end))
+    return StaticExplorer(game, values, report, fig)
