@@ -162,3 +162,65 @@ def test_parameters_are_used():
     up = simulate(g, [0.5, 0.5], params={"b": 1.0}).final[0, 0]
     down = simulate(g, [0.5, 0.5], params={"b": -1.0}).final[0, 0]
     assert up > 1 - 1e-6 and down < 1e-6
+
+
+# ---------------------------------------------------------------- command line
+PD_TOML = """
+[game]
+name = "pd"
+title = "Prisoner's dilemma between two populations"
+
+[[population]]
+name = "row"
+strategies = ["c", "d"]
+share = "x"
+
+[[population]]
+name = "col"
+strategies = ["c", "d"]
+share = "y"
+
+[parameters.b]
+description = "reward for mutual cooperation"
+value = 2.0
+
+[[payoff]]
+profile = ["c", "c"]
+row = "b"
+col = "b"
+
+[[payoff]]
+profile = ["c", "d"]
+row = 0
+col = 3
+
+[[payoff]]
+profile = ["d", "c"]
+row = 3
+col = 0
+
+[[payoff]]
+profile = ["d", "d"]
+row = 1
+col = 1
+"""
+
+
+def test_cli_simulate_json_and_errors(tmp_path, capsys):
+    from govgame.cli import main
+
+    path = tmp_path / "pd.toml"
+    path.write_text(PD_TOML)
+    assert main(["simulate", str(path), "--grid", "2", "--from", "0.9,0.9", "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["state"] == ["x", "y"] and d["parameters"] == {"b": 2.0} and len(d["runs"]) == 5
+    assert d["summary"] == {"d/d": 5} and d["runs"][-1]["from"] == [0.9, 0.9]
+    assert {r["reached"] for r in d["runs"]} == {"E1"}  # (0, 0) is the first vertex of the analysis
+    for argv, needle in [
+        (["--from", "0.5,1.2"], "start (0.5, 1.2) lies outside the state space"),
+        (["--from", "0.5"], '--from "0.5": expected 2 comma-separated numbers'),
+        (["--from", "0.5,abc"], '"abc" is not a number'),
+    ]:
+        assert main(["simulate", str(path), *argv]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("govgame: error:") and needle in err[0]

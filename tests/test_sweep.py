@@ -139,3 +139,59 @@ def test_sensitivity_logistic():
     for D, path in zip(s.values, s.paths):
         exact = 0.3 * np.exp(D * t) / (0.7 + 0.3 * np.exp(D * t))
         assert np.max(np.abs(path[:, 0] - exact)) < 1e-5
+
+
+PD_TOML = """
+[game]
+name = "pd"
+title = "Prisoner's dilemma between two populations"
+
+[[population]]
+name = "row"
+strategies = ["c", "d"]
+share = "x"
+
+[[population]]
+name = "col"
+strategies = ["c", "d"]
+share = "y"
+
+[parameters.b]
+description = "reward for mutual cooperation"
+value = 2.0
+
+[[payoff]]
+profile = ["c", "c"]
+row = "b"
+col = "b"
+
+[[payoff]]
+profile = ["c", "d"]
+row = 0
+col = 3
+
+[[payoff]]
+profile = ["d", "c"]
+row = 3
+col = 0
+
+[[payoff]]
+profile = ["d", "d"]
+row = 1
+col = 1
+"""
+
+
+def test_cli_sweep_json_and_errors(tmp_path, capsys):
+    from govgame.cli import main
+
+    path = tmp_path / "pd.toml"
+    path.write_text(PD_TOML)
+    assert main(["sweep", str(path), "--vary", "b=2:4:3", "--grid", "2", "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["vary"] == {"b": [2.0, 3.0, 4.0]} and d["grid"] == 2
+    assert [c["ess"] for c in d["cells"]] == [["d/d"], ["d/d"], ["c/c", "d/d"]]
+    for vary, needle in [("b=0:1", "NAME=START:STOP:NUM"), ("b=0:1:0", "NUM must be"), ("b=-1:1:3", "sign")]:
+        assert main(["sweep", str(path), "--vary", vary]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("govgame: error:") and needle in err[0]
