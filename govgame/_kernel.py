@@ -322,6 +322,34 @@ def _project(y, offs, P):
                 y[i] /= s
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _project_vertex(y, offs, P, Tn):
+    """:func:`_project` and :func:`_vertex` in one pass (after every accepted step)."""
+    dist = 0.0
+    j = 0
+    for q in range(P):
+        s = 0.0
+        best = offs[q]
+        for i in range(offs[q], offs[q + 1]):
+            v = y[i]
+            if v < 0.0:
+                v = 0.0
+            elif v > 1.0:
+                v = 1.0
+            y[i] = v
+            s += v
+            if v > y[best]:
+                best = i
+        if s > 0.0:
+            for i in range(offs[q], offs[q + 1]):
+                y[i] /= s
+        d = 1.0 - y[best]
+        if d > dist:
+            dist = d
+        j += (best - offs[q]) * Tn[q]
+    return dist, j
+
+
 @njit(cache=True)
 def _vertex(y, offs, P, Tn):
     """(distance to the nearest vertex in max norm, its profile index)."""
@@ -482,11 +510,10 @@ def _one(
         # accept
         for i in range(m):
             y[i] = ynew[i]
-        _project(y, offs, P)
         for i in range(m):
             K[0, i] = K[6, i]  # FSAL
         tt = t_new
-        dist, jv = _vertex(y, offs, P, Tn)
+        dist, jv = _project_vertex(y, offs, P, Tn)
         if dist <= 1e-7 and stable[t, jv]:
             while store and ie < E:
                 for i in range(m):
