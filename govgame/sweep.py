@@ -76,22 +76,43 @@ class SweepResult:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        """Grid shape, one axis per varied parameter (row-major order of :attr:`cells`)."""
+        """Grid shape, one axis per varied parameter (row-major order of :attr:`cells`).
+
+        >>> _example().shape
+        (2,)
+        """
         return tuple(len(v) for v in self.vary.values())
 
     def outcome_grid(self) -> np.ndarray:
-        """The most frequent outcome of each cell as an object array of :attr:`shape`."""
+        """The most frequent outcome of each cell as an object array of :attr:`shape`.
+
+        >>> _example().outcome_grid().tolist()
+        ['d/d', 'c/c']
+        """
         keys = [max(c.reached.items(), key=lambda kv: (kv[1], kv[0]))[0] if c.reached else "none" for c in self.cells]
         return np.array(keys, dtype=object).reshape(self.shape)
 
     def to_dict(self) -> dict:
-        """JSON-ready dict (SPEC §5)."""
+        """JSON-ready dict (SPEC §5).
+
+        >>> _example().to_dict()["cells"][1]
+        {'values': {'b': 4.0}, 'ess': ['c/c', 'd/d'], 'reached': {'c/c': 0.75, 'd/d': 0.25}}
+        """
         return {
             "model": self.model,
             "vary": {k: [float(v) for v in vals] for k, vals in self.vary.items()},
             "grid": self.grid,
             "cells": [{"values": dict(c.values), "ess": list(c.ess), "reached": dict(c.reached)} for c in self.cells],
         }
+
+
+def _example() -> SweepResult:
+    """A small hand-made result, for the examples."""
+    cells = (
+        Cell({"b": 2.0}, ("d/d",), {"d/d": 1.0}),
+        Cell({"b": 4.0}, ("c/c", "d/d"), {"c/c": 0.75, "d/d": 0.25}),
+    )
+    return SweepResult("pd", {"b": np.array([2.0, 4.0])}, 2, 100.0, {}, cells)
 
 
 def parse_vary(text: str) -> tuple[str, np.ndarray]:
