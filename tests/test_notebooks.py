@@ -1,6 +1,5 @@
 """Execute every notebook headless (static explorer, Agg backend) and check they are committed clean."""
 
-import os
 import time
 from pathlib import Path
 
