@@ -11,6 +11,7 @@ outside a parameter's range, an unused parameter) are printed as
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import sys
@@ -231,8 +232,21 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
+    """``govgame analyze``: every equilibrium with eigenvalues, verdicts and ESS conditions (SPEC §3)."""
+    from . import export
+    from .stability import analyze
+
     game, values = load_for(args)
-    print(describe_model(game, values))
+    analysis = analyze(game, params=values)
+    if args.format == "json":
+        print(json.dumps(export.analysis_to_dict(analysis), indent=2, allow_nan=False))
+    elif args.format == "markdown":
+        print(export.analysis_markdown(analysis))
+    elif args.format == "latex":
+        print(export.analysis_latex(analysis))
+    else:
+        print(describe_model(game, values))
+        print(export.analysis_text(analysis))
     return 0
 
 

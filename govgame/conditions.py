@@ -134,6 +134,9 @@ class Region:
     def always(self, g: sympy.Expr, *, strict: bool = True) -> bool:
         """Whether ``g > 0`` (or ``g >= 0``) holds for every admissible parameter value."""
         g = sympy.expand(g)
+        at_ref = self._at_reference(g)
+        if at_ref is not None and (at_ref <= 0 if strict else at_ref < 0) and self._reference_admissible():
+            return False  # the reference values are a counterexample
         if not self.assumptions:
             lin = self._linear(g)
             if lin is not None:
@@ -178,6 +181,26 @@ class Region:
         return g
 
     # ------------------------------------------------------------------ decide
+    def _reference_admissible(self) -> bool:
+        if "ref_ok" not in self._sample_cache:
+            ok = all(p.sign_ok(float(v)) for p, v in zip(self.game.parameters, self.reference))
+            for g, strict in self.assumptions:
+                v = self._at_reference(g)
+                ok = ok and v is not None and (v > 0 if strict else v >= 0)
+            self._sample_cache["ref_ok"] = ok
+        return self._sample_cache["ref_ok"]
+
+    def _at_reference(self, g: sympy.Expr) -> float | None:
+        """Exact value of ``g`` at the reference values (None where undefined)."""
+        key = ("ref", g)
+        if key not in self._sample_cache:
+            subs = {s: sympy.Rational(repr(float(v))) for s, v in zip(self.symbols, self.reference)}
+            v = g.xreplace(subs)
+            self._sample_cache[key] = (
+                None if v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not v.is_real else v
+            )
+        return self._sample_cache[key]
+
     def _decide(self, strict, nonstrict, *, witness: bool = True) -> Feasibility:
         for g in strict:
             if g.is_number:
@@ -193,6 +216,12 @@ class Region:
                 return Feasibility(False, None, "sign assumptions")
         strict = [g for g in strict if not g.is_number]
         nonstrict = [g for g in nonstrict if not g.is_number]
+        if self._reference_admissible():
+            vals_s = [self._at_reference(g) for g in strict]
+            vals_n = [self._at_reference(g) for g in nonstrict]
+            if all(v is not None and v > 0 for v in vals_s) and all(v is not None and v >= 0 for v in vals_n):
+                ref = {n: float(v) + 0.0 for n, v in zip(self.names, self.reference)}
+                return Feasibility(True, ref, "holds at the reference values", True)
         all_strict = strict + [g for g, s in self.assumptions if s]
         all_nonstrict = nonstrict + [g for g, s in self.assumptions if not s]
         linear = [self._linear(g) for g in all_strict + all_nonstrict]

@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import itertools
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -327,13 +328,64 @@ def _solve_exact(equations, unknowns) -> list[dict]:
         return []  # a nonzero constant equation: no solution
     if _is_linear(eqs, unknowns):
         return _linsolve(eqs, unknowns)
-    basis = sympy.groebner(eqs, *unknowns, order="lex")
+    basis = sympy.groebner(eqs, *unknowns, order="grevlex")
     if list(basis.exprs) == [1]:
         return []
     if basis.is_zero_dimensional:
-        return _triangular_roots(list(basis.exprs), list(unknowns))
-    sols = sympy.solve(eqs, list(unknowns), dict=True)  # a curve of rest points: rare, let sympy parametrise it
-    return [{k: v for k, v in s.items() if v != k} for s in sols]
+        return _triangular_roots(list(basis.fglm("lex").exprs), list(unknowns))
+    return _positive_dimensional(eqs, list(unknowns))
+
+
+#: Most branches tried when splitting a degenerate (positive-dimensional) face system into factors.
+MAX_BRANCHES = 256
+
+
+def _positive_dimensional(eqs, unknowns) -> list[dict]:
+    """Solutions of a face system with a curve or surface of rest points (degenerate payoffs).
+
+    Each equation is split into its irreducible factors and every choice of one vanishing
+    factor per equation is solved; linear branches are parametrised exactly. Points lying on
+    a continuum of the same face are dropped.
+    """
+    factor_lists = [[f for f, _ in sympy.factor_list(e)[1]] for e in eqs]
+    branches = list(itertools.islice(itertools.product(*factor_lists), MAX_BRANCHES + 1))
+    if len(branches) > MAX_BRANCHES:
+        warnings.warn(f"face system with unknowns {unknowns} has too many branches; some rest points may be missing")
+        branches = branches[:MAX_BRANCHES]
+    found: list[dict] = []
+    for branch in branches:
+        system = list(dict.fromkeys(branch))
+        if _is_linear(system, unknowns):
+            sols = _linsolve(system, unknowns)
+        else:
+            basis = sympy.groebner(system, *unknowns, order="grevlex")
+            if list(basis.exprs) == [1]:
+                continue
+            if basis.is_zero_dimensional:
+                sols = _triangular_roots(list(basis.fglm("lex").exprs), unknowns)
+            elif len(unknowns) <= 3:
+                sols = [{k: v for k, v in s.items() if v != k} for s in sympy.solve(system, unknowns, dict=True)]
+            else:
+                warnings.warn(
+                    f"a curve of rest points in unknowns {unknowns} could not be parametrised; it is not listed"
+                )
+                continue
+        for sol in sols:
+            if sol not in found:
+                found.append(sol)
+    continua = [s for s in found if len(s) < len(unknowns) or any(v.free_symbols for v in s.values())]
+    points = [s for s in found if s not in continua]
+    return continua + [p for p in points if not any(_on(p, c, unknowns) for c in continua)]
+
+
+def _on(point: dict, continuum: dict, unknowns) -> bool:
+    """Whether a point solution lies on a parametrised continuum solution."""
+    free = {u: point[u] for u in unknowns if u not in continuum}
+    for u, v in continuum.items():
+        d = v.xreplace(free) - point[u]
+        if d.free_symbols or abs(complex(sympy.N(d))) > 1e-12:
+            return False
+    return True
 
 
 #: Working precision (decimal digits) of the roots of nonlinear face systems.
@@ -416,7 +468,6 @@ def _make(
     """Build an Equilibrium from a face solution; None when it lies outside the open face."""
     game = dynamics.game
     free_syms = [u for u in system.unknowns if u not in sol]
-    dependent = any(v.free_symbols & set(system.unknowns) for v in sol.values())
     full = {u: sol.get(u, u) for u in system.unknowns}
     point = tuple(sympy.cancel(system.substitution[s].xreplace(full)) for s in game.state_symbols)
     positivity = [sympy.cancel(p.xreplace(full)) for p in system.positivity]
@@ -453,17 +504,11 @@ def _make(
         if free_syms:
             if not _continuum_exists(positivity, ex_full, subs, free_syms):
                 return None
+            free_set = set(free_syms)
             numeric_point = tuple(
-                None
-                if (s in free_syms or (dependent and system.substitution[s].free_symbols & set(free_syms)))
-                else float(sympy.N(system.substitution[s].xreplace(ex_full)))
-                for s in game.state_symbols
+                None if expr.free_symbols & free_set else float(sympy.N(expr))
+                for expr in (system.substitution[s].xreplace(ex_full) for s in game.state_symbols)
             )
-            if dependent:
-                numeric_point = tuple(
-                    None if v is not None and (c.free_symbols & set(free_syms)) else v
-                    for v, c in zip(numeric_point, point)
-                )
         else:
             vals = []
             for p in system.positivity:

@@ -229,7 +229,7 @@ def _face_eigen(dynamics: Dynamics, eq: Equilibrium, subs: Mapping | None):
                 val = (u[j] - ubar).xreplace(at)
                 if subs:
                     val = val.xreplace(subs)
-                transversal.append(sympy.expand(val))
+                transversal.append(_compact(val))
     # dynamics on the face: reduced replicator of the unknowns, with the face parametrisation
     unknowns = system.unknowns
     mixing = [p for p, supp in enumerate(eq.support) if len(supp) > 1]
@@ -252,6 +252,13 @@ def _face_eigen(dynamics: Dynamics, eq: Equilibrium, subs: Mapping | None):
     else:
         J = sympy.zeros(0, 0)
     return transversal, J
+
+
+def _compact(expr: sympy.Expr) -> sympy.Expr:
+    """A compact exact form: one fraction, products kept unexpanded (numbers: evaluated)."""
+    if expr.is_number:
+        return expr
+    return sympy.together(expr)
 
 
 def _binary_block(dynamics: Dynamics, mixing: list[int], at: dict, subs) -> sympy.Matrix:
@@ -289,7 +296,7 @@ def _block_eigenvalues(J: sympy.Matrix) -> list[sympy.Expr] | None:
         return [sympy.cancel(J[0, 0])]
     if n == 2:
         if J[0, 0] == 0 and J[1, 1] == 0:  # binary mixing populations: +- sqrt(J01 J10)
-            root = sympy.sqrt(sympy.factor(J[0, 1] * J[1, 0]))
+            root = sympy.sqrt(J[0, 1] * J[1, 0])
             return [root, -root]
         tr = sympy.cancel(J[0, 0] + J[1, 1])
         det = sympy.cancel(J[0, 0] * J[1, 1] - J[0, 1] * J[1, 0])
@@ -385,8 +392,8 @@ def symbolic_verdict(
         verdict = Verdict.SOURCE
     elif any(pos_always) and all(p or n for p, n in zip(pos_always, neg_always)):
         verdict = Verdict.SADDLE
-    elif any(zero) and all(z or n for z, n in zip(zero, neg_always)):
-        verdict = Verdict.NON_HYPERBOLIC
+    elif any(zero) and all(z or n or region.always(-e, strict=False) for z, n, e in zip(zero, neg_always, eigenvalues)):
+        verdict = Verdict.NON_HYPERBOLIC  # a zero eigenvalue and none that can become positive
     elif feas.feasible:
         verdict = Verdict.CONDITIONAL
     else:

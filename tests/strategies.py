@@ -60,7 +60,7 @@ def shapes(draw, min_pops=2, max_pops=4, max_k=3):
     n = draw(st.integers(min_pops, max_pops))
     ks = draw(st.lists(st.integers(2, max_k), min_size=n, max_size=n))
     # keep the state small enough for exact solving in tests
-    while sum(k - 1 for k in ks) > 5:
+    while sum(k - 1 for k in ks) > 4:
         ks[ks.index(max(ks))] -= 1
     return tuple(ks)
 
