@@ -250,13 +250,6 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-def _not_yet(args: argparse.Namespace) -> int:
-    """Placeholder of a command not wired in yet: checks the model and values, then exits 1."""
-    load_for(args)
-    print(f"{PROG}: error: the {args.command} command is not available yet in this version", file=sys.stderr)
-    return 1
-
-
 def _parse_from(game: Game, items: Sequence[str]) -> list[list[float]]:
     """``--from X,Y,Z`` options -> starts (checked by :func:`govgame.simulate.check_starts` later)."""
     from .errors import SimulationError

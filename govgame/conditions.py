@@ -196,21 +196,19 @@ class Region:
         if key not in self._sample_cache:
             subs = {s: sympy.Rational(repr(float(v))) for s, v in zip(self.symbols, self.reference)}
             v = g.xreplace(subs)
-            self._sample_cache[key] = (
-                None if v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not v.is_real else v
-            )
+            self._sample_cache[key] = None if _undefined(v) or not v.is_real else v
         return self._sample_cache[key]
 
     def _decide(self, strict, nonstrict, *, witness: bool = True) -> Feasibility:
         for g in strict:
             if g.is_number:
-                if not g > 0:
+                if _undefined(g) or not g > 0:
                     return Feasibility(False, None, "exact")
             elif g.is_nonpositive:
                 return Feasibility(False, None, "sign assumptions")
         for g in nonstrict:
             if g.is_number:
-                if not g >= 0:
+                if _undefined(g) or not g >= 0:
                     return Feasibility(False, None, "exact")
             elif g.is_negative:
                 return Feasibility(False, None, "sign assumptions")
@@ -235,8 +233,10 @@ class Region:
         fixed_s = [sympy.expand(g.xreplace(fix)) for g in all_strict]
         fixed_n = [sympy.expand(g.xreplace(fix)) for g in all_nonstrict]
         lin = [self._linear(g) for g in fixed_s + fixed_n]
+        undefined = any(_undefined(g) for g in fixed_s + fixed_n)
         if (
-            all(c is not None for c in lin)
+            not undefined
+            and all(c is not None for c in lin)
             and all(not g.is_number or g > 0 for g in fixed_s)
             and all(not g.is_number or g >= 0 for g in fixed_n)
         ):
@@ -496,6 +496,11 @@ class Region:
         pts[0] = self.reference
         self._sample_cache[key] = pts
         return pts
+
+
+def _undefined(g: sympy.Expr) -> bool:
+    """True for expressions that evaluated to infinity or NaN (a zero denominator)."""
+    return g.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 
 def _round_sig(v: float, digits: int) -> float:

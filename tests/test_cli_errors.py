@@ -256,10 +256,15 @@ def test_options_of_later_commands_are_parsed():
     assert (args.out, args.scenario, args.format) == ("d", "s", "latex")
 
 
-@pytest.mark.parametrize("command", [["simulate"], ["sweep", "--vary", "C_g=0:1:3"], ["report", "--out", "d"]])
-def test_placeholder_commands_exit_1_after_checking_input(command, tri, capsys):
-    assert main([command[0], tri, *command[1:]]) == 1
-    assert capsys.readouterr().err == f"govgame: error: the {command[0]} command is not available yet in this version\n"
+def test_simulate_and_sweep_run_and_print_spec_json(tri, capsys):
+    import json
+
+    assert main(["simulate", tri, "--grid", "2", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["runs"]) == 2 ** len(out["state"]) and sum(out["summary"].values()) == len(out["runs"])
+    assert main(["sweep", tri, "--vary", "C_g=0:1:2", "--grid", "1", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [c["values"]["C_g"] for c in out["cells"]] == [0.0, 1.0]
 
 
 def test_internal_errors_exit_1_without_traceback(tri, monkeypatch, capsys):
