@@ -350,7 +350,9 @@ def _positive_dimensional(eqs, unknowns) -> list[dict]:
     factor_lists = [[f for f, _ in sympy.factor_list(e)[1]] for e in eqs]
     branches = list(itertools.islice(itertools.product(*factor_lists), MAX_BRANCHES + 1))
     if len(branches) > MAX_BRANCHES:
-        warnings.warn(f"face system with unknowns {unknowns} has too many branches; some rest points may be missing")
+        warnings.warn(
+            f"face system with unknowns {unknowns} has too many branches; some rest points may be missing", stacklevel=2
+        )
         branches = branches[:MAX_BRANCHES]
     found: list[dict] = []
     for branch in branches:
@@ -367,7 +369,8 @@ def _positive_dimensional(eqs, unknowns) -> list[dict]:
                 sols = [{k: v for k, v in s.items() if v != k} for s in sympy.solve(system, unknowns, dict=True)]
             else:
                 warnings.warn(
-                    f"a curve of rest points in unknowns {unknowns} could not be parametrised; it is not listed"
+                    f"a curve of rest points in unknowns {unknowns} could not be parametrised; it is not listed",
+                    stacklevel=2,
                 )
                 continue
         for sol in sols:

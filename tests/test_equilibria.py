@@ -71,7 +71,7 @@ def _independent_roots(tensors, face, rng, tries=40):
     f = replicator_rhs(tensors)
 
     def embed(z):
-        x, i, zi = [], 0, 0
+        x, zi = [], 0
         for k, supp in zip(shape, face.support):
             full = np.zeros(k)
             if len(supp) == 1:
@@ -87,7 +87,7 @@ def _independent_roots(tensors, face, rng, tries=40):
     def residual(z):
         # the equal-payoff conditions are the rhs divided by the shares, so use the payoff differences
         x = embed(z)
-        out, i, zi = [], 0, 0
+        out, i = [], 0
         shares = []
         for k in shape:
             y = x[i : i + k - 1]

@@ -9,11 +9,16 @@ replicator dynamics. The payoffs are evaluated exactly (sympy rationals), straig
 
 from __future__ import annotations
 
-import tomllib
+import sys
 from pathlib import Path
 
 import pytest
 import sympy
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 from govgame.loader import load_model
 

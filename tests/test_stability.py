@@ -351,7 +351,9 @@ def test_simulations_end_where_the_verdicts_say():
         tensors = [rng.integers(-5, 6, size=shape).astype(float) for _ in shape]
         game = numeric_game(tensors)
         a = analyze(game)
-        verdict = {s.equilibrium.numeric_point: s.numeric.verdict for s in a.equilibria if s.equilibrium.kind is Kind.PURE}
+        verdict = {
+            s.equilibrium.numeric_point: s.numeric.verdict for s in a.equilibria if s.equilibrium.kind is Kind.PURE
+        }
         f = replicator_rhs(tensors)
         for x0 in rng.uniform(0.05, 0.95, size=(6, 3)):
             sol = solve_ivp(f, (0, 300), x0, rtol=1e-8, atol=1e-11)
