@@ -450,23 +450,9 @@ class Region:
         return self._sample_cache[key]
 
     def _evaluate(self, g: sympy.Expr, pts: np.ndarray) -> np.ndarray:
-        """``g`` at many parameter points: rational functions term by term (fast), anything else by lambdify."""
-        num, den = sympy.fraction(sympy.together(g))
-        if num.is_polynomial(*self.symbols) and den.is_polynomial(*self.symbols):
-            return self._poly_values(num, pts) / self._poly_values(den, pts)
-        return sympy.lambdify(self.symbols, g, modules="numpy")(*pts.T)
-
-    def _poly_values(self, expr: sympy.Expr, pts: np.ndarray) -> np.ndarray:
-        if expr.is_number:
-            return np.full(len(pts), float(expr))
-        out = np.zeros(len(pts))
-        for monom, c in sympy.Poly(expr, *self.symbols).terms():
-            term = np.full(len(pts), float(c))
-            for i, e in enumerate(monom):
-                if e:
-                    term *= pts[:, i] ** e
-            out += term
-        return out
+        """``g`` at many parameter points, by walking its expression tree with numpy (no code generation)."""
+        env = {s: pts[:, i] for i, s in enumerate(self.symbols)}
+        return evaluate_tree(g, env, len(pts))
 
     def _points(self, within_ranges: bool) -> np.ndarray:
         """Random admissible-sign parameter points (seeded, so results are reproducible), cached."""
@@ -496,6 +482,57 @@ class Region:
         pts[0] = self.reference
         self._sample_cache[key] = pts
         return pts
+
+
+_FUNCS = {
+    sympy.exp: np.exp,
+    sympy.log: np.log,
+    sympy.Abs: np.abs,
+}
+
+
+def evaluate_tree(expr: sympy.Expr, env: Mapping, n: int, memo: dict | None = None) -> np.ndarray:
+    """Evaluate ``expr`` on arrays: ``env`` maps symbols to arrays of length ``n``.
+
+    Walks the expression tree once (shared subexpressions are evaluated once), which is far
+    cheaper than printing code for large rational expressions. Undefined values become NaN.
+
+    >>> a, b = sympy.symbols("a b")
+    >>> evaluate_tree(a / (a + b) + sympy.Max(a, 2), {a: np.array([1.0, 3.0]), b: np.array([1.0, 1.0])}, 2).tolist()
+    [2.5, 3.75]
+    """
+    memo = {} if memo is None else memo
+    if expr in memo:
+        return memo[expr]
+    with np.errstate(all="ignore"):
+        if expr.is_Symbol:
+            out = np.asarray(env[expr], dtype=float)
+        elif expr.is_number:
+            out = np.full(n, float(expr)) if expr.is_real is not False else np.full(n, np.nan)
+        elif expr.is_Add:
+            out = sum(evaluate_tree(a, env, n, memo) for a in expr.args)
+        elif expr.is_Mul:
+            out = np.ones(n)
+            for a in expr.args:
+                out = out * evaluate_tree(a, env, n, memo)
+        elif expr.is_Pow:
+            base = evaluate_tree(expr.base, env, n, memo)
+            out = (
+                np.power(base, float(expr.exp))
+                if expr.exp.is_number
+                else np.power(base, evaluate_tree(expr.exp, env, n, memo))
+            )
+        elif isinstance(expr, (sympy.Min, sympy.Max)):
+            vals = [evaluate_tree(a, env, n, memo) for a in expr.args]
+            out = np.minimum.reduce(vals) if isinstance(expr, sympy.Min) else np.maximum.reduce(vals)
+        elif expr.func in _FUNCS:
+            out = _FUNCS[expr.func](evaluate_tree(expr.args[0], env, n, memo))
+        else:  # anything else the parser cannot produce: fall back to lambdify
+            syms = list(env)
+            out = np.asarray(sympy.lambdify(syms, expr, modules="numpy")(*(env[s] for s in syms)), dtype=float)
+        out = np.where(np.isfinite(out), out, np.nan)
+    memo[expr] = out
+    return out
 
 
 def _undefined(g: sympy.Expr) -> bool:

@@ -41,6 +41,7 @@ import sympy
 
 from .conditions import Region
 from .dynamics import Dynamics
+from .model import Game
 
 __all__ = ["Kind", "Equilibrium", "Face", "find_equilibria", "vertex_point", "faces"]
 
@@ -132,16 +133,15 @@ def faces(shape: Sequence[int]) -> list[Face]:
     return [Face(tuple(s)) for s in itertools.product(*per_pop)]
 
 
-def vertex_point(dynamics: Dynamics, profile_index: Sequence[int]) -> tuple[sympy.Integer, ...]:
+def vertex_point(game: Game, profile_index: Sequence[int]) -> tuple[sympy.Integer, ...]:
     """Reduced coordinates of the vertex where population ``p`` plays strategy ``profile_index[p]``.
 
     >>> from govgame.loader import load_model
-    >>> from govgame.dynamics import replicator
-    >>> vertex_point(replicator(load_model("battery_recycling")), (0, 1, 1))
+    >>> vertex_point(load_model("battery_recycling"), (0, 1, 1))
     (1, 0, 0)
     """
     out: list[sympy.Integer] = []
-    for pop, s in zip(dynamics.game.populations, profile_index):
+    for pop, s in zip(game.populations, profile_index):
         out.extend(sympy.Integer(1 if j == s else 0) for j in range(pop.k - 1))
     return tuple(out)
 
@@ -151,6 +151,7 @@ def find_equilibria(
     params: Mapping[str, float] | None = None,
     *,
     symbolic: bool = True,
+    region: Region | None = None,
 ) -> tuple[Equilibrium, ...]:
     """Every rest point of the replicator dynamics.
 
@@ -168,6 +169,9 @@ def find_equilibria(
     symbolic : bool, default True
         Whether to solve the faces symbolically. ``symbolic=False`` with complete
         values is the fast numeric path used by sweeps.
+    region : Region, optional
+        Admissible parameter region used to decide existence conditions (built from
+        the game, with ``params`` as reference values, when absent).
 
     Returns
     -------
@@ -188,11 +192,11 @@ def find_equilibria(
     if not numeric and not symbolic:
         raise ValueError("symbolic=False needs a value for every parameter")
     subs = game.subs_map({k: v for k, v in values.items() if k in game.parameter_names}) if numeric else {}
-    region = Region(game)
+    region = region or Region(game, values)
 
     vertices = []
     for idx in itertools.product(*(range(p.k) for p in game.populations)):
-        point = vertex_point(dynamics, idx)
+        point = vertex_point(game, idx)
         profile = tuple(p.strategies[j] for p, j in zip(game.populations, idx))
         support = tuple((j,) for j in idx)
         num = tuple(float(c) for c in point) if numeric else None
@@ -472,8 +476,9 @@ def _make(
     game = dynamics.game
     free_syms = [u for u in system.unknowns if u not in sol]
     full = {u: sol.get(u, u) for u in system.unknowns}
-    point = tuple(sympy.cancel(system.substitution[s].xreplace(full)) for s in game.state_symbols)
-    positivity = [sympy.cancel(p.xreplace(full)) for p in system.positivity]
+    # solutions come from linsolve (already cancelled) or are numbers: no further simplification needed
+    point = tuple(system.substitution[s].xreplace(full) for s in game.state_symbols)
+    positivity = [p.xreplace(full) for p in system.positivity]
 
     if free_syms:
         kind = Kind.CONTINUUM

@@ -57,6 +57,7 @@ __all__ = [
     "analysis_text",
     "analysis_markdown",
     "analysis_mathjax",
+    "payoff_matrix_mathjax",
     "latex_escape",
     "latex_expr",
     "payoff_matrix_latex",
@@ -757,6 +758,30 @@ def payoff_matrix_latex(game: Game, *, caption: str | None = None, label: str | 
             out.append(f"{first} & {latex_escape(name)} & {_math_item(_breakable_latex(value, game))} \\\\")
     out.append(r"\end{longtable}")
     return "\n".join(out) + "\n"
+
+
+def payoff_matrix_mathjax(game: Game) -> str:
+    r"""The payoff table as a MathJax ``array`` (for Jupyter's ``IPython.display.Math``; no LaTeX packages).
+
+    One row per pure profile, one column per population's payoff, parameters in their LaTeX symbols.
+
+    Examples
+    --------
+    >>> from govgame.export import _demo_analysis
+    >>> tex = payoff_matrix_mathjax(_demo_analysis().game)
+    >>> tex.startswith(r"\begin{array}"), tex.count(r"\\")
+    (True, 4)
+    """
+    pops = game.populations
+    head = " & ".join(r"\text{" + latex_escape(p.label or p.name) + "}" for p in pops)
+    head += " & " + " & ".join(r"\pi_{\text{" + latex_escape(p.name) + "}}" for p in pops)
+    rows = [head, r"\hline"]
+    for profile in game.profiles:
+        strategies = " & ".join(r"\textit{" + latex_escape(s) + "}" for s in profile)
+        payoffs = " & ".join(latex_expr(v, game) for v in game.payoffs[profile])
+        rows.append(strategies + " & " + payoffs)
+    cols = "l" * len(pops) + "|" + "c" * len(pops)
+    return r"\begin{array}{" + cols + "}" + rows[0] + r" \\ \hline " + r" \\ ".join(rows[2:]) + r"\end{array}"
 
 
 def replicator_latex(dynamics: Dynamics, *, width: int = 70) -> str:

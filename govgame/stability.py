@@ -490,7 +490,7 @@ def analyze(
     values = game.values(scenario, params)
     dyn = replicator(game)
     region = Region(game, values)
-    eqs = find_equilibria(dyn, values, symbolic=symbolic)
+    eqs = find_equilibria(dyn, values, symbolic=symbolic, region=region)
     st = stability(dyn, eqs, values, region=region, tol=tol)
     vertices = [s for s in st if s.equilibrium.kind is Kind.PURE and s.can_be_ess]
     compatible, exclusive = [], []

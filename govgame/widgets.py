@@ -39,7 +39,7 @@ shows the ESS line. ipywidgets is imported only when the widgets are built.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,8 +47,10 @@ import numpy as np
 import sympy
 
 from .dynamics import numeric_payoffs
+from .equilibria import vertex_point
 from .errors import ParameterError
 from .model import Game
+from .stability import TOL, Verdict, numeric_verdict
 
 __all__ = [
     "Deviation",
@@ -63,8 +65,8 @@ __all__ = [
     "explore",
 ]
 
-#: Relative tolerance of the ESS test (as in :func:`govgame._kernel.stable_vertices`).
-RTOL = 1e-9
+#: Relative tolerance of the ESS test: the numeric-verdict tolerance of the analysis (:data:`govgame.stability.TOL`).
+RTOL = TOL
 
 
 # --------------------------------------------------------------------------- ESS at given values
@@ -203,14 +205,6 @@ def _deviation_expressions(game: Game) -> dict[tuple[int, int, int], sympy.Expr]
     return cache["widget_deviations"]
 
 
-def _vertex_point(game: Game, profile: Sequence[str]) -> tuple[float, ...]:
-    pt: list[float] = []
-    for pop, s in zip(game.populations, profile):
-        i = pop.strategies.index(s)
-        pt += [1.0 if i == a else 0.0 for a in range(pop.k - 1)]
-    return tuple(pt)
-
-
 def vertex_ess(game: Game, params: Mapping[str, float], *, rtol: float = RTOL) -> ESSReport:
     """Which vertices are ESS at the given values, from the numeric payoffs only (fast).
 
@@ -261,10 +255,10 @@ def vertex_ess(game: Game, params: Mapping[str, float], *, rtol: float = RTOL) -
                 alt = list(idx)
                 alt[p] = a
                 devs.append(Deviation(pop.name, prof[p], s, float(tensors[p][tuple(alt)] - here), exprs[(j, p, a)]))
-        diffs = np.array([d.difference for d in devs])
-        scale = float(np.abs(diffs).max()) if len(diffs) else 0.0
-        is_ess = bool(len(diffs)) and bool(np.all(diffs < -rtol * scale))
-        checks.append((_vertex_point(game, prof), tuple(prof), tuple(devs), is_ess))
+        # the payoff differences are the vertex's eigenvalues: the same verdict rule as the analysis
+        is_ess = numeric_verdict([d.difference for d in devs], rtol) is Verdict.ESS
+        point = tuple(float(c) for c in vertex_point(game, idx))
+        checks.append((point, tuple(prof), tuple(devs), is_ess))
     checks.sort(key=lambda c: c[0])  # names E1, E2, ... in lexicographic order of the points
     vertices = tuple(VertexCheck(f"E{n + 1}", prof, pt, devs, ok) for n, (pt, prof, devs, ok) in enumerate(checks))
     return ESSReport(values, vertices)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# In CI (CI=true) property tests draw the same examples every run, so the suite's run time is
+# predictable; locally they explore new random games each run.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 #: A tripartite toy game. The parameters ``lambda`` and ``E`` prove that Python keywords and
 #: sympy constants are plain names in model files.
@@ -121,6 +130,47 @@ consumer = 0.5
 """
 
 #: A two-population game whose second population has three strategies (k = 3).
+PRISONERS_DILEMMA = """
+# A two-population prisoner's dilemma with one parameter (used by the simulate and sweep command tests).
+[game]
+name = "pd"
+title = "Prisoner's dilemma between two populations"
+
+[[population]]
+name = "row"
+strategies = ["c", "d"]
+share = "x"
+
+[[population]]
+name = "col"
+strategies = ["c", "d"]
+share = "y"
+
+[parameters.b]
+description = "reward for mutual cooperation"
+value = 2.0
+
+[[payoff]]
+profile = ["c", "c"]
+row = "b"
+col = "b"
+
+[[payoff]]
+profile = ["c", "d"]
+row = 0
+col = 3
+
+[[payoff]]
+profile = ["d", "c"]
+row = 3
+col = 0
+
+[[payoff]]
+profile = ["d", "d"]
+row = 1
+col = 1
+"""
+
 THREE_STRATEGIES = """
 [game]
 name = "toy_k3"

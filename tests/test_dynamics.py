@@ -17,7 +17,7 @@ from govgame.equilibria import vertex_point
 def test_every_pure_profile_is_a_rest_point(tensors):
     dyn = replicator(numeric_game(tensors))
     for idx in itertools.product(*(range(k) for k in tensors[0].shape)):
-        at = dict(zip(dyn.state, vertex_point(dyn, idx)))
+        at = dict(zip(dyn.state, vertex_point(dyn.game, idx)))
         assert all(sympy.expand(f.xreplace(at)) == 0 for f in dyn.rhs)
 
 

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 import sympy
+from conftest import PRISONERS_DILEMMA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
@@ -165,52 +166,13 @@ def test_parameters_are_used():
 
 
 # ---------------------------------------------------------------- command line
-PD_TOML = """
-[game]
-name = "pd"
-title = "Prisoner's dilemma between two populations"
-
-[[population]]
-name = "row"
-strategies = ["c", "d"]
-share = "x"
-
-[[population]]
-name = "col"
-strategies = ["c", "d"]
-share = "y"
-
-[parameters.b]
-description = "reward for mutual cooperation"
-value = 2.0
-
-[[payoff]]
-profile = ["c", "c"]
-row = "b"
-col = "b"
-
-[[payoff]]
-profile = ["c", "d"]
-row = 0
-col = 3
-
-[[payoff]]
-profile = ["d", "c"]
-row = 3
-col = 0
-
-[[payoff]]
-profile = ["d", "d"]
-row = 1
-col = 1
-"""
 
 
 def test_cli_simulate_json_and_errors(tmp_path, capsys):
     from govgame.cli import main
 
     path = tmp_path / "pd.toml"
-    path.write_text(PD_TOML)
+    path.write_text(PRISONERS_DILEMMA)
     assert main(["simulate", str(path), "--grid", "2", "--from", "0.9,0.9", "--format", "json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["state"] == ["x", "y"] and d["parameters"] == {"b": 2.0} and len(d["runs"]) == 5

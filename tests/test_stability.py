@@ -34,7 +34,7 @@ def test_vertex_jacobian_is_block_diagonal_with_payoff_differences(tensors):
     dyn = replicator(game)
     shape = tensors[0].shape
     for idx in itertools.product(*(range(k) for k in shape)):
-        at = dict(zip(dyn.state, vertex_point(dyn, idx)))
+        at = dict(zip(dyn.state, vertex_point(dyn.game, idx)))
         J = dyn.jacobian.xreplace(at)
         # off-diagonal population blocks vanish
         for p, q in itertools.permutations(range(len(shape)), 2):
@@ -52,7 +52,7 @@ def test_vertex_jacobian_is_block_diagonal_with_payoff_differences(tensors):
                     expected.append(tensors[p][tuple(other)] - tensors[p][idx])
         from govgame.equilibria import Equilibrium
 
-        eq = Equilibrium("v", Kind.PURE, vertex_point(dyn, idx), support=tuple((j,) for j in idx))
+        eq = Equilibrium("v", Kind.PURE, vertex_point(dyn.game, idx), support=tuple((j,) for j in idx))
         ours = sorted(float(e) for e in vertex_eigenvalues(dyn, eq))
         assert ours == sorted(expected)
         # and they are the eigenvalues of the symbolic Jacobian

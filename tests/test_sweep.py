@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 import sympy
+from conftest import PRISONERS_DILEMMA
 
 import govgame.sweep as sweep_mod
 from govgame.equilibria import Equilibrium, Kind
@@ -141,52 +142,11 @@ def test_sensitivity_logistic():
         assert np.max(np.abs(path[:, 0] - exact)) < 1e-5
 
 
-PD_TOML = """
-[game]
-name = "pd"
-title = "Prisoner's dilemma between two populations"
-
-[[population]]
-name = "row"
-strategies = ["c", "d"]
-share = "x"
-
-[[population]]
-name = "col"
-strategies = ["c", "d"]
-share = "y"
-
-[parameters.b]
-description = "reward for mutual cooperation"
-value = 2.0
-
-[[payoff]]
-profile = ["c", "c"]
-row = "b"
-col = "b"
-
-[[payoff]]
-profile = ["c", "d"]
-row = 0
-col = 3
-
-[[payoff]]
-profile = ["d", "c"]
-row = 3
-col = 0
-
-[[payoff]]
-profile = ["d", "d"]
-row = 1
-col = 1
-"""
-
-
 def test_cli_sweep_json_and_errors(tmp_path, capsys):
     from govgame.cli import main
 
     path = tmp_path / "pd.toml"
-    path.write_text(PD_TOML)
+    path.write_text(PRISONERS_DILEMMA)
     assert main(["sweep", str(path), "--vary", "b=2:4:3", "--grid", "2", "--format", "json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["vary"] == {"b": [2.0, 3.0, 4.0]} and d["grid"] == 2
