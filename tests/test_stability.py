@@ -376,3 +376,16 @@ def test_stability_function_matches_analyze():
     st = stability(dyn, eqs, game.values())
     a = analyze(game)
     assert [s.verdict for s in st] == [s.verdict for s in a.equilibria]
+
+
+@pytest.mark.parametrize("name", ["battery_recycling", "battery_echelon"])
+def test_numeric_only_analysis_lists_the_same_rest_points_and_names(name):
+    """``simulate`` names outcomes from ``analyze(symbolic=False)``: it must agree with the full analysis."""
+    from govgame.loader import load_model
+
+    game = load_model(name)
+    full, fast = analyze(game), analyze(game, symbolic=False)
+    assert [(s.name, s.equilibrium.numeric_point) for s in full.equilibria] == [
+        (s.name, s.equilibrium.numeric_point) for s in fast.equilibria
+    ]
+    assert [s.numeric.verdict for s in full.equilibria] == [s.numeric.verdict for s in fast.equilibria]
