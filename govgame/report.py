@@ -141,9 +141,9 @@ def write_report(
     --------
     >>> import tempfile
     >>> from govgame.loader import load_model
-    >>> files = write_report(load_model("battery_recycling"), out_dir=tempfile.mkdtemp())  # doctest: +SKIP
-    >>> files[-1].name  # doctest: +SKIP
-    'report.tex'
+    >>> files = write_report(load_model("battery_recycling"), out_dir=tempfile.mkdtemp(), region_grid=2, basin_grid=1)
+    >>> files[-1].name, sum(f.suffix == ".tex" for f in files) >= 4, sum(f.suffix == ".pdf" for f in files) >= 3
+    ('report.tex', True, True)
     """
     from .stability import analyze
 

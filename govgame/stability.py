@@ -22,7 +22,10 @@ Numeric verdicts (at given values), with ``tol = TOL * max|eigenvalue|``
 
 >>> from govgame.loader import load_model
 >>> a = analyze(load_model("battery_recycling"))
->>> sorted({str(s.verdict) for s in a.equilibria}) # doctest: +SKIP
+>>> [s.name for s in a.ess()]  # two asymptotically stable vertices at the default values
+['E5', 'E8']
+>>> a["E9"].equilibrium.kind.value, str(a["E9"].verdict)  # a face point: never an ESS
+('boundary', 'not-ess')
 """
 
 from __future__ import annotations
