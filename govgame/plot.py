@@ -498,15 +498,15 @@ def phase_portrait_3d(
             axis.get_major_ticks()
         ax.view_init(elev=22, azim=-58)
         if legend and classes:
-            ax.legend(
-                handles=_equilibrium_legend_handles(classes),
-                loc="upper center",
-                bbox_to_anchor=(0.5, 0.97),
-                ncol=len(classes),
-                columnspacing=0.9,
-                handletextpad=0.2,
-            )
+            _equilibrium_legend(ax, classes, loc="upper center", bbox_to_anchor=(0.5, 0.97))
     return ax
+
+
+def _equilibrium_legend(ax: Axes, classes: list[str], **where: Any) -> None:
+    """One legend entry per kind of equilibrium marker drawn, in one row."""
+    ax.legend(
+        handles=_equilibrium_legend_handles(classes), ncol=len(classes), columnspacing=0.9, handletextpad=0.2, **where
+    )
 
 
 def _draw_equilibria_3d(ax: Axes, items: list, *, annotate: bool) -> list[str]:
@@ -671,14 +671,7 @@ def phase_plane(
         ax.set_ylabel(state_label(game, 1))
         _finish_2d(ax)
         if legend and classes:
-            ax.legend(
-                handles=_equilibrium_legend_handles(classes),
-                loc="lower center",
-                bbox_to_anchor=(0.5, 1.0),
-                ncol=len(classes),
-                columnspacing=0.9,
-                handletextpad=0.2,
-            )
+            _equilibrium_legend(ax, classes, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     return ax
 
 
