@@ -686,6 +686,17 @@ def _caption(caption: str | None, label: str | None) -> str:
     return out
 
 
+def _longtable_open(columns: str, head: str, caption: str | None, label: str | None) -> list[str]:
+    """Opening lines of a booktabs ``longtable``: caption, and the header repeated on every page."""
+    return [
+        r"\begin{longtable}{" + columns + "}",
+        _caption(caption, label) + r" \\",
+        r"\toprule", head, r"\midrule", r"\endfirsthead",
+        r"\toprule", head, r"\midrule", r"\endhead",
+        r"\bottomrule", r"\endfoot",
+    ]  # fmt: skip
+
+
 def _profile_latex(profile: Sequence[str] | None) -> str:
     """A profile as prose, with line breaks allowed after each ``/``."""
     return latex_escape(_profile_text(profile)).replace("/", r"/\allowbreak{}")
@@ -743,13 +754,7 @@ def payoff_matrix_latex(game: Game, *, caption: str | None = None, label: str | 
         return "\n".join([r"\begin{table}[htbp]", r"\centering", _caption(caption, label), body, r"\end{table}"]) + "\n"
     # too wide for one row per profile: one row per (profile, population), payoffs in a wide column
     head = r"Profile & Population & Payoff \\"
-    out = [
-        r"\begin{longtable}{@{}p{0.27\linewidth}lp{0.5\linewidth}@{}}",
-        _caption(caption, label) + r" \\",
-        r"\toprule", head, r"\midrule", r"\endfirsthead",
-        r"\toprule", head, r"\midrule", r"\endhead",
-        r"\bottomrule", r"\endfoot",
-    ]  # fmt: skip
+    out = _longtable_open(r"@{}p{0.27\linewidth}lp{0.5\linewidth}@{}", head, caption, label)
     for k, profile in enumerate(game.profiles):
         if k:
             out.append(r"\addlinespace")
@@ -878,21 +883,7 @@ def equilibria_latex(analysis: Analysis, *, caption: str | None = None, label: s
         label = f"tab:{game.name}-equilibria"
     cols = r"@{}p{0.06\linewidth}p{0.2\linewidth}p{0.29\linewidth}p{0.11\linewidth}p{0.22\linewidth}@{}"
     head = r"& Point & Eigenvalues & Verdict & Conditions \\"
-    out = [
-        "{\\small",
-        r"\begin{longtable}{" + cols + "}",
-        _caption(caption, label) + r" \\",
-        r"\toprule",
-        head,
-        r"\midrule",
-        r"\endfirsthead",
-        r"\toprule",
-        head,
-        r"\midrule",
-        r"\endhead",
-        r"\bottomrule",
-        r"\endfoot",
-    ]
+    out = ["{\\small", *_longtable_open(cols, head, caption, label)]
     for s in analysis.equilibria:
         eq = s.equilibrium
         if str(eq.kind) == "pure":
@@ -960,12 +951,8 @@ def numeric_latex(analysis: Analysis, *, caption: str | None = None, label: str 
     head = r"& Profile & Point & Eigenvalues & Verdict \\"
     out = [
         "{\\small",
-        r"\begin{longtable}{@{}lp{0.25\linewidth}p{0.2\linewidth}p{0.3\linewidth}l@{}}",
-        _caption(caption, label) + r" \\",
-        r"\toprule", head, r"\midrule", r"\endfirsthead",
-        r"\toprule", head, r"\midrule", r"\endhead",
-        r"\bottomrule", r"\endfoot",
-    ]  # fmt: skip
+        *_longtable_open(r"@{}lp{0.25\linewidth}p{0.2\linewidth}p{0.3\linewidth}l@{}", head, caption, label),
+    ]
     for s in analysis.equilibria:
         if s.numeric is None:
             continue
@@ -1010,15 +997,7 @@ def parameters_latex(
         rtext = f"{{[}}{p.range[0]:g}, {p.range[1]:g}{{]}}" if p.range else "--"
         rows.append(f"${p.latex}$ & {latex_escape(p.description)} & {vtext} & {rtext} \\\\")
     head = r"Symbol & Meaning & Value & Range \\"
-    out = [
-        r"\begin{longtable}{@{}lp{0.58\linewidth}rl@{}}",
-        _caption(caption, label) + r" \\",
-        r"\toprule", head, r"\midrule", r"\endfirsthead",
-        r"\toprule", head, r"\midrule", r"\endhead",
-        r"\bottomrule", r"\endfoot",
-        *rows,
-        r"\end{longtable}",
-    ]  # fmt: skip
+    out = [*_longtable_open(r"@{}lp{0.58\linewidth}rl@{}", head, caption, label), *rows, r"\end{longtable}"]
     return "\n".join(out) + "\n"
 
 
