@@ -105,3 +105,14 @@ def replicator_rhs(tensors):
         return np.array(res)
 
     return f
+
+
+def fd_jacobian(f, x, h=1e-6):
+    """Central finite-difference Jacobian of ``f(t, x)`` at ``x`` (an oracle independent of sympy)."""
+    n = len(x)
+    J = np.empty((n, n))
+    for j in range(n):
+        e = np.zeros(n)
+        e[j] = h
+        J[:, j] = (f(0, x + e) - f(0, x - e)) / (2 * h)
+    return J

@@ -7,23 +7,13 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from scipy.integrate import solve_ivp
-from strategies import integer_tensors, numeric_game, replicator_rhs, symbolic_game
+from strategies import fd_jacobian, integer_tensors, numeric_game, replicator_rhs, symbolic_game
 
 from govgame.conditions import Region
 from govgame.dynamics import replicator
 from govgame.equilibria import Kind, find_equilibria, vertex_point
 from govgame.model import Game, Parameter, Population
 from govgame.stability import Verdict, analyze, numeric_verdict, stability, vertex_eigenvalues
-
-
-def _fd_jacobian(f, x, h=1e-7):
-    n = len(x)
-    J = np.empty((n, n))
-    for j in range(n):
-        e = np.zeros(n)
-        e[j] = h
-        J[:, j] = (f(0, x + e) - f(0, x - e)) / (2 * h)
-    return J
 
 
 @settings(max_examples=20, deadline=None)
@@ -70,7 +60,7 @@ def test_numeric_eigenvalues_match_a_finite_difference_jacobian(tensors):
         if s.equilibrium.kind is Kind.CONTINUUM:
             continue
         x = np.array(s.numeric.point, dtype=float)
-        ev = np.linalg.eigvals(_fd_jacobian(f, x))
+        ev = np.linalg.eigvals(fd_jacobian(f, x, h=1e-7))
         ours = np.array(s.numeric.eigenvalues, dtype=complex)
         assert len(ours) == len(ev)
         # compare as multisets
