@@ -47,8 +47,10 @@ def main() -> None:
     args = parser.parse_args()
     repeat = 1 if args.quick else 3
     analyze(load_model("battery_recycling"))  # warm imports (scipy.optimize, ...) outside the timings
-    print(f"{'model':<24} {'pops':>4} {'state':>5} {'analyze (s)':>12} {'numeric only (s)':>17} "
-          f"{'baseline (s)':>13} {'ratio':>6} {'rest points':>11}")
+    print(
+        f"{'model':<24} {'pops':>4} {'state':>5} {'analyze (s)':>12} {'numeric only (s)':>17} "
+        f"{'baseline (s)':>13} {'ratio':>6} {'rest points':>11}"
+    )
     for name, _title, _path in shipped_models():
         game = load_model(name)
         binary_vertices = all(p.k == 2 for p in game.populations)
