@@ -498,10 +498,9 @@ def analyze(
     vertices = [s for s in st if s.equilibrium.kind is Kind.PURE and s.can_be_ess]
     compatible, exclusive = [], []
     for a, b in itertools.combinations(vertices, 2):
+        # each vertex's stability conditions are "eigenvalue < 0" for the eigenvalues not already negative
         both = region.feasible(
-            strict=[-e for e in a.eigenvalues if not region.always(-e)]
-            + [-e for e in b.eigenvalues if not region.always(-e)],
-            witness=False,
+            strict=[-c.lhs for c in (*a.stability_conditions, *b.stability_conditions)], witness=False
         )
         (compatible if both.feasible else exclusive).append((a.name, b.name))
     notes = []
