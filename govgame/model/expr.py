@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Mapping
 import sympy
 from sympy.printing.str import StrPrinter
 
-from .errors import ExpressionError
+from ..errors import ExpressionError
 
 __all__ = [
     "MAX_LENGTH",

@@ -1,7 +1,7 @@
 """The game: populations, parameters, payoffs. Immutable and validated on construction.
 
-A :class:`Game` is what a model file describes (see :mod:`govgame.loader`) and what
-every later stage (:mod:`govgame.dynamics`, :mod:`govgame.equilibria`, ...) reads.
+A :class:`Game` is what a model file describes (see :mod:`govgame.model.loader`) and what
+every later stage (:mod:`govgame.analysis.dynamics`, :mod:`govgame.analysis.equilibria`, ...) reads.
 It can also be built directly in Python:
 
 >>> import sympy
@@ -39,7 +39,7 @@ from functools import cached_property
 
 import sympy
 
-from .errors import ModelError, ParameterError
+from ..errors import ModelError, ParameterError, ParameterWarning
 
 __all__ = [
     "SIGNS",
@@ -218,17 +218,43 @@ class Parameter:
         """Whether ``v`` lies in :attr:`range` (always true without a range)."""
         return self.range is None or self.range[0] <= v <= self.range[1]
 
-    def check(self, v: float, *, where: str, range_is_error: bool = False) -> float:
-        """Validate a value: a wrong sign is an error; leaving the range an error or a warning."""
+    def check(self, v: float, *, where: str | None = None, range_is_error: bool = False) -> float:
+        """Validate a value: a wrong sign is an error; leaving the range an error or a warning.
+
+        The messages speak of the parameter (``where`` replaces ``parameter NAME``, e.g. for a
+        model file entry); errors are :class:`~govgame.errors.ParameterError` and warnings
+        :class:`~govgame.errors.ParameterWarning`, both naming the parameter.
+
+        Examples
+        --------
+        >>> p = Parameter("C_g", value=1.0, range=(0.0, 10.0))
+        >>> p.check(-1.0)
+        Traceback (most recent call last):
+        ...
+        govgame.errors.ParameterError: parameter C_g = -1 violates its sign (nonnegative); give a nonnegative value
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as w:
+        ...     warnings.simplefilter("always")
+        ...     p.check(20.0)
+        20.0
+        >>> print(w[0].message)
+        parameter C_g = 20 lies outside its range [0, 10]
+        """
+        if where is None:
+            sign = f"parameter {self.name} = {v:g} violates its sign ({self.sign})"
+            outside = f"parameter {self.name} = {v:g} lies outside its range"
+            of = ""
+        else:
+            sign = f"{where} = {v:g} violates the sign of {self.name} ({self.sign})"
+            outside = f"{where} = {v:g} lies outside the range"
+            of = f" of {self.name}"
         if not self.sign_ok(v):
-            raise ParameterError(
-                f"{where} = {v:g} violates the sign of {self.name} ({self.sign}); give a {self.sign} value"
-            )
+            raise ParameterError(f"{sign}; give a {self.sign} value", parameter=self.name)
         if not self.in_range(v):
-            msg = f"{where} = {v:g} lies outside the range [{self.range[0]:g}, {self.range[1]:g}] of {self.name}"
+            msg = f"{outside} [{self.range[0]:g}, {self.range[1]:g}]{of}"  # type: ignore[index]
             if range_is_error:
-                raise ParameterError(msg)
-            warnings.warn(msg, stacklevel=3)
+                raise ParameterError(msg, parameter=self.name)
+            warnings.warn(ParameterWarning(msg, parameter=self.name), stacklevel=3)
         return v
 
 
@@ -471,7 +497,8 @@ class Game:
             if p.name == name:
                 return p
         raise ParameterError(
-            f'unknown parameter "{name}" in model "{self.name}"; parameters are: {", ".join(self.parameter_names)}'
+            f'unknown parameter "{name}" in model "{self.name}"; parameters are: {", ".join(self.parameter_names)}',
+            parameter=name,
         )
 
     def scenario(self, name: str) -> Scenario:
@@ -506,7 +533,7 @@ class Game:
             out.update(self.scenario(scenario).as_dict())
         for k, v in (overrides or {}).items():
             par = self.parameter(k)
-            out[k] = par.check(float(v), where=f"--set {k}")
+            out[k] = par.check(float(v))
         return out
 
     def complete(self, values: Mapping[str, float]) -> bool:

@@ -1,7 +1,7 @@
 """Read model files (TOML, SPEC §1) into :class:`~govgame.model.Game` objects.
 
 A model file is data, never code: it is read with :mod:`tomllib` and its
-expressions go through the whitelist parser of :mod:`govgame.expr`. Every rule of
+expressions go through the whitelist parser of :mod:`govgame.model.expr`. Every rule of
 SPEC §1 is checked here, and every problem is a
 :class:`~govgame.errors.ModelError` with a one-line message naming the file, the
 entry and how to fix it. A declared parameter that no payoff uses is a warning
@@ -26,9 +26,10 @@ from typing import Any, TypeVar
 
 import sympy
 
-from .errors import ExpressionError, GovgameError, ModelError
+from ..errors import ExpressionError, GovgameError, ModelError
 from .expr import parse_expression, parse_relation
-from .model import SIGNS, Definition, Game, Parameter, Population, Scenario
+from .game import SIGNS, Definition, Game, Parameter, Population, Scenario
+from .shipped import model_path, shipped_models
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -52,71 +53,6 @@ _GAME_KEYS = ("name", "title", "description", "references")
 _POP_KEYS = ("name", "label", "strategies", "share", "shares")
 _PARAM_KEYS = ("description", "value", "range", "latex", "sign")
 _T = TypeVar("_T")
-
-
-# --------------------------------------------------------------------- shipped models
-def _model_dirs() -> list[Path]:
-    here = Path(__file__).resolve().parent
-    return [d for d in (here / "models", here.parent / "models") if d.is_dir()]
-
-
-def _shipped_paths() -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for d in _model_dirs():
-        for p in sorted(d.glob("*.toml")):
-            found.setdefault(p.stem, p)
-    return found
-
-
-def shipped_models() -> list[tuple[str, str, Path]]:
-    """The models shipped with govgame, as ``(name, title, path)`` sorted by name.
-
-    The title is read from the file's ``[game]`` table; a file that cannot be read
-    shows why instead of a title.
-
-    Examples
-    --------
-    >>> all(path.suffix == ".toml" for name, title, path in shipped_models())
-    True
-    """
-    out = []
-    for name, path in sorted(_shipped_paths().items()):
-        try:
-            with open(path, "rb") as fh:
-                data = tomllib.load(fh)
-            title = data.get("game", {}).get("title", "") if isinstance(data.get("game"), dict) else ""
-            title = title if isinstance(title, str) else ""
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            title = f"(cannot be read: {_one_line(str(exc))})"
-        out.append((name, title, path))
-    return out
-
-
-def model_path(name: str) -> Path:
-    """The path of the shipped model called ``name``.
-
-    Raises
-    ------
-    ModelError
-        When no shipped model has that name (the message lists the shipped ones).
-
-    Examples
-    --------
-    >>> model_path("no_such_model")
-    Traceback (most recent call last):
-    ...
-    govgame.errors.ModelError: no shipped model named "no_such_model" ...
-    """
-    paths = _shipped_paths()
-    if name in paths:
-        return paths[name]
-    known = ", ".join(paths) or "none"
-    hint = difflib.get_close_matches(name, list(paths), n=1)
-    did = f'; did you mean "{hint[0]}"?' if hint else ""
-    raise ModelError(
-        f'no shipped model named "{name}" and no such file (shipped models: {known}; '
-        f"give a path to a .toml file otherwise){did}"
-    )
 
 
 # --------------------------------------------------------------------------- loading
