@@ -10,7 +10,7 @@ and the replicator equation in reduced coordinates is
 :math:`\dot y_i = y_i (u_i - \bar u)`, :math:`i < k`, with :math:`\bar u = \sum_j y_j u_j`.
 For a binary population this is :math:`\dot x = x (1 - x) (u_1 - u_2)`.
 
->>> from govgame.loader import load_model
+>>> from govgame.model.loader import load_model
 >>> dyn = replicator(load_model("battery_recycling"))
 >>> dyn.state
 (x, y, z)
@@ -19,16 +19,17 @@ For a binary population this is :math:`\dot x = x (1 - x) (u_1 - u_2)`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import sympy
 
-from .model import Game
+from ..model.game import Game
 
-__all__ = ["Dynamics", "replicator", "numeric_payoffs", "NumericDynamics"]
+__all__ = ["Dynamics", "replicator", "numeric_payoffs", "payoff_evaluator", "NumericDynamics"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,9 +70,29 @@ class Dynamics:
             i += p.k - 1
         return tuple(out)
 
+    @cached_property
+    def payoff_function(self) -> Callable[..., Any]:
+        """The payoffs of every profile as one numpy function of the parameter values (built once).
+
+        Called with the values in :attr:`Game.parameter_names <govgame.model.Game.parameter_names>`
+        order; returns ``(profiles, populations)`` numbers. :func:`numeric_payoffs` uses it.
+        """
+        return _payoff_function(self.game)
+
+    @cached_property
+    def vertex_deviations(self) -> dict[tuple[int, int, int], sympy.Expr]:
+        """Symbolic payoff difference of each unilateral switch at each vertex (built once).
+
+        Keyed ``(profile index, population, alternative strategy index)``; used by
+        :func:`govgame.analysis.verdicts.vertex_ess` to explain its verdicts.
+        """
+        from .verdicts import _deviation_expressions
+
+        return _deviation_expressions(self.game)
+
     def numeric(self, params: Mapping[str, float]) -> NumericDynamics:
         """Fast numeric form at fixed parameter values (see :class:`NumericDynamics`)."""
-        return NumericDynamics(self, numeric_payoffs(self.game, params))
+        return NumericDynamics(self, numeric_payoffs(self, params))
 
     def __repr__(self) -> str:
         return f"<Dynamics of {self.game.name}: state {', '.join(map(str, self.state))}>"
@@ -90,7 +111,7 @@ def replicator(game: Game) -> Dynamics:
 
     Examples
     --------
-    >>> from govgame.loader import load_model
+    >>> from govgame.model.loader import load_model
     >>> dyn = replicator(load_model("battery_recycling"))
     >>> len(dyn.rhs)
     3
@@ -137,35 +158,59 @@ def _tidy(expr: sympy.Expr) -> sympy.Expr:
     return sympy.collect(sympy.expand(expr), syms) if syms else expr
 
 
-def numeric_payoffs(game: Game, params: Mapping[str, float]) -> list[np.ndarray]:
+def payoff_evaluator(system: Game | Dynamics) -> Callable[[Mapping[str, float]], list[np.ndarray]]:
+    """A function ``params -> payoff tensors`` (see :func:`numeric_payoffs`), compiled once.
+
+    For a :class:`Dynamics` the compiled payoff function is its :attr:`Dynamics.payoff_function`;
+    for a :class:`~govgame.model.Game` it is compiled now and kept by the returned function
+    (what a sweep does once for all its cells).
+
+    >>> from govgame.model.loader import load_model
+    >>> game = load_model("battery_recycling")
+    >>> evaluate = payoff_evaluator(game)
+    >>> float(evaluate(game.values())[0][0, 0, 0]) == float(numeric_payoffs(game, game.values())[0][0, 0, 0])
+    True
+    """
+    from ..errors import ParameterError
+
+    game = system.game if isinstance(system, Dynamics) else system
+    fn = system.payoff_function if isinstance(system, Dynamics) else _payoff_function(game)
+    names = game.parameter_names
+    n_profiles, n_pops = len(game.profiles), len(game.populations)
+
+    def evaluate(params: Mapping[str, float]) -> list[np.ndarray]:
+        missing = [n for n in names if n not in params]
+        if missing:
+            raise ParameterError(
+                f"parameter {missing[0]} has no value; give it one (params) or a value in the model file",
+                parameter=missing[0],
+            )
+        flat = np.asarray(fn(*[float(params[n]) for n in names]), dtype=float)
+        flat = np.broadcast_to(flat, (n_profiles, n_pops))
+        return [np.ascontiguousarray(flat[:, p].reshape(game.shape)) for p in range(n_pops)]
+
+    return evaluate
+
+
+def numeric_payoffs(system: Game | Dynamics, params: Mapping[str, float]) -> list[np.ndarray]:
     """Payoff tensors at fixed parameter values: one float array of shape ``game.shape`` per population.
 
-    Raises :class:`~govgame.errors.ParameterError` when a parameter has no value.
+    ``system`` is a :class:`~govgame.model.Game` or its :class:`Dynamics`; a ``Dynamics``
+    keeps the compiled payoff function (:attr:`Dynamics.payoff_function`) across calls, a
+    ``Game`` compiles it anew each time (use :func:`payoff_evaluator` for many parameter
+    sets). Raises :class:`~govgame.errors.ParameterError` when a parameter has no value.
 
-    >>> from govgame.loader import load_model
+    >>> from govgame.model.loader import load_model
     >>> game = load_model("battery_recycling")
     >>> [a.shape for a in numeric_payoffs(game, game.values())]
     [(2, 2, 2), (2, 2, 2), (2, 2, 2)]
     """
-    from .errors import ParameterError
-
-    missing = [n for n in game.parameter_names if n not in params]
-    if missing:
-        raise ParameterError(
-            f"parameter {missing[0]} has no value; give one with --set {missing[0]}=VALUE or in the model file"
-        )
-    fn = _payoff_function(game)
-    flat = np.asarray(fn(*[float(params[n]) for n in game.parameter_names]), dtype=float)
-    flat = np.broadcast_to(flat, (len(game.profiles), len(game.populations)))
-    return [np.ascontiguousarray(flat[:, p].reshape(game.shape)) for p in range(len(game.populations))]
+    return payoff_evaluator(system)(params)
 
 
-def _payoff_function(game: Game):
-    cache = game.__dict__.setdefault("_govgame_cache", {})
-    if "payoff_fn" not in cache:
-        rows = [list(game.payoffs[pr]) for pr in game.profiles]
-        cache["payoff_fn"] = sympy.lambdify(game.parameter_symbols, rows, modules="numpy", cse=True)
-    return cache["payoff_fn"]
+def _payoff_function(game: Game) -> Callable[..., Any]:
+    rows = [list(game.payoffs[pr]) for pr in game.profiles]
+    return sympy.lambdify(game.parameter_symbols, rows, modules="numpy", cse=True)
 
 
 class NumericDynamics:
@@ -174,7 +219,7 @@ class NumericDynamics:
     Built from the numeric payoff tensors by tensor contraction (no code generation,
     so it is ready at once). ``f(X)`` and ``jacobian(X)`` take states of shape ``(..., n)``.
 
-    >>> from govgame.loader import load_model
+    >>> from govgame.model.loader import load_model
     >>> game = load_model("battery_recycling")
     >>> nd = replicator(game).numeric(game.values())
     >>> nd.f(np.zeros(3)).tolist()

@@ -20,8 +20,8 @@ conditions on a face are polynomial equations of low degree:
 
 Examples
 --------
->>> from govgame.loader import load_model
->>> from govgame.dynamics import replicator
+>>> from govgame.model.loader import load_model
+>>> from govgame.analysis.dynamics import replicator
 >>> game = load_model("battery_recycling")
 >>> eqs = find_equilibria(replicator(game))
 >>> [e.name for e in eqs if e.kind is Kind.PURE]
@@ -39,11 +39,12 @@ from dataclasses import dataclass
 
 import sympy
 
-from .conditions import Region
+from .._deprecation import renamed_options
+from ..model.game import Game
 from .dynamics import Dynamics
-from .model import Game
+from .regions import Region
 
-__all__ = ["Kind", "Equilibrium", "Face", "find_equilibria", "vertex_point", "faces"]
+__all__ = ["Kind", "Equilibrium", "Face", "find_equilibria", "vertices", "vertex_point", "faces"]
 
 
 class Kind(str, enum.Enum):
@@ -136,7 +137,7 @@ def faces(shape: Sequence[int]) -> list[Face]:
 def vertex_point(game: Game, profile_index: Sequence[int]) -> tuple[sympy.Integer, ...]:
     """Reduced coordinates of the vertex where population ``p`` plays strategy ``profile_index[p]``.
 
-    >>> from govgame.loader import load_model
+    >>> from govgame.model.loader import load_model
     >>> vertex_point(load_model("battery_recycling"), (0, 1, 1))
     (1, 0, 0)
     """
@@ -146,10 +147,43 @@ def vertex_point(game: Game, profile_index: Sequence[int]) -> tuple[sympy.Intege
     return tuple(out)
 
 
+def vertices(game: Game, *, numeric: bool = False) -> tuple[Equilibrium, ...]:
+    """The vertices of the state space, named ``E1, E2, ...``: the one naming rule of vertices.
+
+    Vertices are named in increasing lexicographic order of their points (state order);
+    :func:`find_equilibria` lists them first under these names, and every other part of
+    govgame that names a vertex (outcomes of runs, the notebook explorer) calls this.
+
+    Parameters
+    ----------
+    game : Game
+    numeric : bool
+        Also set each vertex's ``numeric_point`` (the same numbers as floats).
+
+    Examples
+    --------
+    >>> from govgame.model import Game, Population
+    >>> g = Game(name="g", populations=(Population("a", ("p", "q"), ("x",)), Population("b", ("s", "t"), ("y",))),
+    ...          parameters=(), payoffs={pr: (0, 0) for pr in itertools.product("pq", "st")})
+    >>> [(e.name, e.profile, e.point) for e in vertices(g)]
+    [('E1', ('q', 't'), (0, 0)), ('E2', ('q', 's'), (0, 1)), ('E3', ('p', 't'), (1, 0)), ('E4', ('p', 's'), (1, 1))]
+    """
+    out = []
+    for idx in itertools.product(*(range(p.k) for p in game.populations)):
+        point = vertex_point(game, idx)
+        profile = tuple(p.strategies[j] for p, j in zip(game.populations, idx))
+        support = tuple((j,) for j in idx)
+        num = tuple(float(c) for c in point) if numeric else None
+        out.append(Equilibrium("", Kind.PURE, point, profile, (), num, (), support))
+    out.sort(key=lambda e: tuple(int(c) for c in e.point))
+    return tuple(_renamed(e, f"E{i + 1}") for i, e in enumerate(out))
+
+
+@renamed_options(positional=("params",))
 def find_equilibria(
     dynamics: Dynamics,
-    params: Mapping[str, float] | None = None,
     *,
+    params: Mapping[str, float] | None = None,
     symbolic: bool = True,
     region: Region | None = None,
 ) -> tuple[Equilibrium, ...]:
@@ -158,7 +192,7 @@ def find_equilibria(
     Parameters
     ----------
     dynamics : Dynamics
-        From :func:`govgame.dynamics.replicator`.
+        From :func:`govgame.analysis.dynamics.replicator`.
     params : mapping, optional
         Parameter values. When every parameter has one, each face is also solved
         exactly at these values: the result lists the rest points that exist there
@@ -179,10 +213,10 @@ def find_equilibria(
 
     Examples
     --------
-    >>> from govgame.loader import load_model
-    >>> from govgame.dynamics import replicator
+    >>> from govgame.model.loader import load_model
+    >>> from govgame.analysis.dynamics import replicator
     >>> game = load_model("battery_recycling")
-    >>> eqs = find_equilibria(replicator(game), game.values())
+    >>> eqs = find_equilibria(replicator(game), params=game.values())
     >>> eqs[0].profile, eqs[0].numeric_point
     (('lax', 'informal', 'sell_informal'), (0.0, 0.0, 0.0))
     """
@@ -194,15 +228,7 @@ def find_equilibria(
     subs = game.subs_map({k: v for k, v in values.items() if k in game.parameter_names}) if numeric else {}
     region = region or Region(game, values)
 
-    vertices = []
-    for idx in itertools.product(*(range(p.k) for p in game.populations)):
-        point = vertex_point(game, idx)
-        profile = tuple(p.strategies[j] for p, j in zip(game.populations, idx))
-        support = tuple((j,) for j in idx)
-        num = tuple(float(c) for c in point) if numeric else None
-        vertices.append(Equilibrium("", Kind.PURE, point, profile, (), num, (), support))
-    vertices.sort(key=lambda e: tuple(int(c) for c in e.point))
-
+    verts = list(vertices(game, numeric=numeric))
     found: list[tuple[Face, Equilibrium]] = []
     for face in faces(game.shape):
         if face.dimension == 0:
@@ -213,7 +239,7 @@ def find_equilibria(
     whole = [f for f, e in found if e.kind is Kind.CONTINUUM and len(e.free) == f.dimension]
     kept = [(f, e) for f, e in found if not any(w != f and w.contains(f) for w in whole)]
     kept.sort(key=lambda fe: (fe[0].dimension, _face_key(fe[0]), _point_key(fe[1])))
-    out = vertices + [e for _, e in kept]
+    out = verts + [e for _, e in kept]
     return tuple(_renamed(e, f"E{i + 1}") for i, e in enumerate(out))
 
 

@@ -20,7 +20,7 @@ A system of conditions ``g > 0`` / ``g >= 0`` is decided
 
 Every witness is checked in exact arithmetic before it is returned.
 
->>> from govgame.loader import load_model
+>>> from govgame.model.loader import load_model
 >>> game = load_model("battery_recycling")
 >>> region = Region(game)
 >>> p = game.parameter(game.parameter_names[0]).symbol
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from .model import Game
+from ..model.game import Game
 
 __all__ = ["Feasibility", "Region", "as_condition", "BOUND", "FEAS_TOL", "SAMPLES"]
 

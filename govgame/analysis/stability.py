@@ -15,53 +15,38 @@ Symbolic verdicts (signs under the model's sign assumptions and ``[assumptions]`
     — in particular every rest point where some population mixes (Selten 1980;
     Ritzberger and Weibull 1995).
 
-Numeric verdicts (at given values), with ``tol = TOL * max|eigenvalue|``
-    ``ess``: every real part < -tol; ``source``: every real part > tol; ``saddle``:
-    some real part > tol, not all; ``non-hyperbolic``: no real part > tol and some
-    |real part| <= tol — the linearisation decides nothing.
+Numeric verdicts (at given values)
+    :func:`govgame.analysis.verdicts.numeric_verdict` of the eigenvalues at the values, with the
+    relative tolerance ``eig_tol`` (:data:`~govgame.analysis.verdicts.TOL`).
 
->>> from govgame.loader import load_model
->>> a = analyze(load_model("battery_recycling"))
->>> [s.name for s in a.ess()]  # two asymptotically stable vertices at the default values
+>>> from govgame.model.loader import load_model
+>>> from govgame.analysis.dynamics import replicator
+>>> from govgame.analysis.equilibria import find_equilibria
+>>> game = load_model("battery_recycling")
+>>> dyn = replicator(game)
+>>> st = stability(dyn, find_equilibria(dyn, params=game.values()), params=game.values())
+>>> [s.name for s in st if s.numeric.verdict is Verdict.ESS]  # two asymptotically stable vertices
 ['E5', 'E8']
->>> a["E9"].equilibrium.kind.value, str(a["E9"].verdict)  # a face point: never an ESS
+>>> st[8].equilibrium.kind.value, str(st[8].verdict)  # a face point: never an ESS
 ('boundary', 'not-ess')
 """
 
 from __future__ import annotations
 
 import dataclasses
-import enum
-import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import sympy
 
-from .conditions import Feasibility, Region
-from .dynamics import Dynamics, replicator
-from .equilibria import Equilibrium, Face, Kind, face_system, find_equilibria
-from .model import Game
+from .._deprecation import renamed_options
+from .dynamics import Dynamics
+from .equilibria import Equilibrium, Face, Kind, face_system
+from .regions import Feasibility, Region
+from .verdicts import TOL, Verdict, numeric_verdict
 
-__all__ = ["Verdict", "NumericStability", "Stability", "Analysis", "analyze", "stability", "numeric_verdict", "TOL"]
-
-#: Relative tolerance of numeric verdicts: real parts within TOL * max|eigenvalue| of zero count as zero.
-TOL = 1e-9
-
-
-class Verdict(str, enum.Enum):
-    """Stability verdicts; the values are the strings of SPEC §3."""
-
-    ESS = "ess"
-    SOURCE = "source"
-    SADDLE = "saddle"
-    NON_HYPERBOLIC = "non-hyperbolic"
-    CONDITIONAL = "conditional"
-    NOT_ESS = "not-ess"
-
-    def __str__(self) -> str:
-        return self.value
+__all__ = ["NumericStability", "Stability", "stability", "vertex_eigenvalues", "symbolic_verdict"]
 
 
 @dataclass(frozen=True)
@@ -109,89 +94,6 @@ class Stability:
     def name(self) -> str:
         """The equilibrium's name."""
         return self.equilibrium.name
-
-
-@dataclass(frozen=True, eq=False)
-class Analysis:
-    """Everything ``govgame analyze`` reports about a game.
-
-    Attributes
-    ----------
-    game, dynamics
-    params : dict
-        Parameter values used (complete when ``numeric`` is True).
-    equilibria : tuple of Stability
-    compatible : tuple of (str, str)
-        Pairs of vertices that can be ESS for the same parameter values (multistability).
-    exclusive : tuple of (str, str)
-        Pairs of vertices that can each be an ESS, but never together.
-    tol : float
-        Relative tolerance of the numeric verdicts.
-    notes : tuple of str
-        Caveats a reader should know (e.g. faces solved only numerically).
-    """
-
-    game: Game
-    dynamics: Dynamics
-    params: dict[str, float]
-    equilibria: tuple[Stability, ...]
-    compatible: tuple[tuple[str, str], ...] = ()
-    exclusive: tuple[tuple[str, str], ...] = ()
-    tol: float = TOL
-    notes: tuple[str, ...] = field(default=())
-
-    def _repr_markdown_(self) -> str:
-        """Jupyter: the Markdown report (:func:`govgame.export.analysis_markdown`)."""
-        from .export import analysis_markdown
-
-        return analysis_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        """Jupyter: equations and a summary table for MathJax (:func:`govgame.export.analysis_mathjax`)."""
-        from .export import analysis_mathjax
-
-        return analysis_mathjax(self)
-
-    @property
-    def numeric(self) -> bool:
-        """Whether every parameter has a value (numeric results present)."""
-        return self.game.complete(self.params)
-
-    def __getitem__(self, name: str) -> Stability:
-        for s in self.equilibria:
-            if s.name == name:
-                return s
-        raise KeyError(name)
-
-    def ess(self) -> list[Stability]:
-        """Equilibria whose numeric verdict is ``ess`` (empty without values)."""
-        return [s for s in self.equilibria if s.numeric is not None and s.numeric.verdict is Verdict.ESS]
-
-
-# --------------------------------------------------------------------------- numeric verdict
-def numeric_verdict(eigenvalues: Sequence[complex], tol: float = TOL) -> Verdict:
-    """Classify eigenvalues: SPEC §3 numeric verdicts with a tolerance relative to max |eigenvalue|.
-
-    >>> numeric_verdict([-1.0, -2.0])
-    <Verdict.ESS: 'ess'>
-    >>> numeric_verdict([1j, -1j, -1.0])
-    <Verdict.NON_HYPERBOLIC: 'non-hyperbolic'>
-    >>> numeric_verdict([2.0, -1.0])
-    <Verdict.SADDLE: 'saddle'>
-    """
-    ev = np.asarray(list(eigenvalues), dtype=complex)
-    if ev.size == 0:
-        return Verdict.NON_HYPERBOLIC
-    scale = float(np.max(np.abs(ev)))
-    t = tol * scale
-    re = ev.real
-    if np.all(re < -t) and scale > 0:
-        return Verdict.ESS
-    if np.all(re > t) and scale > 0:
-        return Verdict.SOURCE
-    if np.any(re > t):
-        return Verdict.SADDLE
-    return Verdict.NON_HYPERBOLIC
 
 
 # --------------------------------------------------------------------------- eigenvalues
@@ -310,13 +212,14 @@ def _block_eigenvalues(J: sympy.Matrix) -> list[sympy.Expr] | None:
 
 
 # --------------------------------------------------------------------------- analysis
+@renamed_options({"tol": "eig_tol"}, positional=("params",))
 def stability(
     dynamics: Dynamics,
     equilibria: Sequence[Equilibrium],
-    params: Mapping[str, float] | None = None,
     *,
+    params: Mapping[str, float] | None = None,
     region: Region | None = None,
-    tol: float = TOL,
+    eig_tol: float = TOL,
 ) -> tuple[Stability, ...]:
     """Eigenvalues, verdicts, ESS conditions and witnesses for each equilibrium.
 
@@ -324,13 +227,13 @@ def stability(
     ----------
     dynamics : Dynamics
     equilibria : sequence of Equilibrium
-        From :func:`govgame.equilibria.find_equilibria`.
+        From :func:`govgame.analysis.equilibria.find_equilibria`.
     params : mapping, optional
         Parameter values; numeric results are added when every parameter has one.
     region : Region, optional
         Admissible region (built from the game when absent).
-    tol : float
-        Relative tolerance of the numeric verdicts.
+    eig_tol : float
+        Relative tolerance of the numeric verdicts (``tol=`` is the deprecated name).
 
     Returns
     -------
@@ -338,9 +241,9 @@ def stability(
 
     Examples
     --------
-    >>> from govgame.loader import load_model
-    >>> from govgame.dynamics import replicator
-    >>> from govgame.equilibria import find_equilibria
+    >>> from govgame.model.loader import load_model
+    >>> from govgame.analysis.dynamics import replicator
+    >>> from govgame.analysis.equilibria import find_equilibria
     >>> game = load_model("battery_recycling")
     >>> dyn = replicator(game)
     >>> st = stability(dyn, find_equilibria(dyn)[:1])
@@ -355,19 +258,21 @@ def stability(
     out = []
     for eq in equilibria:
         if eq.kind is Kind.PURE:
-            out.append(_vertex_stability(dynamics, eq, subs, region, tol))
+            out.append(_vertex_stability(dynamics, eq, subs, region, eig_tol))
         else:
-            out.append(_mixed_stability(dynamics, eq, subs, tol))
+            out.append(_mixed_stability(dynamics, eq, subs, eig_tol))
     return tuple(out)
 
 
-def _vertex_stability(dynamics, eq, subs, region: Region, tol) -> Stability:
+def _vertex_stability(dynamics, eq, subs, region: Region, eig_tol) -> Stability:
     ev = vertex_eigenvalues(dynamics, eq)
     verdict, conditions, feas = symbolic_verdict(ev, region)
     numeric = None
     if subs is not None:
         vals = [complex(sympy.N(e.xreplace(subs), 30)) for e in ev]
-        numeric = NumericStability(tuple(float(c) for c in eq.point), tuple(vals), numeric_verdict(vals, tol))
+        numeric = NumericStability(
+            tuple(float(c) for c in eq.point), tuple(vals), numeric_verdict(vals, eig_tol=eig_tol)
+        )
     return Stability(
         eq,
         ev,
@@ -404,7 +309,7 @@ def symbolic_verdict(
     return verdict, conditions, feas
 
 
-def _mixed_stability(dynamics, eq: Equilibrium, subs, tol) -> Stability:
+def _mixed_stability(dynamics, eq: Equilibrium, subs, eig_tol) -> Stability:
     at = eq
     if eq.kind is Kind.CONTINUUM:
         # eigenvalues at the middle of the continuum (one of them is zero along it)
@@ -422,7 +327,7 @@ def _mixed_stability(dynamics, eq: Equilibrium, subs, tol) -> Stability:
             B = np.array(b_num.evalf(30).tolist(), dtype=complex)
             vals.extend(complex(v) for v in np.linalg.eigvals(B))
         point = eq.numeric_point if eq.numeric_point is not None else ()
-        numeric = NumericStability(tuple(point), tuple(vals), numeric_verdict(vals, tol))
+        numeric = NumericStability(tuple(point), tuple(vals), numeric_verdict(vals, eig_tol=eig_tol))
     if inner is not None:
         eigen_exact = [*transversal, *inner]
     elif subs is not None:
@@ -455,59 +360,3 @@ def _continuum_midpoint(dynamics, eq: Equilibrium) -> tuple[sympy.Expr, ...]:
             if dynamics.state[c] in free_syms:
                 assign[dynamics.state[c]] = sympy.Rational(1, n_used)
     return tuple(sympy.cancel(c.xreplace(assign)) for c in eq.point)
-
-
-def analyze(
-    game: Game,
-    *,
-    params: Mapping[str, float] | None = None,
-    scenario: str | None = None,
-    symbolic: bool = True,
-    tol: float = TOL,
-) -> Analysis:
-    """Replicator dynamics, every rest point, eigenvalues, verdicts and ESS conditions of a game.
-
-    Parameters
-    ----------
-    game : Game
-    params : mapping, optional
-        Values overriding the defaults (and the scenario's).
-    scenario : str, optional
-        Name of a scenario of the model to start from.
-    symbolic : bool, default True
-        Set False to skip the closed-form solution of faces (numeric rest points only).
-    tol : float
-        Relative tolerance of the numeric verdicts.
-
-    Returns
-    -------
-    Analysis
-
-    Examples
-    --------
-    >>> from govgame.loader import load_model
-    >>> a = analyze(load_model("battery_recycling"))
-    >>> a.equilibria[0].equilibrium.name, str(a.equilibria[0].verdict) in {"ess", "conditional", "saddle", "source", "not-ess", "non-hyperbolic"}
-    ('E1', True)
-    """
-    values = game.values(scenario, params)
-    dyn = replicator(game)
-    region = Region(game, values)
-    eqs = find_equilibria(dyn, values, symbolic=symbolic, region=region)
-    st = stability(dyn, eqs, values, region=region, tol=tol)
-    vertices = [s for s in st if s.equilibrium.kind is Kind.PURE and s.can_be_ess]
-    compatible, exclusive = [], []
-    for a, b in itertools.combinations(vertices, 2):
-        # each vertex's stability conditions are "eigenvalue < 0" for the eigenvalues not already negative
-        both = region.feasible(
-            strict=[-c.lhs for c in (*a.stability_conditions, *b.stability_conditions)], witness=False
-        )
-        (compatible if both.feasible else exclusive).append((a.name, b.name))
-    notes = []
-    if not game.complete(values):
-        missing = [n for n in game.parameter_names if n not in values]
-        notes.append(
-            f"no value for {', '.join(missing)}: symbolic results only; rest points on faces where three or more "
-            "populations mix are found only at given values"
-        )
-    return Analysis(game, dyn, values, st, tuple(compatible), tuple(exclusive), tol, tuple(notes))
