@@ -13,7 +13,8 @@ Layout of the inputs (see :func:`pack`):
     index of population ``p``'s first *full* coordinate; ``offs[P] = m`` (all shares).
 ``stable`` bool ``(T, J)``
     whether the vertex ``j`` is asymptotically stable (every payoff difference strictly
-    negative) for parameter set ``t``; see :func:`stable_vertices`.
+    negative) for parameter set ``t``; see :func:`stable_vertices`, which *is*
+    :func:`govgame.analysis.verdicts.vertex_ess_mask` (the rule of the numeric verdicts).
 ``Y0`` float64 ``(R, m)``
     starts in full coordinates (all k shares of every population).
 ``tidx`` int64 ``(R,)``
@@ -54,6 +55,9 @@ import math
 
 import numpy as np
 from numba import njit, prange
+
+# The one vertex-ESS rule (issue 9.6): the kernel's early stop uses exactly the analysis' rule and tolerance.
+from ..analysis.verdicts import vertex_ess_mask as stable_vertices
 
 __all__ = [
     "STATUS",
@@ -123,7 +127,7 @@ def pack(shape: tuple[int, ...], tensors: list[list[np.ndarray]] | list[np.ndarr
         Numbers of strategies per population (``game.shape``).
     tensors : list
         One entry per parameter set, each the list returned by
-        :func:`govgame.dynamics.numeric_payoffs` (one array of shape ``shape`` per population);
+        :func:`govgame.analysis.dynamics.numeric_payoffs` (one array of shape ``shape`` per population);
         a single such list is accepted too.
 
     Returns
@@ -149,48 +153,6 @@ def pack(shape: tuple[int, ...], tensors: list[list[np.ndarray]] | list[np.ndarr
             pay[t, p] = np.asarray(ts[p], dtype=float).reshape(J)
     offs = np.concatenate([[0], np.cumsum(shape)]).astype(np.int64)
     return pay, offs
-
-
-def stable_vertices(pay: np.ndarray, shape: tuple[int, ...], *, rtol: float = 1e-9) -> np.ndarray:
-    r"""Which vertices are asymptotically stable (numeric verdict ``ess``), per parameter set.
-
-    At the vertex of profile :math:`\sigma` the Jacobian eigenvalues are the payoff
-    differences :math:`a_p(s', \sigma_{-p}) - a_p(\sigma)` for every population ``p`` and
-    every other strategy ``s'``. The vertex is ``ess`` when every one is below
-    ``-rtol * max |eigenvalue|`` (the tolerance of the stability analysis).
-
-    Parameters
-    ----------
-    pay : numpy.ndarray
-        ``(T, P, J)`` from :func:`pack`.
-    shape : tuple of int
-    rtol : float
-
-    Returns
-    -------
-    numpy.ndarray
-        bool ``(T, J)``.
-
-    Examples
-    --------
-    >>> a = [np.array([[2.0, 0.0], [3.0, 1.0]]), np.array([[2.0, 3.0], [0.0, 1.0]])]  # prisoner's dilemma
-    >>> pay, offs = pack((2, 2), a)
-    >>> stable_vertices(pay, (2, 2))[0].tolist()   # only (defect, defect)
-    [False, False, False, True]
-    """
-    shape = tuple(int(k) for k in shape)
-    T, P, J = pay.shape
-    full = pay.reshape((T, P, *shape))
-    worst = np.full((T, *shape), -np.inf)  # largest eigenvalue at each vertex
-    scale = np.zeros((T, *shape))  # largest |eigenvalue|
-    for p, k in enumerate(shape):
-        own = full[:, p]
-        for shift in range(1, k):
-            other = np.roll(own, -shift, axis=1 + p)  # payoff of strategy (s_p + shift) mod k
-            d = other - own
-            worst = np.maximum(worst, d)
-            scale = np.maximum(scale, np.abs(d))
-    return (worst < -rtol * scale).reshape(T, J)
 
 
 # --------------------------------------------------------------------------- compiled part

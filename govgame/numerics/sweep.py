@@ -15,7 +15,7 @@ steps), so the result is the same, bit for bit, whichever way it ran.
 ...     payoffs={("a", "a"): (b.symbol, b.symbol), ("a", "z"): (0, 0), ("z", "a"): (0, 0), ("z", "z"): (1, 1)},
 ... )
 >>> res = sweep(game, {"b": [0.5, 2.0]}, params=game.values(), progress=False)
->>> [(c.values["b"], c.ess, c.reached) for c in res.cells]
+>>> [(c.params["b"], c.ess, c.reached) for c in res.cells]
 [(0.5, ('a/a', 'z/z'), {'z/z': 0.8888888888888888, 'a/a': 0.1111111111111111}), (2.0, ('a/a', 'z/z'), {'a/a': 0.8888888888888888, 'z/z': 0.1111111111111111})]
 """
 
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 import sys
 import warnings
 from collections import Counter
@@ -32,13 +31,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _kernel
-from .dynamics import numeric_payoffs
-from .errors import ParameterError, SimulationError
-from .model import Game
-from .simulate import CLASSIFY_TOL, check_starts, classify, grid_starts, outcome_key, to_full, to_reduced
+from .._deprecation import renamed_options
+from ..analysis.dynamics import Dynamics, payoff_evaluator
+from ..errors import ParameterError, ParameterWarning, SimulationError
+from ..model.game import Game
+from . import kernel as _kernel
+from .coordinates import to_full, to_reduced
+from .outcomes import REACH_TOL, classify, outcome_key, region_label, vertex_equilibria
+from .starts import check_starts, grid_starts
 
-__all__ = ["Cell", "SweepResult", "Sensitivity", "sweep", "sensitivity", "parse_vary"]
+__all__ = ["Cell", "SweepResult", "Sensitivity", "sweep", "sensitivity", "check_vary"]
 
 #: Runs per chunk of cells sent to one worker (a chunk holds whole cells).
 RUNS_PER_CHUNK = 20_000
@@ -50,22 +52,47 @@ class Cell:
 
     Attributes
     ----------
-    values : dict
-        The varied parameters' values at this cell.
+    params : dict
+        The varied parameters' values at this cell (the others are :attr:`SweepResult.params`);
+        the JSON key is ``"values"`` (SPEC §5).
     ess : tuple of str
         Profiles (``"/"``-joined) of the vertices whose numeric verdict is ``ess``.
     reached : dict
         Share of the starts ending at each outcome (keys as in SPEC §4), by decreasing share.
     """
 
-    values: dict[str, float]
+    params: dict[str, float]
     ess: tuple[str, ...]
     reached: dict[str, float]
+
+    @property
+    def values(self) -> dict[str, float]:
+        """Deprecated name of :attr:`params`."""
+        warnings.warn("Cell.values is deprecated; use Cell.params", DeprecationWarning, stacklevel=2)
+        return self.params
+
+    @property
+    def label(self) -> str:
+        """The region-map label of this cell (:func:`govgame.numerics.outcomes.region_label`)."""
+        return region_label(self.reached)
 
 
 @dataclass(frozen=True, eq=False)
 class SweepResult:
-    """Result of :func:`sweep` (SPEC §5); :meth:`to_dict` gives the JSON."""
+    """Result of :func:`sweep` (SPEC §5); :func:`govgame.io.json.sweep_to_dict` gives the JSON.
+
+    Attributes
+    ----------
+    model : str
+    vary : dict of str to numpy.ndarray
+        The values each varied parameter takes.
+    grid : int
+    t_end : float
+    params : dict
+        The values of the parameters that were not varied.
+    cells : tuple of Cell
+        Row-major in the order of :attr:`vary`.
+    """
 
     model: str
     vary: dict[str, np.ndarray]
@@ -92,18 +119,24 @@ class SweepResult:
         keys = [max(c.reached.items(), key=lambda kv: (kv[1], kv[0]))[0] if c.reached else "none" for c in self.cells]
         return np.array(keys, dtype=object).reshape(self.shape)
 
-    def to_dict(self) -> dict:
-        """JSON-ready dict (SPEC §5).
+    def labels(self) -> np.ndarray:
+        """The region-map label of each cell (:func:`govgame.numerics.outcomes.region_label`), of :attr:`shape`.
 
-        >>> _example().to_dict()["cells"][1]
-        {'values': {'b': 4.0}, 'ess': ['c/c', 'd/d'], 'reached': {'c/c': 0.75, 'd/d': 0.25}}
+        >>> _example().labels().tolist()
+        ['d/d', 'bistable: c/c | d/d']
         """
-        return {
-            "model": self.model,
-            "vary": {k: [float(v) for v in vals] for k, vals in self.vary.items()},
-            "grid": self.grid,
-            "cells": [{"values": dict(c.values), "ess": list(c.ess), "reached": dict(c.reached)} for c in self.cells],
-        }
+        return np.array([c.label for c in self.cells], dtype=object).reshape(self.shape)
+
+    def to_dict(self) -> dict:
+        """Deprecated: :func:`govgame.io.json.sweep_to_dict` (the JSON of SPEC §5)."""
+        warnings.warn(
+            "SweepResult.to_dict() is deprecated; use govgame.io.json.sweep_to_dict(result)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from ..io.json import sweep_to_dict  # deprecated hook, listed in tests/test_architecture.py
+
+        return sweep_to_dict(self)
 
 
 def _example() -> SweepResult:
@@ -113,35 +146,6 @@ def _example() -> SweepResult:
         Cell({"b": 4.0}, ("c/c", "d/d"), {"c/c": 0.75, "d/d": 0.25}),
     )
     return SweepResult("pd", {"b": np.array([2.0, 4.0])}, 2, 100.0, {}, cells)
-
-
-def parse_vary(text: str) -> tuple[str, np.ndarray]:
-    """Parse ``NAME=START:STOP:NUM`` into the name and ``numpy.linspace(START, STOP, NUM)``.
-
-    >>> parse_vary("S_e=0:1:3")
-    ('S_e', array([0. , 0.5, 1. ]))
-    >>> parse_vary("S_e=0:1")
-    Traceback (most recent call last):
-    ...
-    govgame.errors.ParameterError: --vary "S_e=0:1" must look like NAME=START:STOP:NUM, e.g. S_e=0:10:21
-    """
-    m = re.fullmatch(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^:]+):([^:]+):([^:]+)\s*", text)
-    if not m:
-        raise ParameterError(f'--vary "{text}" must look like NAME=START:STOP:NUM, e.g. S_e=0:10:21')
-    name, a, b, n = m.groups()
-    try:
-        start, stop = float(a), float(b)
-    except ValueError:
-        raise ParameterError(f'--vary "{text}": START and STOP must be numbers') from None
-    if not (math.isfinite(start) and math.isfinite(stop)):
-        raise ParameterError(f'--vary "{text}": START and STOP must be finite numbers')
-    try:
-        num = int(n)
-    except ValueError:
-        raise ParameterError(f'--vary "{text}": NUM must be a whole number >= 1, found "{n.strip()}"') from None
-    if num < 1:
-        raise ParameterError(f'--vary "{text}": NUM must be a whole number >= 1, found {num}')
-    return name, np.linspace(start, stop, num)
 
 
 # --------------------------------------------------------------------------- workers
@@ -209,34 +213,54 @@ def _execute(tasks: list[tuple], *, workers, scheduler, bar) -> list[tuple]:
 
 
 # --------------------------------------------------------------------------- sweep
-def _grid_values(game: Game, vary: Mapping[str, Sequence[float]]) -> dict[str, np.ndarray]:
+def check_vary(game: Game, vary: Mapping[str, Sequence[float]]) -> dict[str, np.ndarray]:
+    """Check the values of varied parameters; return them as float arrays.
+
+    A value of the wrong sign is a :class:`~govgame.errors.ParameterError`; values outside a
+    parameter's range give one :class:`~govgame.errors.ParameterWarning` per parameter.
+
+    Examples
+    --------
+    >>> from govgame.model.loader import load_model
+    >>> game = load_model("battery_recycling")
+    >>> check_vary(game, {"S_e": [0, 1]})
+    {'S_e': array([0., 1.])}
+    >>> check_vary(game, {"S_e": [-1, 1]})
+    Traceback (most recent call last):
+    ...
+    govgame.errors.ParameterError: parameter S_e = -1 violates its sign (nonnegative); give a nonnegative value
+    """
     if not vary:
-        raise ParameterError("a sweep needs at least one --vary NAME=START:STOP:NUM")
+        raise ParameterError("a sweep needs at least one varied parameter")
     out = {}
     for name, vals in vary.items():
         par = game.parameter(name)  # ParameterError for an unknown name
         arr = np.atleast_1d(np.asarray(vals, dtype=float))
         if arr.ndim != 1 or arr.size < 1:
-            raise ParameterError(f"--vary {name}: give at least one value")
+            raise ParameterError(f"parameter {name}: give at least one value to vary it over", parameter=name)
         if not np.all(np.isfinite(arr)):
-            raise ParameterError(f"--vary {name}: values must be finite numbers")
+            raise ParameterError(f"parameter {name}: the values to vary it over must be finite", parameter=name)
         for v in arr:
             if not par.sign_ok(float(v)):
-                par.check(float(v), where=f"--vary {name}")  # raises ParameterError naming the value
+                par.check(float(v))  # raises ParameterError naming the value
         outside = [float(v) for v in arr if not par.in_range(float(v))]
         if outside:  # one warning per parameter, not one per value
             lo, hi = par.range  # type: ignore[misc]
             warnings.warn(
-                f"--vary {name}: {len(outside)} of {arr.size} values lie outside the range [{lo:g}, {hi:g}] "
-                f"of {name} (from {min(outside):g} to {max(outside):g})",
+                ParameterWarning(
+                    f"parameter {name}: {len(outside)} of {arr.size} values lie outside its range [{lo:g}, {hi:g}] "
+                    f"(from {min(outside):g} to {max(outside):g})",
+                    parameter=name,
+                ),
                 stacklevel=3,
             )
         out[name] = arr
     return out
 
 
+@renamed_options({"tol": "reach_tol"})
 def sweep(
-    game: Game,
+    system: Game | Dynamics,
     vary: Mapping[str, Sequence[float]],
     *,
     params: Mapping[str, float],
@@ -249,24 +273,26 @@ def sweep(
     scheduler: str | None = None,
     progress: bool = True,
     rest_points: Callable[[dict[str, float]], Sequence] | None = None,
-    tol: float = CLASSIFY_TOL,
+    reach_tol: float = REACH_TOL,
 ) -> SweepResult:
     """Outcomes over a Cartesian parameter grid (a region map, SPEC §5).
 
     Parameters
     ----------
-    game : Game
+    system : Game or Dynamics
+        The game, or its :class:`~govgame.analysis.dynamics.Dynamics` (then reused for the
+        compiled payoffs and the rest points of every cell).
     vary : mapping of str to array_like
         Values of each varied parameter; cells are the Cartesian product, row-major in
         the order of ``vary``.
     params : mapping
         Values of the other parameters (the varied ones are overridden per cell).
     grid : int
-        ``--grid N``: the starts of :func:`govgame.simulate.grid_starts`.
+        ``--grid N``: the starts of :func:`govgame.numerics.starts.grid_starts`.
     x0 : array_like, optional
         Explicit starts instead of the grid.
     t_end, rtol, atol : float
-        As in :func:`govgame.simulate.simulate`.
+        As in :func:`govgame.numerics.integrate.simulate`.
     workers : int, optional
         Run chunks of cells in this many local processes.
     scheduler : str, optional
@@ -274,11 +300,12 @@ def sweep(
     progress : bool
         Show a tqdm bar on stderr (only when stderr is a terminal).
     rest_points : callable, optional
-        ``values -> equilibria`` used to name runs that end away from every vertex (called
-        only for cells that have such runs). By default
-        ``govgame.equilibria.find_equilibria(replicator(game), params=values, symbolic=False)``.
-    tol : float
-        Classification tolerance (maximum norm).
+        ``params -> equilibria`` used to name runs that end away from every vertex (called
+        only for cells that have such runs, with the cell's complete parameter values). By
+        default ``find_equilibria(dynamics, params=params, symbolic=False)``, the replicator
+        dynamics being built once for all cells.
+    reach_tol : float
+        Classification tolerance, maximum norm (``tol=`` is the deprecated name).
 
     Returns
     -------
@@ -301,7 +328,8 @@ def sweep(
         raise SimulationError(f"workers must be a whole number >= 1, found {workers!r}")
     if not (isinstance(t_end, (int, float)) and math.isfinite(t_end) and t_end >= 0):
         raise SimulationError(f"t_end must be a number >= 0, found {t_end!r}")
-    values = _grid_values(game, vary)
+    game = system.game if isinstance(system, Dynamics) else system
+    values = check_vary(game, vary)
     names = list(values)
     starts = grid_starts(game, grid) if x0 is None else check_starts(game, x0)
     S = len(starts)
@@ -309,9 +337,8 @@ def sweep(
     cells_values = [dict(zip(names, (float(v) for v in combo))) for combo in itertools.product(*values.values())]
     base = {k: float(v) for k, v in params.items()}
 
-    pays = []
-    for cv in cells_values:
-        pays.append(numeric_payoffs(game, {**base, **cv}))
+    evaluate = payoff_evaluator(system)
+    pays = [evaluate({**base, **cv}) for cv in cells_values]
     pay, offs = _kernel.pack(game.shape, pays)
     stable = _kernel.stable_vertices(pay, game.shape)
 
@@ -329,15 +356,14 @@ def sweep(
     final = to_reduced(game, np.concatenate([r[0] for r in results]).reshape(len(cells_values), S, -1))
     code = np.concatenate([r[1] for r in results]).reshape(len(cells_values), S)
 
-    from .simulate import vertex_equilibria
-
     vertices = vertex_equilibria(game)
+    rest = _RestPoints(system, rest_points)
     vkey_of = {e.name: outcome_key(e) for e in vertices}
     vkeys = ["/".join(pr) for pr in game.profiles]
     settled_codes = {_kernel.CONVERGED, _kernel.STALLED, _kernel.T_END}
     cells = []
     for c, cv in enumerate(cells_values):
-        names_v = classify(final[c], vertices, tol=tol)
+        names_v = classify(final[c], vertices, reach_tol=reach_tol)
         keys: list[str] = []
         pending = []
         for s in range(S):
@@ -349,15 +375,15 @@ def sweep(
                 keys.append("")
                 pending.append(s)
         if pending:
-            eqs = _rest_points(game, {**base, **cv}, rest_points)
-            found = classify(final[c, pending], eqs, tol=tol)
+            eqs = rest({**base, **cv})
+            found = classify(final[c, pending], eqs, reach_tol=reach_tol)
             by_name = {getattr(e, "equilibrium", e).name: e for e in eqs}
             for s, n in zip(pending, found):
                 keys[s] = "none" if n is None else outcome_key(by_name[n])
         counts = Counter(keys)
         reached = {k: n / S for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
         ess = tuple(vkeys[j] for j in np.nonzero(stable[c])[0])
-        cells.append(Cell(values=cv, ess=ess, reached=reached))
+        cells.append(Cell(params=cv, ess=ess, reached=reached))
     return SweepResult(
         model=game.name,
         vary=values,
@@ -368,26 +394,32 @@ def sweep(
     )
 
 
-def _rest_points(game: Game, values: dict[str, float], rest_points) -> list:
-    if rest_points is not None:
-        return list(rest_points(values))
-    from . import equilibria
-    from .dynamics import replicator
+class _RestPoints:
+    """The rest points of a cell, from the one replicator system of the sweep (built on first need)."""
 
-    finder = getattr(equilibria, "find_equilibria", None)
-    if finder is None:  # pragma: no cover - until the equilibrium finder lands
-        return []
-    try:
-        return list(finder(replicator(game), params=values, symbolic=False))
-    except Exception as exc:  # a failure there must not lose the whole map; say so
-        cell = ", ".join(f"{k}={v:g}" for k, v in values.items())
-        warnings.warn(
-            f"could not compute the rest points at {cell} ({type(exc).__name__}: {exc}); "
-            'runs there that end away from every vertex are counted as "none"',
-            RuntimeWarning,
-            stacklevel=3,
-        )
-        return []
+    def __init__(self, system: Game | Dynamics, rest_points) -> None:
+        self.system = system
+        self.custom = rest_points
+
+    def __call__(self, params: dict[str, float]) -> list:
+        if self.custom is not None:
+            return list(self.custom(params))
+        from ..analysis.dynamics import replicator
+        from ..analysis.equilibria import find_equilibria
+
+        try:
+            if not isinstance(self.system, Dynamics):
+                self.system = replicator(self.system)  # once for the whole sweep
+            return list(find_equilibria(self.system, params=params, symbolic=False))
+        except Exception as exc:  # a failure there must not lose the whole map; say so
+            cell = ", ".join(f"{k}={v:g}" for k, v in params.items())
+            warnings.warn(
+                f"could not compute the rest points at {cell} ({type(exc).__name__}: {exc}); "
+                'runs there that end away from every vertex are counted as "none"',
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            return []
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -399,8 +431,8 @@ class Sensitivity:
     ----------
     name : str
         The varied parameter.
-    values : numpy.ndarray
-        ``(V,)`` its values.
+    levels : numpy.ndarray
+        ``(V,)`` the values it takes.
     t : numpy.ndarray
         ``(T,)`` times.
     paths : numpy.ndarray
@@ -410,16 +442,23 @@ class Sensitivity:
     """
 
     name: str
-    values: np.ndarray
+    levels: np.ndarray
     t: np.ndarray
     paths: np.ndarray
     state: tuple[str, ...]
 
+    @property
+    def values(self) -> np.ndarray:
+        """Deprecated name of :attr:`levels`."""
+        warnings.warn("Sensitivity.values is deprecated; use Sensitivity.levels", DeprecationWarning, stacklevel=2)
+        return self.levels
 
+
+@renamed_options({"values": "levels"})
 def sensitivity(
-    game: Game,
+    system: Game | Dynamics,
     name: str,
-    values: Sequence[float],
+    levels: Sequence[float],
     *,
     params: Mapping[str, float],
     x0,
@@ -434,11 +473,11 @@ def sensitivity(
 
     Parameters
     ----------
-    game : Game
+    system : Game or Dynamics
     name : str
         Parameter to vary.
-    values : array_like
-        Its values.
+    levels : array_like
+        The values it takes (``values=`` is the deprecated keyword).
     params : mapping
         Values of the other parameters.
     x0 : array_like
@@ -463,19 +502,21 @@ def sensitivity(
     >>> np.round(s.paths[:, -1, 0], 6).tolist()   # logistic: 1 / (1 + e^-d)
     [0.268941, 0.731059]
     """
+    game = system.game if isinstance(system, Dynamics) else system
     par = game.parameter(name)
-    vals = np.atleast_1d(np.asarray(values, dtype=float))
+    vals = np.atleast_1d(np.asarray(levels, dtype=float))
     for v in vals:
-        par.check(float(v), where=f"{name}")
+        par.check(float(v))
     X = check_starts(game, x0)
     if len(X) != 1:
         raise SimulationError(f"sensitivity needs exactly one start, found {len(X)}")
     te = np.linspace(0.0, t_end, 201) if t_eval is None else np.atleast_1d(np.asarray(t_eval, dtype=float))
     base = {k: float(v) for k, v in params.items()}
-    pay, offs = _kernel.pack(game.shape, [numeric_payoffs(game, {**base, name: float(v)}) for v in vals])
+    evaluate = payoff_evaluator(system)
+    pay, offs = _kernel.pack(game.shape, [evaluate({**base, name: float(v)}) for v in vals])
     stable = _kernel.stable_vertices(pay, game.shape)
     Y0 = np.repeat(to_full(game, X), len(vals), axis=0)
     _, _, _, paths, _ = _kernel.integrate(
         pay, offs, stable, Y0, np.arange(len(vals)), t_end=t_end, rtol=rtol, atol=atol, t_eval=te
     )
-    return Sensitivity(name=name, values=vals, t=te, paths=to_reduced(game, paths), state=game.state_names)
+    return Sensitivity(name=name, levels=vals, t=te, paths=to_reduced(game, paths), state=game.state_names)
