@@ -1,11 +1,7 @@
-r"""Renderers of analysis results: JSON-ready dicts, plain text, Markdown and LaTeX.
+r"""LaTeX renderers: tables and equations of an analysis, a standalone document, MathJax for Jupyter.
 
-Nothing here computes: every function formats what :func:`govgame.stability.analyze`
-(or the model itself) already holds. This module never imports matplotlib.
-
-Expression strings in the JSON, text and Markdown outputs are printed with
-:func:`govgame.expr.format_expression`, i.e. in the model's own expression syntax,
-so :func:`govgame.expr.parse_expression` reads each back to the same expression.
+What ``govgame analyze --format latex`` and ``govgame report`` write. Nothing here computes.
+In the examples, ``demo`` is a small hand-made analysis of a two-population game (``tests/demo.py``).
 
 LaTeX fragments
 ---------------
@@ -19,48 +15,39 @@ Every LaTeX fragment compiles inside a plain ``\documentclass{article}`` that lo
 That is the whole preamble :data:`LATEX_PACKAGES` lists; :func:`latex_document`
 wraps fragments in it. Prose (parameter descriptions, strategy names) is escaped
 with :func:`latex_escape`.
-
-Compatible extensions of the JSON of SPEC §3
---------------------------------------------
-``analysis_to_dict`` adds, beyond SPEC §3:
-
-* ``"tol"`` (top level): the tolerance of the numeric verdicts, relative to the
-  largest |eigenvalue|;
-* ``"method"`` (per equilibrium): how ``can_be_ess`` was decided;
-* ``"multistability"``: ``{"compatible": [[Ea, Eb], ...], "exclusive": [...]}`` —
-  pairs of vertices that can be ESS for the same admissible parameters, and pairs
-  that can never be ESS together;
-* ``"notes"``: remarks of the analysis (a list of strings, possibly empty).
-
-``"parameters"`` lists the values used when every parameter has one, and is
-``{}`` otherwise (the analysis is then symbolic only, and no ``numeric`` appears).
 """
 
 from __future__ import annotations
 
-import math
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sympy
 
+from ._format import (
+    _VERDICT_TEXT,
+    MAX_SHOWN,
+    _eig_text,
+    _eigen_index,
+    _num_text,
+    _params_used,
+    _profile_text,
+)
+from .text import _summary_rows, simulation_rows, sweep_rows
+
 if TYPE_CHECKING:  # pragma: no cover
-    from .dynamics import Dynamics
-    from .model import Game
-    from .stability import Analysis, Stability
+    from ..analysis.dynamics import Dynamics
+    from ..analysis.pipeline import Analysis
+    from ..model.game import Game
+    from ..numerics.sweep import SweepResult
 
 __all__ = [
     "LATEX_PACKAGES",
-    "format_expr",
-    "analysis_to_dict",
-    "analysis_text",
-    "analysis_markdown",
-    "analysis_mathjax",
-    "payoff_matrix_mathjax",
     "latex_escape",
     "latex_expr",
+    "latex_table",
     "payoff_matrix_latex",
+    "payoff_matrix_mathjax",
     "replicator_latex",
     "jacobian_latex",
     "equilibria_latex",
@@ -68,465 +55,13 @@ __all__ = [
     "parameters_latex",
     "analysis_latex",
     "latex_document",
+    "analysis_mathjax",
+    "simulation_latex",
+    "sweep_latex",
 ]
 
 #: Packages the LaTeX fragments need (load them in the preamble of the document that ``\input``\s them).
 LATEX_PACKAGES = ("amsmath", "booktabs", "longtable", "graphicx")
-
-#: An eigenvalue whose imaginary part is at most this times max(1, |lambda|) is printed as real.
-IMAG_TOL = 1e-12
-
-_VERDICT_TEXT = {
-    "ess": "ESS",
-    "source": "source",
-    "saddle": "saddle",
-    "non-hyperbolic": "non-hyperbolic",
-    "conditional": "conditional",
-    "not-ess": "not ESS",
-}
-
-
-# --------------------------------------------------------------------------- expressions
-def format_expr(expr: Any) -> str:
-    """An expression or relation as a string in the model's syntax.
-
-    Uses :func:`govgame.expr.format_expression`.
-
-    Examples
-    --------
-    >>> import sympy
-    >>> a, b = sympy.symbols("a b", positive=True)
-    >>> format_expr(a - b / 2)
-    'a - b/2'
-    >>> format_expr(sympy.Lt(a - b, 0))
-    'a - b < 0'
-    """
-    try:
-        from .expr import format_expression
-    except ImportError:  # pragma: no cover - only while expr.py is being written
-        return sympy.sstr(expr, order=None)
-    if isinstance(expr, (int, float)) and not isinstance(expr, bool):
-        expr = sympy.sympify(expr)
-    return format_expression(expr)
-
-
-def _finite(v: Any) -> float | None:
-    f = float(v)
-    return f if math.isfinite(f) else None
-
-
-def _eig_json(lam: complex) -> float | dict[str, float] | None:
-    lam = complex(lam)
-    re, im = lam.real, lam.imag
-    if not (math.isfinite(re) and math.isfinite(im)):
-        return None
-    if im == 0 or abs(im) <= IMAG_TOL * max(1.0, abs(lam)):
-        return float(re) + 0.0
-    return {"re": float(re) + 0.0, "im": float(im) + 0.0}
-
-
-def _eig_text(lam: complex, digits: int = 4) -> str:
-    e = _eig_json(lam)
-    if e is None:
-        return "nan"
-    if isinstance(e, float):
-        return f"{e:.{digits}g}"
-    sign = "+" if e["im"] >= 0 else "-"
-    return f"{e['re']:.{digits}g} {sign} {abs(e['im']):.{digits}g}i"
-
-
-def _num_text(v: float | None, digits: int = 4) -> str:
-    if v is None:
-        return "free"
-    v = float(v) + 0.0
-    return f"{v:.{digits}g}"
-
-
-def _complete(analysis: Analysis) -> bool:
-    game = analysis.game
-    return all(n in analysis.params for n in game.parameter_names)
-
-
-def _params_used(analysis: Analysis) -> dict[str, float]:
-    if not _complete(analysis):
-        return {}
-    return {n: float(analysis.params[n]) for n in analysis.game.parameter_names}
-
-
-def _profile_text(profile: Sequence[str] | None) -> str:
-    return "/".join(profile) if profile else ""
-
-
-# --------------------------------------------------------------------------- JSON
-def _entry_dict(s: Stability, state: Sequence[str], numeric_ok: bool) -> dict[str, Any]:
-    eq = s.equilibrium
-    d: dict[str, Any] = {
-        "name": eq.name,
-        "kind": str(eq.kind),
-        "point": {n: format_expr(c) for n, c in zip(state, eq.point)},
-        "profile": list(eq.profile) if eq.profile is not None else None,
-        "eigenvalues": [format_expr(e) for e in s.eigenvalues],
-        "verdict": str(s.verdict),
-        "stability_conditions": [format_expr(c) for c in s.stability_conditions],
-        "can_be_ess": bool(s.can_be_ess),
-        "witness": ({str(k): _finite(v) for k, v in s.witness.items()} if s.witness is not None else None),
-        "method": str(s.method),
-    }
-    if str(eq.kind) != "pure":
-        d["exists_if"] = [format_expr(c) for c in eq.exists_if]
-    if numeric_ok and s.numeric is not None:
-        d["numeric"] = {
-            "point": [None if c is None else _finite(c) for c in s.numeric.point],
-            "eigenvalues": [_eig_json(v) for v in s.numeric.eigenvalues],
-            "verdict": str(s.numeric.verdict),
-        }
-    return d
-
-
-def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
-    """The JSON of ``govgame analyze --format json`` (SPEC §3) as plain Python objects.
-
-    Only ``str``, ``float``, ``bool``, ``None``, lists and dicts appear, so
-    :func:`json.dumps` always works. ``numeric`` entries appear only when every
-    parameter has a value. See the module docstring for the compatible extensions
-    (``tol``, ``method``, ``multistability``, ``notes``).
-
-    Parameters
-    ----------
-    analysis : govgame.stability.Analysis
-
-    Returns
-    -------
-    dict
-
-    Examples
-    --------
-    >>> import json
-    >>> from govgame.export import _demo_analysis
-    >>> d = analysis_to_dict(_demo_analysis())
-    >>> d["model"], d["state"], d["replicator"]["x"]
-    ('demo', ['x', 'y'], 'x*(1 - x)*(b - c)')
-    >>> d["equilibria"][0]["numeric"]["eigenvalues"]
-    [2.0, -1.0]
-    >>> json.loads(json.dumps(d)) == d
-    True
-    """
-    game = analysis.game
-    state = list(game.state_names)
-    numeric_ok = _complete(analysis)
-    return {
-        "model": game.name,
-        "state": state,
-        "parameters": _params_used(analysis),
-        "replicator": {n: format_expr(r) for n, r in zip(state, analysis.dynamics.rhs)},
-        "tol": float(analysis.tol),
-        "equilibria": [_entry_dict(s, state, numeric_ok) for s in analysis.equilibria],
-        "multistability": {
-            "compatible": [list(map(str, p)) for p in analysis.compatible],
-            "exclusive": [list(map(str, p)) for p in analysis.exclusive],
-        },
-        "notes": [str(n) for n in analysis.notes],
-    }
-
-
-# --------------------------------------------------------------------------- plain text
-def _wrap(text: str, width: int) -> list[str]:
-    if len(text) <= width:
-        return [text]
-    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False, subsequent_indent="  ") or [""]
-
-
-def _grid(headers: Sequence[str], rows: Sequence[Sequence[Sequence[str]]], caps: Sequence[int]) -> str:
-    """A table whose cells are lists of items; each item is wrapped to the column's width."""
-    widths = []
-    for j, h in enumerate(headers):
-        natural = max([len(h)] + [len(item) for r in rows for item in r[j]])
-        widths.append(max(len(h), min(caps[j], natural)))
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in rows:
-        cells = []
-        for j, items in enumerate(r):
-            cell: list[str] = []
-            for item in items:
-                cell.extend(_wrap(item, widths[j]))
-            cells.append(cell or [""])
-        height = max(len(c) for c in cells)
-        for i in range(height):
-            lines.append("  ".join((c[i] if i < len(c) else "").ljust(w) for c, w in zip(cells, widths)).rstrip())
-    return "\n".join(lines)
-
-
-#: Expressions longer than this (characters) are not spelled out in text, Markdown and LaTeX tables.
-MAX_SHOWN = 300
-
-
-def _cap(text: str, limit: int = MAX_SHOWN) -> str:
-    if len(text) <= limit:
-        return text
-    return f"<{len(text)}-character expression: see --format json>"
-
-
-def _point_text(point: Iterable[Any]) -> str:
-    return _cap("(" + ", ".join(format_expr(c) for c in point) + ")")
-
-
-def _eigen_index(s: Stability, cond: Any) -> int | None:
-    """Index i when ``cond`` reads ``eigenvalue_i < 0``, else None."""
-    if not isinstance(cond, sympy.core.relational.StrictLessThan):
-        return None
-    lhs = cond.lhs - cond.rhs
-    for i, lam in enumerate(s.eigenvalues):
-        try:
-            if sympy.expand(lhs - lam) == 0:
-                return i
-        except (TypeError, ValueError):  # pragma: no cover - exotic expressions
-            continue
-    return None
-
-
-def _eigen_items(s: Stability) -> list[str]:
-    return [f"λ{i + 1} = {_cap(format_expr(e))}" for i, e in enumerate(s.eigenvalues)]
-
-
-def _conditions_items(s: Stability) -> list[str]:
-    """Conditions, with ``λi < 0`` for those that say an eigenvalue of the table is negative."""
-    eq = s.equilibrium
-    items, lams = [], []
-    for c in s.stability_conditions:
-        i = _eigen_index(s, c)
-        if i is None:
-            items.append(_cap(format_expr(c)))
-        else:
-            lams.append(f"λ{i + 1}")
-    if lams:
-        items.insert(0, ", ".join(lams) + " < 0")
-    if str(eq.kind) == "pure" and s.stability_conditions and not s.can_be_ess:
-        items.append("(never all hold)")
-    if str(eq.kind) != "pure" and eq.exists_if:
-        items += ["exists if " + _cap(format_expr(c)) for c in eq.exists_if]
-    return items
-
-
-def _witness_lines(analysis: Analysis) -> list[str]:
-    out = []
-    for s in analysis.equilibria:
-        if s.witness:
-            vals = ", ".join(f"{k}={_num_text(v, 3)}" for k, v in s.witness.items())
-            out.append(f"{s.equilibrium.name} ({_profile_text(s.equilibrium.profile)}): {vals}")
-    return out
-
-
-def analysis_text(analysis: Analysis, *, width: int = 110) -> str:
-    """A readable plain-text report of an analysis (``govgame analyze``, the default format).
-
-    Long expressions are wrapped, so no line is much longer than ``width``
-    characters, whatever the number of populations.
-
-    Parameters
-    ----------
-    analysis : govgame.stability.Analysis
-    width : int, optional
-        Target line width.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> from govgame.export import _demo_analysis
-    >>> print(analysis_text(_demo_analysis()))  # doctest: +ELLIPSIS
-    demo: A demo game
-    ...
-    dx/dt = x*(1 - x)*(b - c)
-    ...
-    E1    pure       (0, 0)         λ1 = b - c   conditional  yes   λ1 < 0
-    ...
-    """
-    game = analysis.game
-    state = game.state_names
-    out = [f"{game.name}: {game.title}" if game.title else game.name]
-    params = _params_used(analysis)
-    if params:
-        text = ", ".join(f"{k} = {v:g}" for k, v in params.items())
-        out += _wrap("Parameter values: " + text, width)
-    else:
-        missing = [n for n in game.parameter_names if n not in analysis.params]
-        out += _wrap("Symbolic analysis only: no value for " + ", ".join(missing), width)
-    out += ["", "Replicator equations"]
-    for n, r in zip(state, analysis.dynamics.rhs):
-        out += _wrap(f"  d{n}/dt = {format_expr(r)}", width)
-
-    cap = max(16, (width - 40) // 3)
-    rows = []
-    for s in analysis.equilibria:
-        eq = s.equilibrium
-        point = [_point_text(eq.point)]
-        if eq.profile:
-            point.append(_profile_text(eq.profile))
-        rows.append(
-            [
-                [eq.name],
-                [str(eq.kind)],
-                point,
-                _eigen_items(s),
-                [_VERDICT_TEXT.get(str(s.verdict), str(s.verdict))],
-                ["yes" if s.can_be_ess else "no"],
-                _conditions_items(s),
-            ]
-        )
-    out += ["", "Equilibria (symbolic)"]
-    out.append(
-        _grid(
-            ["name", "kind", "point", "eigenvalues", "verdict", "ESS?", "conditions"],
-            rows,
-            [6, 9, 30, cap + 8, 14, 4, cap],
-        )
-    )
-    witnesses = _witness_lines(analysis)
-    if witnesses:
-        out += ["", "Witnesses: parameter values under which each vertex is an ESS"]
-        for w in witnesses:
-            out += _wrap("  " + w, width)
-
-    if params and any(s.numeric is not None for s in analysis.equilibria):
-        nrows = []
-        for s in analysis.equilibria:
-            if s.numeric is None:
-                continue
-            eq = s.equilibrium
-            nrows.append(
-                [
-                    [eq.name],
-                    [_profile_text(eq.profile) or str(eq.kind)],
-                    ["(" + ", ".join(_num_text(c) for c in s.numeric.point) + ")"],
-                    [", ".join(_eig_text(v) for v in s.numeric.eigenvalues)],
-                    [_VERDICT_TEXT.get(str(s.numeric.verdict), str(s.numeric.verdict))],
-                ]
-            )
-        out += ["", "Equilibria at the parameter values above"]
-        out.append(_grid(["name", "profile", "point", "eigenvalues", "verdict"], nrows, [6, 30, 30, 40, 14]))
-
-    if analysis.compatible or analysis.exclusive:
-        out += ["", "Multistability (vertices that can be ESS)"]
-        comp = ", ".join(f"{a}+{b}" for a, b in analysis.compatible) or "none"
-        excl = ", ".join(f"{a}+{b}" for a, b in analysis.exclusive) or "none"
-        out += _wrap("  ESS together for some parameters: " + comp, width)
-        out += _wrap("  never ESS together: " + excl, width)
-    if analysis.notes:
-        out += ["", "Notes"]
-        for n in analysis.notes:
-            out += _wrap("  - " + n, width)
-    out += ["", "Legend"]
-    legend = [
-        "ESS: every eigenvalue has real part < 0 (asymptotically stable; Lyapunov's indirect method).",
-        "saddle: some real part > 0, not all (unstable). source: every real part > 0.",
-        "non-hyperbolic: no real part > 0 and some is zero; the linearisation decides nothing.",
-        "conditional: the signs depend on the parameters; 'conditions' are the inequalities under which "
-        "the vertex is an ESS, 'ESS?' says whether admissible parameters satisfy them all, 'e.g.' gives some.",
-        "not ESS: cannot be asymptotically stable for any admissible parameters (every mixed rest point: "
-        "Selten 1980; Ritzberger and Weibull 1995).",
-        f"Numeric verdicts treat |real part| <= tol * max|eigenvalue| as zero, tol = {analysis.tol:g}.",
-    ]
-    for line in legend:
-        out += _wrap("  " + line, width)
-    return "\n".join(out) + "\n"
-
-
-# --------------------------------------------------------------------------- markdown
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _md_code(text: str) -> str:
-    return f"`{_md_cell(text)}`" if text else ""
-
-
-def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
-    for r in rows:
-        lines.append("| " + " | ".join(c if c else " " for c in r) + " |")
-    return "\n".join(lines)
-
-
-def analysis_markdown(analysis: Analysis) -> str:
-    """The analysis as GitHub-flavoured Markdown: equations, equilibria table, numeric table.
-
-    Examples
-    --------
-    >>> from govgame.export import _demo_analysis
-    >>> md = analysis_markdown(_demo_analysis())
-    >>> print(md.splitlines()[0])
-    ## demo: A demo game
-    >>> [line for line in md.splitlines() if line.startswith("| E1")][0]
-    '| E1 | pure | `(0, 0)`<br>lax/defect | `λ1 = b - c`<br>`λ2 = -c` | conditional | yes | `λ1 < 0` |'
-    """
-    game = analysis.game
-    state = game.state_names
-    out = [f"## {game.name}: {game.title}" if game.title else f"## {game.name}", ""]
-    params = _params_used(analysis)
-    if params:
-        out += ["Parameter values: " + ", ".join(f"`{k} = {v:g}`" for k, v in params.items()), ""]
-    else:
-        out += ["Symbolic analysis only (not every parameter has a value).", ""]
-    out += ["### Replicator equations", ""]
-    out += _md_table(
-        ["state", "d/dt"], [[_md_code(n), _md_code(format_expr(r))] for n, r in zip(state, analysis.dynamics.rhs)]
-    ).splitlines()
-    out += ["", "### Equilibria", ""]
-    rows = []
-    for s in analysis.equilibria:
-        eq = s.equilibrium
-        point = _md_code(_point_text(eq.point)) + (f"<br>{_md_cell(_profile_text(eq.profile))}" if eq.profile else "")
-        rows.append(
-            [
-                eq.name,
-                str(eq.kind),
-                point,
-                "<br>".join(_md_code(e) for e in _eigen_items(s)),
-                _VERDICT_TEXT.get(str(s.verdict), str(s.verdict)),
-                "yes" if s.can_be_ess else "no",
-                "<br>".join(_md_code(c) for c in _conditions_items(s)),
-            ]
-        )
-    out += _md_table(["name", "kind", "point", "eigenvalues", "verdict", "can be ESS", "conditions"], rows).splitlines()
-    witnesses = _witness_lines(analysis)
-    if witnesses:
-        out += ["", "Witnesses (parameter values under which each vertex is an ESS):", ""]
-        out += ["- " + _md_cell(w) for w in witnesses]
-    if params and any(s.numeric is not None for s in analysis.equilibria):
-        out += ["", "### At the parameter values", ""]
-        nrows = []
-        for s in analysis.equilibria:
-            if s.numeric is None:
-                continue
-            eq = s.equilibrium
-            nrows.append(
-                [
-                    eq.name,
-                    _md_cell(_profile_text(eq.profile)) or str(eq.kind),
-                    "(" + ", ".join(_num_text(c) for c in s.numeric.point) + ")",
-                    ", ".join(_eig_text(v) for v in s.numeric.eigenvalues),
-                    _VERDICT_TEXT.get(str(s.numeric.verdict), str(s.numeric.verdict)),
-                ]
-            )
-        out += _md_table(["name", "profile", "point", "eigenvalues", "verdict"], nrows).splitlines()
-    if analysis.compatible or analysis.exclusive:
-        out += ["", "### Multistability", ""]
-        out.append(
-            "- ESS together for some parameters: " + (", ".join(f"{a}+{b}" for a, b in analysis.compatible) or "none")
-        )
-        out.append("- never ESS together: " + (", ".join(f"{a}+{b}" for a, b in analysis.exclusive) or "none"))
-    if analysis.notes:
-        out += ["", "### Notes", ""] + [f"- {n}" for n in analysis.notes]
-    out += [
-        "",
-        f"*ESS*: every eigenvalue has negative real part. *not ESS*: no admissible parameters make it "
-        f"asymptotically stable (mixed rest points never are: Selten 1980; Ritzberger and Weibull 1995). "
-        f"Numeric verdicts treat |real part| <= {analysis.tol:g} x max|eigenvalue| as zero.",
-    ]
-    return "\n".join(out) + "\n"
 
 
 # --------------------------------------------------------------------------- LaTeX helpers
@@ -584,8 +119,7 @@ def latex_expr(expr: Any, game: Game) -> str:
 
     Examples
     --------
-    >>> from govgame.export import _demo_analysis
-    >>> a = _demo_analysis()
+    >>> a = demo
     >>> b, c = a.game.parameter_symbols
     >>> latex_expr(b - c, a.game)
     'b - c_{0}'
@@ -715,8 +249,7 @@ def payoff_matrix_latex(game: Game, *, caption: str | None = None, label: str | 
 
     Examples
     --------
-    >>> from govgame.export import _demo_analysis
-    >>> tex = payoff_matrix_latex(_demo_analysis().game)
+    >>> tex = payoff_matrix_latex(demo.game)
     >>> print(tex.splitlines()[3])
     \begin{tabular}{ll@{\qquad}cc}
     """
@@ -772,8 +305,7 @@ def payoff_matrix_mathjax(game: Game) -> str:
 
     Examples
     --------
-    >>> from govgame.export import _demo_analysis
-    >>> tex = payoff_matrix_mathjax(_demo_analysis().game)
+    >>> tex = payoff_matrix_mathjax(demo.game)
     >>> tex.startswith(r"\begin{array}"), tex.count(r"\\")
     (True, 4)
     """
@@ -794,8 +326,7 @@ def replicator_latex(dynamics: Dynamics, *, width: int = 70) -> str:
 
     Examples
     --------
-    >>> from govgame.export import _demo_analysis
-    >>> print(replicator_latex(_demo_analysis().dynamics))
+    >>> print(replicator_latex(demo.dynamics))
     \begin{align*}
     \frac{\mathrm{d}x}{\mathrm{d}t} &= x \left(1 - x\right) \left(b - c_{0}\right) \\
     \frac{\mathrm{d}y}{\mathrm{d}t} &= - c_{0} y \left(1 - y\right)
@@ -821,8 +352,7 @@ def jacobian_latex(dynamics: Dynamics, *, width: int = 70) -> str:
 
     Examples
     --------
-    >>> from govgame.export import _demo_analysis
-    >>> print(jacobian_latex(_demo_analysis().dynamics).splitlines()[1])
+    >>> print(jacobian_latex(demo.dynamics).splitlines()[1])
     J = \begin{bmatrix}
     """
     game = dynamics.game
@@ -865,8 +395,7 @@ def equilibria_latex(analysis: Analysis, *, caption: str | None = None, label: s
 
     Examples
     --------
-    >>> from govgame.export import _demo_analysis
-    >>> tex = equilibria_latex(_demo_analysis())
+    >>> tex = equilibria_latex(demo)
     >>> tex.splitlines()[1].startswith(r"\begin{longtable}")
     True
     """
@@ -930,8 +459,7 @@ def numeric_latex(analysis: Analysis, *, caption: str | None = None, label: str 
 
     Examples
     --------
-    >>> from govgame.export import _demo_analysis
-    >>> "saddle" in numeric_latex(_demo_analysis())
+    >>> "saddle" in numeric_latex(demo)
     True
     """
     if not _params_used(analysis) or not any(s.numeric is not None for s in analysis.equilibria):
@@ -943,7 +471,7 @@ def numeric_latex(analysis: Analysis, *, caption: str | None = None, label: str 
             + latex_escape(game.title or game.name)
             + f" at the parameter values of Table~\\ref{{tab:{game.name}-parameters}}: "
             r"numeric eigenvalues and verdicts (real parts within "
-            + f"${_latex_number(analysis.tol)}$"
+            + f"${_latex_number(analysis.eig_tol)}$"
             + r" times the largest $|\lambda|$ count as zero)."
         )
     if label is None:
@@ -980,8 +508,7 @@ def parameters_latex(
 
     Examples
     --------
-    >>> from govgame.export import _demo_analysis
-    >>> tex = parameters_latex(_demo_analysis().game, {"b": 2.5})
+    >>> tex = parameters_latex(demo.game, {"b": 2.5})
     >>> [line for line in tex.splitlines() if line.startswith("$b$")]
     ['$b$ & Benefit of cooperation, in \\% of \\_base\\_ & 2.5 & {[}0, 10{]} \\\\']
     """
@@ -1009,8 +536,7 @@ def analysis_latex(analysis: Analysis) -> str:
 
     Examples
     --------
-    >>> from govgame.export import _demo_analysis
-    >>> tex = analysis_latex(_demo_analysis())
+    >>> tex = analysis_latex(demo)
     >>> tex.count(r"\begin{longtable}")
     3
     """
@@ -1052,8 +578,7 @@ def analysis_mathjax(analysis: Analysis) -> str:
 
     Examples
     --------
-    >>> from govgame.export import _demo_analysis
-    >>> analysis_mathjax(_demo_analysis()).startswith("$$")
+    >>> analysis_mathjax(demo).startswith("$$")
     True
     """
     game = analysis.game
@@ -1073,64 +598,38 @@ def analysis_mathjax(analysis: Analysis) -> str:
     )
 
 
-# --------------------------------------------------------------------------- a tiny example for doctests
-def _demo_analysis() -> Analysis:
-    """A hand-built two-population analysis used by the examples (not a real model)."""
-    from .dynamics import replicator
-    from .equilibria import Equilibrium, Kind
-    from .model import Game, Parameter, Population
-    from .stability import Analysis, NumericStability, Stability, Verdict
+# --------------------------------------------------------------------------- tables of runs and cells
+def latex_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    r"""A booktabs ``tabular`` of prose cells (escaped with :func:`latex_escape`), one ``l`` column each.
 
-    pb = Parameter("b", description="Benefit of cooperation, in % of _base_", value=3.0, range=(0.0, 10.0))
-    pc = Parameter("c", description="Cost & effort #1", value=1.0, latex="c_{0}", sign="positive")
-    b, c = pb.symbol, pc.symbol
-    game = Game(
-        name="demo",
-        title="A demo game",
-        populations=(Population("row", ("strict", "lax"), ("x",)), Population("col", ("comply", "defect"), ("y",))),
-        parameters=(pb, pc),
-        payoffs={
-            ("strict", "comply"): (b - c, -c),
-            ("strict", "defect"): (b - c, 0),
-            ("lax", "comply"): (0, -c),
-            ("lax", "defect"): (0, 0),
-        },
-    )
-    dyn = replicator(game)
-    x, y = game.state_symbols
-    eqs = []
-    for i, (pt, prof) in enumerate(
-        [
-            ((0, 0), ("lax", "defect")),
-            ((0, 1), ("lax", "comply")),
-            ((1, 0), ("strict", "defect")),
-            ((1, 1), ("strict", "comply")),
-        ]
-    ):
-        e = Equilibrium(
-            f"E{i + 1}", Kind.PURE, tuple(sympy.Integer(v) for v in pt), prof, numeric_point=tuple(map(float, pt))
-        )
-        sx = 1 - 2 * pt[0]
-        sy = 1 - 2 * pt[1]
-        eig = (sx * (b - c), -sy * c)
-        conds = tuple(r for r in (sympy.Lt(ev, 0) for ev in eig) if r not in (sympy.true, sympy.false))
-        can = pt == (1, 0)
-        verdict = Verdict.CONDITIONAL if conds and len(conds) == 1 and pt[1] == 0 else Verdict.NOT_ESS
-        if pt == (0, 0):
-            verdict, can = Verdict.CONDITIONAL, True
-        vals = {b: 3, c: 1}
-        nev = tuple(complex(float(ev.subs(vals))) for ev in eig)
-        nver = (
-            Verdict.ESS
-            if all(v.real < 0 for v in nev)
-            else Verdict.SADDLE
-            if any(v.real < 0 for v in nev)
-            else Verdict.SOURCE
-        )
-        eqs.append(
-            Stability(e, eig, verdict, conds, can, {"b": 0.0, "c": 1.0} if can else None, "demo",
-                      NumericStability(tuple(map(float, pt)), nev, nver))
-        )  # fmt: skip
-    cont = Equilibrium("E5", Kind.CONTINUUM, (x, sympy.Integer(0)), None, (), (None, 0.0), (0,))
-    eqs.append(Stability(cont, (sympy.Integer(0), -c), Verdict.NOT_ESS, method="mixed"))
-    return Analysis(game, dyn, {"b": 3.0, "c": 1.0}, tuple(eqs), compatible=(("E1", "E3"),), tol=1e-9)
+    >>> print(latex_table(["outcome", "share"], [["lax/formal", "50%"]]))
+    \begin{tabular}{ll}
+    \toprule
+    outcome & share \\
+    \midrule
+    lax/formal & 50\% \\
+    \bottomrule
+    \end{tabular}
+    """
+    esc = [[latex_escape(c) for c in r] for r in [headers, *rows]]
+    lines = [r"\begin{tabular}{" + "l" * len(headers) + "}", r"\toprule", " & ".join(esc[0]) + r" \\", r"\midrule"]
+    lines += [" & ".join(r) + r" \\" for r in esc[1:]]
+    return "\n".join([*lines, r"\bottomrule", r"\end{tabular}"])
+
+
+def simulation_latex(data: Mapping[str, Any], status: Sequence[str]) -> str:
+    """``govgame simulate --format latex``: the runs table and the summary table (booktabs).
+
+    ``data`` is :func:`govgame.io.json.simulation_to_dict`, ``status`` the runs' statuses.
+    """
+    return "\n".join([latex_table(*simulation_rows(data, status)), "", latex_table(*_summary_rows(data))])
+
+
+def sweep_latex(result: SweepResult) -> str:
+    r"""``govgame sweep --format latex``: one row per cell (booktabs).
+
+    >>> from govgame.numerics.sweep import _example
+    >>> print(sweep_latex(_example()).splitlines()[4])
+    2 & d/d & d/d 100\% \\
+    """
+    return latex_table(*sweep_rows(result))

@@ -1,0 +1,239 @@
+"""JSON renderers: the JSON of ``govgame analyze``, ``simulate`` and ``sweep`` (SPEC §3-§5).
+
+Each ``*_to_dict`` returns plain Python objects (``str``, ``float``, ``bool``, ``None``, lists and
+dicts), so :func:`json.dumps` always works; :func:`json_lines` prints a result with one run (or
+cell) per line, the form the command line prints. In the examples, ``demo`` is a small hand-made
+analysis of a two-population game (``tests/demo.py``).
+
+Compatible extensions of the JSON of SPEC §3
+--------------------------------------------
+``analysis_to_dict`` adds, beyond SPEC §3:
+
+* ``"tol"`` (top level): the tolerance of the numeric verdicts, relative to the
+  largest |eigenvalue| (:attr:`Analysis.eig_tol <govgame.analysis.pipeline.Analysis.eig_tol>`);
+* ``"method"`` (per equilibrium): how ``can_be_ess`` was decided;
+* ``"multistability"``: ``{"compatible": [[Ea, Eb], ...], "exclusive": [...]}`` —
+  pairs of vertices that can be ESS for the same admissible parameters, and pairs
+  that can never be ESS together;
+* ``"notes"``: remarks of the analysis (a list of strings, possibly empty).
+
+``"parameters"`` lists the values used when every parameter has one, and is
+``{}`` otherwise (the analysis is then symbolic only, and no ``numeric`` appears).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..numerics.outcomes import REACH_TOL, _eq, _is_vertex, outcome_key, outcomes, vertex_equilibria
+from ._format import _complete, _eig_json, _finite, _params_used, format_expr
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..analysis.pipeline import Analysis
+    from ..analysis.stability import Stability
+    from ..model.game import Game
+    from ..numerics.integrate import Trajectories
+    from ..numerics.sweep import SweepResult
+
+__all__ = ["analysis_to_dict", "simulation_to_dict", "sweep_to_dict", "json_lines"]
+
+
+def _entry_dict(s: Stability, state: Sequence[str], numeric_ok: bool) -> dict[str, Any]:
+    eq = s.equilibrium
+    d: dict[str, Any] = {
+        "name": eq.name,
+        "kind": str(eq.kind),
+        "point": {n: format_expr(c) for n, c in zip(state, eq.point)},
+        "profile": list(eq.profile) if eq.profile is not None else None,
+        "eigenvalues": [format_expr(e) for e in s.eigenvalues],
+        "verdict": str(s.verdict),
+        "stability_conditions": [format_expr(c) for c in s.stability_conditions],
+        "can_be_ess": bool(s.can_be_ess),
+        "witness": ({str(k): _finite(v) for k, v in s.witness.items()} if s.witness is not None else None),
+        "method": str(s.method),
+    }
+    if str(eq.kind) != "pure":
+        d["exists_if"] = [format_expr(c) for c in eq.exists_if]
+    if numeric_ok and s.numeric is not None:
+        d["numeric"] = {
+            "point": [None if c is None else _finite(c) for c in s.numeric.point],
+            "eigenvalues": [_eig_json(v) for v in s.numeric.eigenvalues],
+            "verdict": str(s.numeric.verdict),
+        }
+    return d
+
+
+def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
+    """The JSON of ``govgame analyze --format json`` (SPEC §3) as plain Python objects.
+
+    Only ``str``, ``float``, ``bool``, ``None``, lists and dicts appear, so
+    :func:`json.dumps` always works. ``numeric`` entries appear only when every
+    parameter has a value. See the module docstring for the compatible extensions
+    (``tol``, ``method``, ``multistability``, ``notes``).
+
+    Parameters
+    ----------
+    analysis : govgame.analysis.pipeline.Analysis
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> import json
+    >>> d = analysis_to_dict(demo)
+    >>> d["model"], d["state"], d["replicator"]["x"]
+    ('demo', ['x', 'y'], 'x*(1 - x)*(b - c)')
+    >>> d["equilibria"][0]["numeric"]["eigenvalues"]
+    [2.0, -1.0]
+    >>> json.loads(json.dumps(d)) == d
+    True
+    """
+    game = analysis.game
+    state = list(game.state_names)
+    numeric_ok = _complete(analysis)
+    return {
+        "model": game.name,
+        "state": state,
+        "parameters": _params_used(analysis),
+        "replicator": {n: format_expr(r) for n, r in zip(state, analysis.dynamics.rhs)},
+        "tol": float(analysis.eig_tol),
+        "equilibria": [_entry_dict(s, state, numeric_ok) for s in analysis.equilibria],
+        "multistability": {
+            "compatible": [list(map(str, p)) for p in analysis.compatible],
+            "exclusive": [list(map(str, p)) for p in analysis.exclusive],
+        },
+        "notes": [str(n) for n in analysis.notes],
+    }
+
+
+def simulation_to_dict(
+    game: Game,
+    traj: Trajectories,
+    equilibria: Sequence | None = None,
+    *,
+    params: Mapping[str, float] | None = None,
+    reach_tol: float = REACH_TOL,
+) -> dict:
+    """The JSON-ready dict of ``govgame simulate --format json`` (SPEC §4).
+
+    Parameters
+    ----------
+    game : Game
+    traj : Trajectories
+    equilibria : sequence, optional
+        Equilibria from the analysis (names ``E1``...); by default the vertices only.
+    params : mapping, optional
+        The parameter values to report (default: those the runs used, ``traj.params``).
+    reach_tol : float
+        Classification tolerance, maximum norm (:data:`~govgame.numerics.outcomes.REACH_TOL`).
+
+    The old order ``simulation_to_dict(game, params, traj, ...)`` and ``tol=`` still work,
+    with a :class:`DeprecationWarning`.
+
+    Examples
+    --------
+    >>> from govgame.model import Game, Population
+    >>> from govgame.numerics.integrate import simulate
+    >>> g = Game(name="g", populations=(Population("a", ("c", "d"), ("x",)), Population("b", ("c", "d"), ("y",))),
+    ...          parameters=(), payoffs={("c", "c"): (2, 2), ("c", "d"): (0, 3), ("d", "c"): (3, 0), ("d", "d"): (1, 1)})
+    >>> d = simulation_to_dict(g, simulate(g, [[0.5, 0.5]], params={}))
+    >>> d["runs"][0]["reached"], d["runs"][0]["profile"], d["summary"]
+    ('E1', ['d', 'd'], {'d/d': 1})
+    """
+    params = traj.params if params is None else params
+    eqs = vertex_equilibria(game) if equilibria is None else [_eq(e) for e in equilibria]
+    reached = outcomes(traj, eqs, reach_tol=reach_tol)
+    runs = []
+    for i, e in enumerate(reached):
+        runs.append(
+            {
+                "from": [float(v) for v in traj.x0[i]],
+                "to": [float(v) for v in traj.final[i]],
+                "reached": None if e is None else e.name,
+                "profile": list(e.profile) if e is not None and _is_vertex(e) else None,
+            }
+        )
+    summary = Counter(outcome_key(e) for e in reached)
+    return {
+        "model": game.name,
+        "state": list(game.state_names),
+        "parameters": {k: float(params[k]) for k in game.parameter_names if k in params},
+        "t_end": float(traj.t_end),
+        "runs": runs,
+        "summary": dict(sorted(summary.items(), key=lambda kv: (-kv[1], kv[0]))),
+    }
+
+
+def _legacy_simulation_to_dict(func):
+    """Accept the old ``(game, params, traj, equilibria, tol=)`` form for one release."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(game, traj, *args, **kwargs):
+        if isinstance(traj, Mapping):  # old order: (game, params, traj, ...)
+            warnings.warn(
+                "simulation_to_dict(game, params, traj, ...) is deprecated; "
+                "use simulation_to_dict(game, traj, equilibria, params=...)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            kwargs.setdefault("params", traj)
+            traj, args = args[0], args[1:]
+        if "tol" in kwargs:
+            warnings.warn(
+                "simulation_to_dict(): the keyword tol is deprecated; use reach_tol", DeprecationWarning, stacklevel=2
+            )
+            kwargs["reach_tol"] = kwargs.pop("tol")
+        return func(game, traj, *args, **kwargs)
+
+    return wrapper
+
+
+simulation_to_dict = _legacy_simulation_to_dict(simulation_to_dict)
+
+
+def sweep_to_dict(result: SweepResult) -> dict:
+    """The JSON-ready dict of ``govgame sweep --format json`` (SPEC §5).
+
+    >>> from govgame.numerics.sweep import _example
+    >>> sweep_to_dict(_example())["cells"][1]
+    {'values': {'b': 4.0}, 'ess': ['c/c', 'd/d'], 'reached': {'c/c': 0.75, 'd/d': 0.25}}
+    """
+    return {
+        "model": result.model,
+        "vary": {k: [float(v) for v in vals] for k, vals in result.vary.items()},
+        "grid": result.grid,
+        "cells": [{"values": dict(c.params), "ess": list(c.ess), "reached": dict(c.reached)} for c in result.cells],
+    }
+
+
+def json_lines(data: Mapping, bulk: str) -> str:
+    """JSON with each element of the (possibly huge) list ``data[bulk]`` on a line of its own.
+
+    Valid JSON, readable, and written by the C encoder: ``indent=`` would fall back to the
+    pure-Python encoder, which costs seconds for 64,000 runs.
+
+    >>> print(json_lines({"model": "m", "runs": [{"a": 1}, {"a": 2}], "summary": {"x": 2}}, "runs"))
+    {
+    "model": "m",
+    "runs": [
+      {"a": 1},
+      {"a": 2}
+    ],
+    "summary": {"x": 2}
+    }
+    """
+    parts = []
+    for key, value in data.items():
+        if key == bulk:
+            items = ",\n".join("  " + json.dumps(v, allow_nan=False) for v in value)
+            parts.append(f"{json.dumps(key)}: [\n{items}\n]" if value else f"{json.dumps(key)}: []")
+        else:
+            parts.append(f"{json.dumps(key)}: {json.dumps(value, allow_nan=False)}")
+    return "{\n" + ",\n".join(parts) + "\n}"

@@ -1,0 +1,152 @@
+"""Markdown renderers: the analysis report (Jupyter's ``_repr_markdown_``) and the tables of ``simulate`` and ``sweep``.
+
+What ``govgame ... --format markdown`` prints. Nothing here computes. In the examples, ``demo``
+is a small hand-made analysis of a two-population game (``tests/demo.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._format import (
+    _VERDICT_TEXT,
+    _conditions_items,
+    _eig_text,
+    _eigen_items,
+    _num_text,
+    _params_used,
+    _point_text,
+    _profile_text,
+    _witness_lines,
+    format_expr,
+)
+from .text import _simulation_title, _summary_rows, _sweep_title, simulation_rows, sweep_rows
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..analysis.pipeline import Analysis
+    from ..numerics.sweep import SweepResult
+
+__all__ = ["analysis_markdown", "markdown_table", "simulation_markdown", "sweep_markdown"]
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_code(text: str) -> str:
+    return f"`{_md_cell(text)}`" if text else ""
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub-flavoured Markdown table (an empty cell is written as a space).
+
+    >>> print(markdown_table(["a", "b"], [["1", ""]]))
+    | a | b |
+    | --- | --- |
+    | 1 |   |
+    """
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
+    for r in rows:
+        lines.append("| " + " | ".join(c if c else " " for c in r) + " |")
+    return "\n".join(lines)
+
+
+def analysis_markdown(analysis: Analysis) -> str:
+    """The analysis as GitHub-flavoured Markdown: equations, equilibria table, numeric table.
+
+    Examples
+    --------
+    >>> md = analysis_markdown(demo)
+    >>> print(md.splitlines()[0])
+    ## demo: A demo game
+    >>> [line for line in md.splitlines() if line.startswith("| E1")][0]
+    '| E1 | pure | `(0, 0)`<br>lax/defect | `λ1 = b - c`<br>`λ2 = -c` | conditional | yes | `λ1 < 0` |'
+    """
+    game = analysis.game
+    state = game.state_names
+    out = [f"## {game.name}: {game.title}" if game.title else f"## {game.name}", ""]
+    params = _params_used(analysis)
+    if params:
+        out += ["Parameter values: " + ", ".join(f"`{k} = {v:g}`" for k, v in params.items()), ""]
+    else:
+        out += ["Symbolic analysis only (not every parameter has a value).", ""]
+    out += ["### Replicator equations", ""]
+    out += markdown_table(
+        ["state", "d/dt"], [[_md_code(n), _md_code(format_expr(r))] for n, r in zip(state, analysis.dynamics.rhs)]
+    ).splitlines()
+    out += ["", "### Equilibria", ""]
+    rows = []
+    for s in analysis.equilibria:
+        eq = s.equilibrium
+        point = _md_code(_point_text(eq.point)) + (f"<br>{_md_cell(_profile_text(eq.profile))}" if eq.profile else "")
+        rows.append(
+            [
+                eq.name,
+                str(eq.kind),
+                point,
+                "<br>".join(_md_code(e) for e in _eigen_items(s)),
+                _VERDICT_TEXT.get(str(s.verdict), str(s.verdict)),
+                "yes" if s.can_be_ess else "no",
+                "<br>".join(_md_code(c) for c in _conditions_items(s)),
+            ]
+        )
+    out += markdown_table(
+        ["name", "kind", "point", "eigenvalues", "verdict", "can be ESS", "conditions"], rows
+    ).splitlines()
+    witnesses = _witness_lines(analysis)
+    if witnesses:
+        out += ["", "Witnesses (parameter values under which each vertex is an ESS):", ""]
+        out += ["- " + _md_cell(w) for w in witnesses]
+    if params and any(s.numeric is not None for s in analysis.equilibria):
+        out += ["", "### At the parameter values", ""]
+        nrows = []
+        for s in analysis.equilibria:
+            if s.numeric is None:
+                continue
+            eq = s.equilibrium
+            nrows.append(
+                [
+                    eq.name,
+                    _md_cell(_profile_text(eq.profile)) or str(eq.kind),
+                    "(" + ", ".join(_num_text(c) for c in s.numeric.point) + ")",
+                    ", ".join(_eig_text(v) for v in s.numeric.eigenvalues),
+                    _VERDICT_TEXT.get(str(s.numeric.verdict), str(s.numeric.verdict)),
+                ]
+            )
+        out += markdown_table(["name", "profile", "point", "eigenvalues", "verdict"], nrows).splitlines()
+    if analysis.compatible or analysis.exclusive:
+        out += ["", "### Multistability", ""]
+        out.append(
+            "- ESS together for some parameters: " + (", ".join(f"{a}+{b}" for a, b in analysis.compatible) or "none")
+        )
+        out.append("- never ESS together: " + (", ".join(f"{a}+{b}" for a, b in analysis.exclusive) or "none"))
+    if analysis.notes:
+        out += ["", "### Notes", ""] + [f"- {n}" for n in analysis.notes]
+    out += [
+        "",
+        f"*ESS*: every eigenvalue has negative real part. *not ESS*: no admissible parameters make it "
+        f"asymptotically stable (mixed rest points never are: Selten 1980; Ritzberger and Weibull 1995). "
+        f"Numeric verdicts treat |real part| <= {analysis.eig_tol:g} x max|eigenvalue| as zero.",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def simulation_markdown(data: Mapping[str, Any], status: Sequence[str]) -> str:
+    """``govgame simulate --format markdown``: the runs and a summary, as Markdown tables.
+
+    ``data`` is :func:`govgame.io.json.simulation_to_dict`, ``status`` the runs' statuses.
+    """
+    lines = [_simulation_title(data), "", markdown_table(*simulation_rows(data, status)), "", "Summary:"]
+    lines.append(markdown_table(*_summary_rows(data)))
+    return "\n".join(lines)
+
+
+def sweep_markdown(result: SweepResult) -> str:
+    """``govgame sweep --format markdown``: one row per cell.
+
+    >>> from govgame.numerics.sweep import _example
+    >>> print(sweep_markdown(_example()).splitlines()[-1])
+    | 4 | c/c d/d | c/c 75%, d/d 25% |
+    """
+    return "\n".join([_sweep_title(result), "", markdown_table(*sweep_rows(result))])
