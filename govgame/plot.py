@@ -3,8 +3,8 @@ r"""Publication-grade figures: data in, Axes out.
 This is the only module of govgame that imports matplotlib, and it imports it
 lazily, inside the functions, so ``import govgame`` stays light. Nothing here
 computes results: every function takes arrays that an earlier stage produced
-(trajectories from :mod:`govgame.simulate`, verdicts from :mod:`govgame.stability`,
-outcome grids from :mod:`govgame.sweep`) plus the :class:`~govgame.model.Game` for
+(trajectories from :mod:`govgame.numerics.integrate`, verdicts from :mod:`govgame.analysis.stability`,
+outcome grids from :mod:`govgame.numerics.sweep`) plus the :class:`~govgame.model.Game` for
 the labels, and returns the matplotlib Axes it drew on.
 
 All functions accept ``ax=`` (or ``axes=``) to draw into an existing figure and
@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .model import Game, default_latex
+from .model.game import Game, default_latex
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .stability import Stability
+    from .analysis.stability import Stability
 
 __all__ = [
     "OKABE_ITO",

@@ -6,14 +6,15 @@ state coordinates, phase plane for two, time series otherwise) and a line naming
 evolutionarily stable strategies (ESS) at the slider values, with the reason: the payoff
 differences that are negative at each stable vertex.
 
-The ESS line is computed from the numeric payoff tensors only (:func:`vertex_ess`): at a
-vertex of the state space the Jacobian eigenvalues of the replicator dynamics are the payoff
-differences ``a_p(s', rest) - a_p(s, rest)`` of each population ``p`` switching from its
-strategy ``s`` to another ``s'``, so a vertex is asymptotically stable exactly when all of them
-are negative (a strict Nash equilibrium). That takes microseconds, so the line follows every
-slider move; the full symbolic :func:`govgame.stability.analyze` (seconds) is never run here.
-Only vertices are checked: in multi-population replicator dynamics a mixed rest point is never
-asymptotically stable (Selten 1980; Ritzberger & Weibull 1995).
+The ESS line is :func:`govgame.analysis.verdicts.vertex_ess`, computed from the numeric payoff
+tensors only: at a vertex of the state space the Jacobian eigenvalues of the replicator dynamics
+are the payoff differences ``a_p(s', rest) - a_p(s, rest)`` of each population ``p`` switching
+from its strategy ``s`` to another ``s'``, so a vertex is asymptotically stable exactly when all
+of them are negative (a strict Nash equilibrium). That takes microseconds, so the line follows
+every slider move; the full symbolic :func:`govgame.analysis.pipeline.analyze` (seconds) is never
+run here. Only vertices are checked: in multi-population replicator dynamics a mixed rest point
+is never asymptotically stable (Selten 1980; Ritzberger & Weibull 1995). This module is the user
+interface only: it computes nothing itself.
 
 Without a widget front end (ipywidgets not importable, no running kernel with a comm manager,
 or the environment variable ``GOVGAME_STATIC`` set to anything but ``""`` or ``"0"``),
@@ -30,33 +31,26 @@ shows the ESS line. ipywidgets is imported only when the widgets are built.
 ...     payoffs={("formal", "return"): (2, 1), ("formal", "sell"): (0, 0),
 ...              ("informal", "return"): (3 - F.symbol, 0), ("informal", "sell"): (1, 1)},
 ... )
->>> vertex_ess(game, {"F": 0.5}).names
-['informal/sell']
->>> vertex_ess(game, {"F": 2.0}).names
-['formal/return', 'informal/sell']
+>>> [(s.name, s.min, s.max) for s in slider_specs(game, {"F": 0.5})]
+[('F', 0.0, 4.0)]
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import sympy
 
-from .dynamics import numeric_payoffs
-from .equilibria import vertex_point
+from ._deprecation import renamed_options
+from .analysis import verdicts as _verdicts
 from .errors import ParameterError
-from .model import Game
-from .stability import TOL, Verdict, numeric_verdict
+from .model.game import Game
 
 __all__ = [
-    "Deviation",
-    "VertexCheck",
-    "ESSReport",
-    "vertex_ess",
     "widgets_available",
     "slider_specs",
     "SliderSpec",
@@ -65,203 +59,21 @@ __all__ = [
     "explore",
 ]
 
-#: Relative tolerance of the ESS test: the numeric-verdict tolerance of the analysis (:data:`govgame.stability.TOL`).
-RTOL = TOL
+_MOVED = {"Deviation", "VertexCheck", "ESSReport", "vertex_ess", "RTOL"}
 
 
-# --------------------------------------------------------------------------- ESS at given values
-@dataclass(frozen=True)
-class Deviation:
-    """One population switching strategy at a vertex, the others fixed.
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        new = "TOL" if name == "RTOL" else name
+        warnings.warn(
+            f"govgame.widgets.{name} is deprecated; import {new} from govgame.analysis.verdicts",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from .analysis import verdicts
 
-    Attributes
-    ----------
-    population : str
-    strategy : str
-        The strategy played at the vertex.
-    to : str
-        The alternative.
-    difference : float
-        ``payoff(to) - payoff(strategy)`` at the given values: a Jacobian eigenvalue at the vertex.
-    expression : sympy.Expr
-        The same difference in the parameters.
-    """
-
-    population: str
-    strategy: str
-    to: str
-    difference: float
-    expression: sympy.Expr
-
-    def text(self, digits: int = 3) -> str:
-        """``"enterprise formal→informal: -1.5"``."""
-        return f"{self.population} {self.strategy}→{self.to}: {self.difference:+.{digits}g}"
-
-
-@dataclass(frozen=True)
-class VertexCheck:
-    """Whether one vertex (pure profile) is an ESS at given values, and why.
-
-    Attributes
-    ----------
-    name : str
-        ``E1, E2, ...`` as in :func:`govgame.stability.analyze` and
-        :func:`govgame.simulate.vertex_equilibria`.
-    profile : tuple of str
-    point : tuple of float
-        The vertex in state coordinates.
-    deviations : tuple of Deviation
-    is_ess : bool
-        Every payoff difference is below ``-rtol * max |difference|``.
-    """
-
-    name: str
-    profile: tuple[str, ...]
-    point: tuple[float, ...]
-    deviations: tuple[Deviation, ...]
-    is_ess: bool
-
-    @property
-    def key(self) -> str:
-        """The profile joined by ``/`` (the outcome key of :func:`govgame.simulate.outcome_key`)."""
-        return "/".join(self.profile)
-
-    @property
-    def blocking(self) -> tuple[Deviation, ...]:
-        """The deviations that do not lose (difference >= 0): why the vertex is not an ESS."""
-        return tuple(d for d in self.deviations if not d.difference < 0)
-
-
-@dataclass(frozen=True)
-class ESSReport:
-    """The vertices that are ESS at given parameter values.
-
-    Attributes
-    ----------
-    params : dict
-    vertices : tuple of VertexCheck
-        Every vertex, in the order of their names.
-    """
-
-    params: dict[str, float]
-    vertices: tuple[VertexCheck, ...]
-
-    @property
-    def ess(self) -> tuple[VertexCheck, ...]:
-        """The vertices that are ESS."""
-        return tuple(v for v in self.vertices if v.is_ess)
-
-    @property
-    def names(self) -> list[str]:
-        """Profiles of the ESS, ``/``-joined, sorted."""
-        return sorted(v.key for v in self.ess)
-
-    def text(self) -> str:
-        """One line per ESS: its profile and the payoff differences that make every deviation lose."""
-        if not self.ess:
-            return (
-                "No ESS at these values: at every vertex some population does not lose by switching "
-                "(trajectories may cycle or settle on a non-vertex rest point)."
-            )
-        lines = []
-        for v in self.ess:
-            why = "; ".join(d.text() for d in v.deviations)
-            lines.append(f"ESS {v.name} {v.key}: every switch loses ({why})")
-        return "\n".join(lines)
-
-    def markdown(self) -> str:
-        """The same as :meth:`text`, in Markdown."""
-        if not self.ess:
-            return "**No ESS** at these values: at every vertex some population gains (or loses nothing) by switching."
-        lines = []
-        for v in self.ess:
-            why = ", ".join(f"{d.population} `{d.strategy}→{d.to}` {d.difference:+.3g}" for d in v.deviations)
-            lines.append(f"- **ESS {v.name} `{v.key}`** — every switch loses: {why}")
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return self.text()
-
-    def _repr_markdown_(self) -> str:
-        return self.markdown()
-
-
-def _deviation_expressions(game: Game) -> dict[tuple[int, int, int], sympy.Expr]:
-    """Symbolic payoff difference per (vertex index, population, alternative); cached on the game."""
-    cache = game.__dict__.setdefault("_govgame_cache", {})
-    if "widget_deviations" not in cache:
-        out = {}
-        for j, prof in enumerate(game.profiles):
-            for p, pop in enumerate(game.populations):
-                here = game.payoffs[tuple(prof)][p]
-                for s in pop.strategies:
-                    if s == prof[p]:
-                        continue
-                    other = list(prof)
-                    other[p] = s
-                    expr = sympy.expand(game.payoffs[tuple(other)][p] - here)
-                    out[(j, p, pop.strategies.index(s))] = expr
-        cache["widget_deviations"] = out
-    return cache["widget_deviations"]
-
-
-def vertex_ess(game: Game, params: Mapping[str, float], *, rtol: float = RTOL) -> ESSReport:
-    """Which vertices are ESS at the given values, from the numeric payoffs only (fast).
-
-    A vertex is an ESS when every population loses by switching alone: every payoff
-    difference ``a_p(s', rest) - a_p(s, rest)`` is below ``-rtol`` times the largest
-    ``|difference|`` at that vertex (a strict Nash equilibrium). These differences are the
-    Jacobian eigenvalues at the vertex, so the verdict agrees with the numeric verdicts of
-    :func:`govgame.stability.analyze`.
-
-    Parameters
-    ----------
-    game : Game
-    params : mapping
-        A value for every parameter (e.g. ``game.values()``).
-    rtol : float
-
-    Returns
-    -------
-    ESSReport
-
-    Examples
-    --------
-    A prisoner's dilemma: only mutual defection is stable, and each deviation loses 1.
-
-    >>> from govgame.model import Game, Population
-    >>> pd = Game(name="pd", populations=(Population("row", ("c", "d"), ("x",)), Population("col", ("c", "d"), ("y",))),
-    ...           parameters=(), payoffs={("c", "c"): (2, 2), ("c", "d"): (0, 3), ("d", "c"): (3, 0), ("d", "d"): (1, 1)})
-    >>> rep = vertex_ess(pd, {})
-    >>> rep.names
-    ['d/d']
-    >>> print(rep)
-    ESS E1 d/d: every switch loses (row d→c: -1; col d→c: -1)
-    """
-    values = {k: float(v) for k, v in params.items()}
-    tensors = numeric_payoffs(game, values)
-    exprs = _deviation_expressions(game)
-    index = {prof: j for j, prof in enumerate(game.profiles)}
-    checks = []
-    for prof in game.profiles:
-        j = index[prof]
-        idx = tuple(pop.strategies.index(s) for pop, s in zip(game.populations, prof))
-        devs = []
-        for p, pop in enumerate(game.populations):
-            here = tensors[p][idx]
-            for a, s in enumerate(pop.strategies):
-                if a == idx[p]:
-                    continue
-                alt = list(idx)
-                alt[p] = a
-                devs.append(Deviation(pop.name, prof[p], s, float(tensors[p][tuple(alt)] - here), exprs[(j, p, a)]))
-        # the payoff differences are the vertex's eigenvalues: the same verdict rule as the analysis
-        is_ess = numeric_verdict([d.difference for d in devs], rtol) is Verdict.ESS
-        point = tuple(float(c) for c in vertex_point(game, idx))
-        checks.append((point, tuple(prof), tuple(devs), is_ess))
-    checks.sort(key=lambda c: c[0])  # names E1, E2, ... in lexicographic order of the points
-    vertices = tuple(VertexCheck(f"E{n + 1}", prof, pt, devs, ok) for n, (pt, prof, devs, ok) in enumerate(checks))
-    return ESSReport(values, vertices)
+        return getattr(verdicts, new)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------- sliders
@@ -290,7 +102,7 @@ class SliderSpec:
     key: bool = True
 
 
-def _key_parameters(game: Game, report: ESSReport) -> set[str]:
+def _key_parameters(game: Game, report: _verdicts.ESSReport) -> set[str]:
     names: set[str] = set()
     for v in report.ess:
         for d in v.deviations:
@@ -317,13 +129,13 @@ def slider_specs(game: Game, values: Mapping[str, float]) -> list[SliderSpec]:
 
     Examples
     --------
-    >>> from govgame.loader import load_model
+    >>> from govgame.model.loader import load_model
     >>> game = load_model("battery_recycling")
     >>> s = slider_specs(game, game.values())[0]
     >>> s.name, s.min, s.max, s.value, s.tooltip == game.parameter("C_g").description
     ('C_g', 0.0, 10.0, 2.0, True)
     """
-    report = vertex_ess(game, values)
+    report = _verdicts.vertex_ess(game, params=values)
     key = _key_parameters(game, report)
     out = []
     for p in game.parameters:
@@ -377,22 +189,29 @@ def widgets_available() -> bool:
 
 
 # --------------------------------------------------------------------------- drawing
-def _starts(game: Game, starts: Any) -> np.ndarray:
-    from .simulate import check_starts, grid_starts
+def _starts(game: Game, x0: Any, grid: int | None) -> np.ndarray:
+    from .numerics.starts import check_starts, grid_starts
 
-    if starts is None:
+    if isinstance(x0, (int, np.integer)) and not isinstance(x0, bool):  # the old ``starts=N``
+        x0, grid = None, int(x0)
+    if x0 is not None and grid is not None:
+        raise ParameterError("give x0 (the starts) or grid (the --grid N starts), not both")
+    if grid is not None:
+        return grid_starts(game, int(grid))
+    if x0 is None:
         if len(game.state_names) in (2, 3):
             return grid_starts(game, 2)
         return check_starts(game, [1.0 / pop.k for pop in game.populations for _ in range(pop.k - 1)])
-    if isinstance(starts, (int, np.integer)):
-        return grid_starts(game, int(starts))
-    return check_starts(game, starts)
+    return check_starts(game, x0)
 
 
-def _vertex_stabilities(game: Game, report: ESSReport) -> list:
+def _vertex_stabilities(game: Game, report: _verdicts.ESSReport) -> list:
     """Vertex markers for the plots: Stability objects carrying the numeric verdicts."""
-    from .equilibria import Equilibrium, Kind
-    from .stability import NumericStability, Stability, Verdict, numeric_verdict
+    import sympy
+
+    from .analysis.equilibria import Equilibrium, Kind
+    from .analysis.stability import NumericStability, Stability
+    from .analysis.verdicts import Verdict, numeric_verdict
 
     out = []
     for v in report.vertices:
@@ -410,20 +229,22 @@ def _vertex_stabilities(game: Game, report: ESSReport) -> list:
     return out
 
 
-def _draw(game: Game, values: Mapping[str, float], report: ESSReport, X0: np.ndarray, t_end: float):
-    """Simulate from ``X0`` and draw; returns the figure."""
+def _draw(system, values: Mapping[str, float], report: _verdicts.ESSReport, X0: np.ndarray, t_end: float):
+    """Simulate from ``X0`` and draw; returns the figure (``system``: the Game or its Dynamics)."""
     from . import plot
-    from .dynamics import replicator
-    from .simulate import simulate
+    from .analysis.dynamics import Dynamics, replicator
+    from .numerics.integrate import simulate
 
+    game = system.game if isinstance(system, Dynamics) else system
     t = np.linspace(0.0, t_end, 161)
-    traj = simulate(game, X0, params=values, t_end=t_end, t_eval=t)
+    traj = simulate(system, X0, params=values, t_end=t_end, t_eval=t)
     eqs = _vertex_stabilities(game, report)
     n = len(game.state_names)
     if n == 3:
         ax = plot.phase_portrait_3d(game, traj.paths, equilibria=eqs)
     elif n == 2:
-        ax = plot.phase_plane(game, replicator(game).numeric(values).f, paths=traj.paths, equilibria=eqs)
+        dyn = system if isinstance(system, Dynamics) else replicator(game)
+        ax = plot.phase_plane(game, dyn.numeric(values).f, paths=traj.paths, equilibria=eqs)
     else:
         ax = plot.time_series(game, t, traj.paths[0])
     return plot._figure_of(ax)
@@ -445,7 +266,7 @@ class StaticExplorer:
 
     game: Game
     params: dict[str, float]
-    report: ESSReport
+    report: _verdicts.ESSReport
     figure: Any = field(default=None, repr=False)
 
     @property
@@ -481,6 +302,7 @@ class Explorer:
         At the current slider values.
     """
 
+    @renamed_options({"starts": "x0"})
     def __init__(
         self,
         game: Game,
@@ -488,14 +310,18 @@ class Explorer:
         scenario: str | None = None,
         params: Mapping[str, float] | None = None,
         t_end: float = 60.0,
-        starts: Any = None,
+        x0: Any = None,
+        grid: int | None = None,
         draw: bool = True,
     ):
         import ipywidgets as w
 
+        from .analysis.dynamics import replicator
+
         self.game = game
+        self.dynamics = replicator(game)  # built once: the compiled payoffs serve every slider move
         self.t_end = float(t_end)
-        self.X0 = _starts(game, starts)
+        self.X0 = _starts(game, x0, grid)
         self._draw_enabled = draw
         self._base = _complete_values(game, scenario, params)
         self._busy = False
@@ -530,9 +356,15 @@ class Explorer:
 
     # ------------------------------------------------------------------ state
     @property
-    def values(self) -> dict[str, float]:
+    def params(self) -> dict[str, float]:
         """Current parameter values (slider values over the starting values)."""
         return {**self._base, **{k: float(s.value) for k, s in self.sliders.items()}}
+
+    @property
+    def values(self) -> dict[str, float]:
+        """Deprecated name of :attr:`params`."""
+        warnings.warn("Explorer.values is deprecated; use Explorer.params", DeprecationWarning, stacklevel=2)
+        return self.params
 
     def _on_scenario(self, change) -> None:
         base = _complete_values(self.game, change["new"], None)
@@ -553,15 +385,15 @@ class Explorer:
             self._redraw()
 
     def _redraw(self) -> None:
-        values = self.values
-        self.report = vertex_ess(self.game, values)
+        values = self.params
+        self.report = _verdicts.vertex_ess(self.dynamics, params=values)
         self.status.value = _html(self.report)
         if not self._draw_enabled:
             return
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        fig = _draw(self.game, values, self.report, self.X0, self.t_end)
+        fig = _draw(self.dynamics, values, self.report, self.X0, self.t_end)
         display(fig)
         plt.close(fig)
 
@@ -571,7 +403,7 @@ class Explorer:
         display(self.widget)
 
 
-def _html(report: ESSReport) -> str:
+def _html(report: _verdicts.ESSReport) -> str:
     import html
 
     if not report.ess:
@@ -594,13 +426,15 @@ def _complete_values(game: Game, scenario: str | None, params: Mapping[str, floa
     return values
 
 
+@renamed_options({"starts": "x0"})
 def explore(
     game: Game,
     *,
     scenario: str | None = None,
     params: Mapping[str, float] | None = None,
     t_end: float = 60.0,
-    starts: Any = None,
+    x0: Any = None,
+    grid: int | None = None,
     static: bool | None = None,
 ) -> Explorer | StaticExplorer:
     """Explore a model with sliders: trajectories and the ESS follow the parameter values.
@@ -614,10 +448,12 @@ def explore(
         Values overriding the defaults and the scenario.
     t_end : float, default 60
         Horizon of the trajectories.
-    starts : int or array_like, optional
-        An int ``N`` means the ``--grid N`` starts (:func:`govgame.simulate.grid_starts`);
-        an array gives the starts in state order. Default: grid 2 for games with two or
-        three state coordinates, otherwise the centre of the state space (one time series).
+    x0 : array_like, optional
+        The starts in state order (``starts=`` is the deprecated name).
+    grid : int, optional
+        Start from the ``--grid N`` starts (:func:`govgame.numerics.starts.grid_starts`) instead.
+        Default (neither given): grid 2 for games with two or three state coordinates,
+        otherwise the centre of the state space (one time series).
     static : bool, optional
         Force (True) or forbid (False) the static output; by default static exactly when
         :func:`widgets_available` is False.
@@ -649,8 +485,8 @@ def explore(
     if static is None:
         static = not widgets_available()
     if not static:
-        return Explorer(game, scenario=scenario, params=params, t_end=t_end, starts=starts)
+        return Explorer(game, scenario=scenario, params=params, t_end=t_end, x0=x0, grid=grid)
     values = _complete_values(game, scenario, params)
-    report = vertex_ess(game, values)
-    fig = _draw(game, values, report, _starts(game, starts), float(t_end))
+    report = _verdicts.vertex_ess(game, params=values)
+    fig = _draw(game, values, report, _starts(game, x0, grid), float(t_end))
     return StaticExplorer(game, values, report, fig)

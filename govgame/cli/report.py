@@ -1,10 +1,10 @@
-r"""Write every table and standard figure of a model's analysis into a folder (``govgame report``).
+r"""``govgame report``: every table and standard figure of a model's analysis, written into a folder.
 
 :func:`write_report` analyses a game, then writes
 
 * LaTeX tables (``parameters.tex``, ``payoffs.tex``, ``replicator.tex``, ``jacobian.tex``,
   ``equilibria.tex`` and, when every parameter has a value, ``numeric.tex``) rendered by
-  :mod:`govgame.export`;
+  :mod:`govgame.io.latex`;
 * ``analysis.md`` (the Markdown summary), ``analysis.json`` (``govgame analyze --format json``)
   and ``analysis.txt``;
 * when every parameter has a value, the standard figures, each as PDF and PNG: the phase
@@ -15,16 +15,22 @@ r"""Write every table and standard figure of a model's analysis into a folder (`
 * ``report.tex``, a standalone article that ``\input``\s every table and includes every
   figure; it compiles with ``pdflatex report.tex`` in that folder.
 
-Figures are drawn by :mod:`govgame.plot` (this module never imports matplotlib itself).
-The region map integrates ``region_grid`` x ``region_grid`` parameter cells from
-:func:`govgame.simulate.grid_starts` ``(game, 2)`` starts each; with the defaults a report
-takes well under a minute.
+Figures are drawn by :mod:`govgame.plot` (this module never imports matplotlib itself) from
+runs of :mod:`govgame.numerics`. The region map is a :func:`govgame.numerics.sweep.sweep` over
+``region_grid`` x ``region_grid`` parameter cells with the ``--grid 2`` starts, each cell
+labelled by :func:`govgame.numerics.outcomes.region_label`; with the defaults a report takes
+well under a minute.
+
+This workflow combines every room (analysis, numerics, io, plot), so it sits with the command,
+in the last room (docs/architecture.md).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -32,10 +38,26 @@ from typing import Any
 
 import numpy as np
 
-from . import export
-from .model import Game
+from ..errors import ParameterWarning
+from ..io import latex
+from ..model.game import Game
+from .args import load, option_names, parse_set
 
-__all__ = ["write_report", "key_parameters"]
+__all__ = ["run", "write_report", "key_parameters"]
+
+
+def run(args: argparse.Namespace) -> int:
+    """``govgame report``: LaTeX tables, figures and a standalone ``report.tex`` in ``--out``."""
+    overrides = parse_set(args.set)
+    game = load(args.model)
+    with option_names("--set", overrides), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # figures and analysis: the files are the output
+        warnings.simplefilter("always", ParameterWarning)  # but a --set value outside its range is said
+        files = write_report(game, out_dir=args.out, scenario=args.scenario, params=overrides)
+    for f in files:
+        print(f)
+    print(f"compile with: cd {args.out} && pdflatex report.tex", file=sys.stderr)
+    return 0
 
 
 def key_parameters(game: Game, analysis: Any, *, count: int = 2) -> list[str]:
@@ -47,9 +69,9 @@ def key_parameters(game: Game, analysis: Any, *, count: int = 2) -> list[str]:
 
     Examples
     --------
-    >>> from govgame.export import _demo_analysis
-    >>> a = _demo_analysis()
-    >>> key_parameters(a.game, a)
+    ``demo`` is a small hand-made analysis (``tests/demo.py``):
+
+    >>> key_parameters(demo.game, demo)
     ['b']
     """
     ranged = [p for p in game.parameters if p.range is not None]
@@ -68,7 +90,7 @@ def key_parameters(game: Game, analysis: Any, *, count: int = 2) -> list[str]:
 
 def _close(obj: Any) -> None:
     """Release a figure (pyplot keeps every figure it made until closed)."""
-    from . import plot
+    from .. import plot
 
     plt = sys.modules.get("matplotlib.pyplot")
     if plt is not None:
@@ -76,7 +98,7 @@ def _close(obj: Any) -> None:
 
 
 def _save_both(obj: Any, out: Path, stem: str) -> list[Path]:
-    from . import plot
+    from .. import plot
 
     paths = [plot.save(obj, out / f"{stem}.pdf"), plot.save(obj, out / f"{stem}.png", dpi=150)]
     _close(obj)
@@ -92,16 +114,6 @@ def _starts(game: Game, values: Sequence[float]) -> np.ndarray:
             row += [v if p.k == 2 else v / (p.k - 1)] * (p.k - 1)
         rows.append(row)
     return np.array(rows, dtype=float)
-
-
-def _outcome_label(keys: Sequence[str]) -> str:
-    c = Counter(keys)
-    top = [k for k, _ in c.most_common() if k != "none"]
-    if not top:
-        return "none"
-    if len(top) == 1:
-        return top[0]
-    return "bistable: " + " | ".join(sorted(top[:2]))
 
 
 def write_report(
@@ -140,17 +152,17 @@ def write_report(
     Examples
     --------
     >>> import tempfile
-    >>> from govgame.loader import load_model
+    >>> from govgame.model.loader import load_model
     >>> files = write_report(load_model("battery_recycling"), out_dir=tempfile.mkdtemp(), region_grid=2, basin_grid=1)
     >>> files[-1].name, sum(f.suffix == ".tex" for f in files) >= 4, sum(f.suffix == ".pdf" for f in files) >= 3
     ('report.tex', True, True)
     """
-    from .stability import analyze
+    from ..analysis.pipeline import analyze
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    values = game.values(scenario, params)
-    analysis = analyze(game, params=values)
+    analysis = analyze(game, scenario=scenario, params=params)  # checks the values
+    values = analysis.params
     written: list[Path] = []
 
     def write(name: str, text: str) -> str:
@@ -160,18 +172,22 @@ def write_report(
         return name
 
     tables = [
-        write("parameters.tex", export.parameters_latex(game, values)),
-        write("payoffs.tex", export.payoff_matrix_latex(game)),
-        write("replicator.tex", export.replicator_latex(analysis.dynamics)),
-        write("jacobian.tex", export.jacobian_latex(analysis.dynamics)),
-        write("equilibria.tex", export.equilibria_latex(analysis)),
+        write("parameters.tex", latex.parameters_latex(game, values)),
+        write("payoffs.tex", latex.payoff_matrix_latex(game)),
+        write("replicator.tex", latex.replicator_latex(analysis.dynamics)),
+        write("jacobian.tex", latex.jacobian_latex(analysis.dynamics)),
+        write("equilibria.tex", latex.equilibria_latex(analysis)),
     ]
-    numeric = export.numeric_latex(analysis)
+    numeric = latex.numeric_latex(analysis)
     if numeric:
         tables.append(write("numeric.tex", numeric))
-    write("analysis.md", export.analysis_markdown(analysis))
-    write("analysis.txt", export.analysis_text(analysis))
-    write("analysis.json", json.dumps(export.analysis_to_dict(analysis), indent=2) + "\n")
+    from ..io.json import analysis_to_dict
+    from ..io.markdown import analysis_markdown
+    from ..io.text import analysis_text
+
+    write("analysis.md", analysis_markdown(analysis))
+    write("analysis.txt", analysis_text(analysis))
+    write("analysis.json", json.dumps(analysis_to_dict(analysis), indent=2) + "\n")
 
     figures: list[tuple[str, str]] = []
     if game.complete(values):
@@ -181,8 +197,13 @@ def write_report(
 
 
 def _figures(game, analysis, values, out, written, t_end, region_grid, basin_grid) -> list[tuple[str, str]]:
-    from . import plot
-    from .simulate import basins, grid_starts, outcome_key, outcomes, simulate, vertex_equilibria
+    from .. import plot
+    from ..numerics.integrate import simulate
+    from ..numerics.outcomes import basins
+    from ..numerics.starts import grid_starts
+    from ..numerics.sweep import sensitivity, sweep
+
+    dyn = analysis.dynamics  # the replicator system of the analysis, reused by every run below
 
     figs: list[tuple[str, str]] = []
     n = len(game.state_names)
@@ -191,16 +212,16 @@ def _figures(game, analysis, values, out, written, t_end, region_grid, basin_gri
 
     # phase portrait
     starts = grid_starts(game, 2 if n >= 3 else 3)
-    traj = simulate(game, starts, params=values, t_end=t_end, t_eval=t)
+    traj = simulate(dyn, starts, params=values, t_end=t_end, t_eval=t)
     if n == 3:
         ax = plot.phase_portrait_3d(game, traj.paths, equilibria=analysis.equilibria)
         caption = "Phase portrait: trajectories from a grid of starts and the rest points (filled: ESS)."
     elif n == 2:
-        nd = analysis.dynamics.numeric(values)
+        nd = dyn.numeric(values)
         ax = plot.phase_plane(game, nd.f, paths=traj.paths, equilibria=analysis.equilibria)
         caption = "Phase plane: streamlines, trajectories and rest points (filled: ESS)."
     else:
-        mid = simulate(game, _starts(game, [0.5]), params=values, t_end=t_end, t_eval=t)
+        mid = simulate(dyn, _starts(game, [0.5]), params=values, t_end=t_end, t_eval=t)
         ax = plot.time_series(game, t, mid.paths[0])
         caption = "Evolution of the shares from the centre of the state space."
     written += _save_both(ax, out, "phase")
@@ -208,7 +229,7 @@ def _figures(game, analysis, values, out, written, t_end, region_grid, basin_gri
 
     # time series from a few starts
     ts_starts = _starts(game, [0.2, 0.5, 0.8])
-    ts = simulate(game, ts_starts, params=values, t_end=t_end, t_eval=t)
+    ts = simulate(dyn, ts_starts, params=values, t_end=t_end, t_eval=t)
     for i, x0 in enumerate(ts_starts):
         ax = plot.time_series(game, t, ts.paths[i])
         stem = f"time_series_{i + 1}"
@@ -220,13 +241,8 @@ def _figures(game, analysis, values, out, written, t_end, region_grid, basin_gri
     x0 = _starts(game, [0.5])
     for name in keys[:1]:
         lo, hi = game.parameter(name).range
-        vals = np.linspace(lo, hi, 5)
-        paths = []
-        for v in vals:
-            pv = dict(values)
-            pv[name] = float(v)
-            paths.append(simulate(game, x0, params=pv, t_end=t_end, t_eval=t).paths[0])
-        axes = plot.sensitivity(game, name, vals, t, np.array(paths))
+        sens = sensitivity(dyn, name, np.linspace(lo, hi, 5), params=values, x0=x0, t_end=t_end, t_eval=t)
+        axes = plot.sensitivity(game, name, sens.levels, t, sens.paths)
         stem = f"sensitivity_{name}"
         written += _save_both(axes, out, stem)
         figs.append((stem, f"Sensitivity of the shares to ${game.parameter(name).latex}$ (start at the centre)."))
@@ -235,15 +251,9 @@ def _figures(game, analysis, values, out, written, t_end, region_grid, basin_gri
         xname, yname = keys[0], keys[1]
         xs = np.linspace(*game.parameter(xname).range, region_grid)
         ys = np.linspace(*game.parameter(yname).range, region_grid)
-        verts = vertex_equilibria(game)
         starts2 = grid_starts(game, 2)
-        labels = np.empty((len(ys), len(xs)), dtype=object)
-        for i, yv in enumerate(ys):
-            for j, xv in enumerate(xs):
-                pv = dict(values)
-                pv[xname], pv[yname] = float(xv), float(yv)
-                tr = simulate(game, starts2, params=pv, t_end=t_end)
-                labels[i, j] = _outcome_label([outcome_key(e) for e in outcomes(tr, verts)])
+        result = sweep(dyn, {xname: xs, yname: ys}, params=values, grid=2, t_end=t_end, progress=False)
+        labels = result.labels().T  # rows: the second parameter (vertical axis)
         ax = plot.region_map(game, xname, xs, yname, ys, labels)
         stem = "region_map"
         written += _save_both(ax, out, stem)
@@ -256,7 +266,7 @@ def _figures(game, analysis, values, out, written, t_end, region_grid, basin_gri
         )
 
     bstarts = grid_starts(game, basin_grid)
-    btraj = simulate(game, bstarts, params=values, t_end=t_end)
+    btraj = simulate(dyn, bstarts, params=values, t_end=t_end)
     ax = plot.basin_shares(basins(btraj, analysis.equilibria))
     written += _save_both(ax, out, "basins")
     figs.append(("basins", f"Share of {len(bstarts)} grid starts reaching each outcome (basins of attraction)."))
@@ -267,19 +277,19 @@ def _report_tex(game, analysis, out: Path, tables, figures, scenario) -> Path:
     title = game.title or game.name
     lines = [
         r"\documentclass[11pt]{article}",
-        r"\usepackage{" + ",".join(export.LATEX_PACKAGES) + "}",
+        r"\usepackage{" + ",".join(latex.LATEX_PACKAGES) + "}",
         r"\usepackage[margin=2.5cm]{geometry}",
-        r"\title{" + export.latex_escape(title) + "}",
+        r"\title{" + latex.latex_escape(title) + "}",
         r"\author{Generated by govgame}",
         r"\date{}",
         r"\begin{document}",
         r"\maketitle",
     ]
     if game.description:
-        lines.append(export.latex_escape(game.description.strip()))
+        lines.append(latex.latex_escape(game.description.strip()))
         lines.append("")
     if scenario:
-        lines.append("Scenario: \\texttt{" + export.latex_escape(scenario) + "}.")
+        lines.append("Scenario: \\texttt{" + latex.latex_escape(scenario) + "}.")
         lines.append("")
     for t in tables:
         lines.append(r"\input{" + t[:-4] + "}")
