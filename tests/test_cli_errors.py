@@ -12,10 +12,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import TRIPARTITE
 
-from govgame import cli, loader
+import govgame.io.text
+import govgame.model.loader
+from conftest import TRIPARTITE
 from govgame.cli import build_parser, main
+from govgame.model import shipped
 
 P1 = 'profile = ["strict", "formal", "return"]'
 G1 = 'government = "benefit - C_g"'
@@ -84,7 +86,7 @@ HOSTILE: dict[str, tuple[str | bytes | None, list[str], str]] = {
     "bad_set_value": (TRIPARTITE, ["--set", "C_g=abc"], '"abc" is not a number'),
     "nan_set_value": (TRIPARTITE, ["--set", "C_g=nan"], "not a finite number"),
     "bad_set_syntax": (TRIPARTITE, ["--set", "C_g"], "expected NAME=VALUE"),
-    "wrong_sign_set": (TRIPARTITE, ["--set", "E=-1"], "violates the sign of E"),
+    "wrong_sign_set": (TRIPARTITE, ["--set", "E=-1"], "--set E = -1 violates its sign (positive)"),
     "unknown_scenario": (TRIPARTITE, ["--scenario", "strong"], 'unknown scenario "strong"'),
     "unknown_model_name": ("NAME:no_such_model", [], 'no shipped model named "no_such_model"'),
     "simulate_bad_set": (TRIPARTITE, ["--set", "Cg=1", "COMMAND:simulate"], 'unknown parameter "Cg"'),
@@ -192,7 +194,7 @@ def test_scenario_and_set_values_are_shown(tri, capsys):
 def test_set_outside_range_is_a_warning(tri, capsys):
     assert main(["analyze", tri, "--set", "C_g=20"]) == 0
     out, err = capsys.readouterr()
-    assert err.splitlines() == ["govgame: warning: --set C_g = 20 lies outside the range [0, 10] of C_g"]
+    assert err.splitlines() == ["govgame: warning: --set C_g = 20 lies outside its range [0, 10]"]
     assert "C_g     20" in out
 
 
@@ -209,7 +211,7 @@ def test_library_warnings_are_printed_one_line_each(model_file, capsys):
 
 def test_models_lists_shipped_models(tmp_path, monkeypatch, capsys):
     (tmp_path / "toy_tripartite.toml").write_text(TRIPARTITE)
-    monkeypatch.setattr(loader, "_model_dirs", lambda: [tmp_path])
+    monkeypatch.setattr(shipped, "_model_dirs", lambda: [tmp_path])
     assert main(["models"]) == 0
     assert capsys.readouterr().out == "toy_tripartite  Toy government, enterprise and consumer game\n"
     assert main(["analyze", "toy_tripartite"]) == 0
@@ -268,10 +270,10 @@ def test_simulate_and_sweep_run_and_print_spec_json(tri, capsys):
 
 
 def test_internal_errors_exit_1_without_traceback(tri, monkeypatch, capsys):
-    def boom(game, values):
+    def boom(game, *, params):
         raise RuntimeError("kaput\nsecond line")
 
-    monkeypatch.setattr(cli, "describe_model", boom)
+    monkeypatch.setattr(govgame.io.text, "describe_model", boom)
     monkeypatch.delenv("GOVGAME_DEBUG", raising=False)
     assert main(["analyze", tri]) == 1
     assert capsys.readouterr().err == "govgame: internal error: RuntimeError: kaput second line\n"
@@ -281,7 +283,7 @@ def test_recursion_while_loading_is_a_model_error(tri, monkeypatch, capsys):
     def deep(source):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(cli, "load_model", deep)
+    monkeypatch.setattr(govgame.model.loader, "load_model", deep)
     assert main(["analyze", tri]) == 2
     assert capsys.readouterr().err.startswith("govgame: error: ")
 

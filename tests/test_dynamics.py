@@ -8,8 +8,8 @@ import sympy
 from hypothesis import given, settings
 from strategies import fd_jacobian, integer_tensors, numeric_game, replicator_rhs, symbolic_game
 
-from govgame.dynamics import numeric_payoffs, replicator
-from govgame.equilibria import vertex_point
+from govgame.analysis.dynamics import numeric_payoffs, replicator
+from govgame.analysis.equilibria import vertex_point
 
 
 @settings(max_examples=30, deadline=None)

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from scipy.optimize import least_squares
 from strategies import integer_tensors, numeric_game, replicator_rhs, symbolic_game
 
-from govgame.dynamics import replicator
-from govgame.equilibria import Kind, faces, find_equilibria
+from govgame.analysis.dynamics import replicator
+from govgame.analysis.equilibria import Kind, faces, find_equilibria
 from govgame.model import Game, Parameter, Population
 
 
@@ -26,7 +26,7 @@ def _rest_point_residual(tensors, eq):
 @given(integer_tensors())
 def test_every_vertex_is_listed_first_and_in_coordinate_order(tensors):
     game = numeric_game(tensors)
-    eqs = find_equilibria(replicator(game), game.values())
+    eqs = find_equilibria(replicator(game), params=game.values())
     n_vertices = int(np.prod(tensors[0].shape))
     vertices = eqs[:n_vertices]
     assert all(e.kind is Kind.PURE for e in vertices)
@@ -48,7 +48,7 @@ def test_every_vertex_is_listed_first_and_in_coordinate_order(tensors):
 @given(integer_tensors())
 def test_every_reported_point_is_a_rest_point_inside_its_face(tensors):
     game = numeric_game(tensors)
-    eqs = find_equilibria(replicator(game), game.values())
+    eqs = find_equilibria(replicator(game), params=game.values())
     for e in eqs:
         assert _rest_point_residual(tensors, e) < 1e-9, e
         i = 0
@@ -137,7 +137,7 @@ def _covered(x, eqs, tol=1e-6):
 def test_no_rest_point_is_missed_on_any_face(tensors, seed):
     """Every rest point an independent least-squares search finds is reported (or lies on a reported continuum)."""
     game = numeric_game(tensors)
-    eqs = find_equilibria(replicator(game), game.values())
+    eqs = find_equilibria(replicator(game), params=game.values())
     rng = np.random.default_rng(seed)
     for face in faces(tensors[0].shape):
         if face.dimension == 0:
@@ -155,7 +155,7 @@ def test_two_population_nash_equilibria_equal_nashpy():
         B = rng.integers(-9, 10, size=(m, n)).astype(float)
         nash = list(nashpy.Game(A, B).support_enumeration(non_degenerate=True))
         game = numeric_game([A, B])
-        eqs = find_equilibria(replicator(game), game.values())
+        eqs = find_equilibria(replicator(game), params=game.values())
         ours = []
         for e in eqs:
             if e.kind is Kind.CONTINUUM:
@@ -201,7 +201,7 @@ def test_an_edge_where_the_payoff_difference_vanishes_is_one_continuum():
 
     game = _game(pay, (a,))
     for values in (None, game.values()):
-        eqs = find_equilibria(replicator(game), values)
+        eqs = find_equilibria(replicator(game), params=values)
         continua = [e for e in eqs if e.kind is Kind.CONTINUUM]
         points = {tuple(str(c) for c in e.point) for e in continua}
         assert points == {("0", "y", "0"), ("0", "y", "1")}
@@ -219,7 +219,7 @@ def test_a_whole_face_of_rest_points_hides_its_sub_faces():
         return 0, 0, 1 if c == "return" else 0
 
     game = _game(pay)
-    eqs = find_equilibria(replicator(game), game.values())
+    eqs = find_equilibria(replicator(game), params=game.values())
     continua = [e for e in eqs if e.kind is Kind.CONTINUUM]
     # z is attracted to 1, but every (x, y) at z in {0,1} is a rest point: two whole faces, nothing else
     assert sorted(tuple(str(c) for c in e.point) for e in continua) == [("x", "y", "0"), ("x", "y", "1")]
@@ -236,9 +236,9 @@ def test_symbolic_continuum_only_when_identically_zero():
     game = _game(pay, (a, b), shape=(2, 2))
     sym = find_equilibria(replicator(game))
     assert not any(e.kind is Kind.CONTINUUM for e in sym)
-    at_equal = find_equilibria(replicator(game), {"a": 1.0, "b": 1.0})
+    at_equal = find_equilibria(replicator(game), params={"a": 1.0, "b": 1.0})
     assert {e.numeric_point for e in at_equal if e.kind is Kind.CONTINUUM} == {(None, 0.0), (None, 1.0)}
-    not_equal = find_equilibria(replicator(game), {"a": 1.0, "b": 2.0})
+    not_equal = find_equilibria(replicator(game), params={"a": 1.0, "b": 2.0})
     assert not any(e.kind is Kind.CONTINUUM for e in not_equal)
 
 
@@ -252,7 +252,7 @@ def test_symbolic_existence_conditions_agree_with_values():
         for _ in range(4):
             values = {p.name: float(rng.integers(0, 8)) for p in game.parameters}
             subs = game.subs_map(values)
-            numeric = [e for e in find_equilibria(dyn, values) if e.kind is not Kind.PURE and not e.free]
+            numeric = [e for e in find_equilibria(dyn, params=values) if e.kind is not Kind.PURE and not e.free]
             for e in sym:
                 try:
                     pt = tuple(float(c.xreplace(subs)) for c in e.point)
@@ -293,7 +293,7 @@ def test_three_strategy_population_rest_points():
             t0[i, j] = 1.0 if i == j else 0.0
             t1[i, j] = 1.0 if j == 0 else 0.0
     game = numeric_game([t0, t1])
-    eqs = find_equilibria(replicator(game), game.values())
+    eqs = find_equilibria(replicator(game), params=game.values())
     for e in eqs:
         assert _rest_point_residual([t0, t1], e) < 1e-12
     # y = 1: strategies 1 and 2 of population 0 tie (both earn 0); y = 0: strategies 0 and 2 tie.

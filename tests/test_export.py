@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 import sympy
+from demo import demo_analysis
 
-from govgame import export
-from govgame.export import _demo_analysis
+from govgame.io import _format, latex, markdown
+from govgame.io import json as gjson
+from govgame.io import text as gtext
 
 needs_pdflatex = pytest.mark.skipif(
     shutil.which("pdflatex") is None, reason="pdflatex not installed; .ci/run installs texlive"
@@ -24,8 +26,8 @@ SHIPPED = sorted(p.stem for p in MODELS_DIR.glob("*.toml"))
 
 @cache
 def real_analysis(name: str, complete: bool = True):
-    from govgame.loader import load_model
-    from govgame.stability import analyze
+    from govgame.analysis.pipeline import analyze
+    from govgame.model.loader import load_model
 
     game = load_model(name)
     if complete:
@@ -47,7 +49,7 @@ def analyses():
 def get(which):
     name, complete = which
     if name == "demo":
-        return _demo_analysis()
+        return demo_analysis()
     return real_analysis(name, complete)
 
 
@@ -59,7 +61,7 @@ def test_there_are_shipped_models():
 @pytest.mark.parametrize("which", analyses())
 def test_json_round_trip_and_schema(which):
     a = get(which)
-    d = export.analysis_to_dict(a)
+    d = gjson.analysis_to_dict(a)
     assert json.loads(json.dumps(d, allow_nan=False)) == d
     assert d["model"] == a.game.name
     assert d["state"] == list(a.game.state_names)
@@ -113,22 +115,22 @@ def test_json_round_trip_and_schema(which):
 
 
 def test_numeric_present_exactly_when_complete():
-    a = _demo_analysis()
-    d = export.analysis_to_dict(a)
+    a = demo_analysis()
+    d = gjson.analysis_to_dict(a)
     assert all("numeric" in e for e in d["equilibria"][:4])
     from dataclasses import replace
 
     partial = replace(a, params={"b": 3.0})
-    d2 = export.analysis_to_dict(partial)
+    d2 = gjson.analysis_to_dict(partial)
     assert d2["parameters"] == {}
     assert all("numeric" not in e for e in d2["equilibria"])
 
 
 def test_eigenvalue_json_rule():
-    assert export._eig_json(complex(-1.5, 0.0)) == -1.5
-    assert export._eig_json(complex(2.0, 1e-14)) == 2.0
-    assert export._eig_json(complex(-0.5, 2.41)) == {"re": -0.5, "im": 2.41}
-    assert export._eig_json(complex(0.0, -1e-3)) == {"re": 0.0, "im": -1e-3}
+    assert _format._eig_json(complex(-1.5, 0.0)) == -1.5
+    assert _format._eig_json(complex(2.0, 1e-14)) == 2.0
+    assert _format._eig_json(complex(-0.5, 2.41)) == {"re": -0.5, "im": 2.41}
+    assert _format._eig_json(complex(0.0, -1e-3)) == {"re": 0.0, "im": -1e-3}
 
 
 def same(a, b) -> bool:
@@ -143,10 +145,10 @@ def _symbol_table(game):
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_expression_strings_parse_back(name):
-    from govgame.expr import parse_expression, parse_relation
+    from govgame.model.expr import parse_expression, parse_relation
 
     a = real_analysis(name)
-    d = export.analysis_to_dict(a)
+    d = gjson.analysis_to_dict(a)
     table = _symbol_table(a.game)
     for sym, rhs in zip(a.dynamics.state, a.dynamics.rhs):
         back = parse_expression(d["replicator"][str(sym)], table, where="test", max_length=10**8)
@@ -169,7 +171,7 @@ def test_expression_strings_parse_back(name):
 @pytest.mark.parametrize("which", analyses())
 def test_text_is_readable(which):
     a = get(which)
-    text = export.analysis_text(a)
+    text = gtext.analysis_text(a)
     assert a.game.name in text.splitlines()[0]
     assert "Legend" in text
     for s in a.equilibria:
@@ -179,7 +181,7 @@ def test_text_is_readable(which):
 
 @pytest.mark.parametrize("which", analyses())
 def test_markdown_tables_have_consistent_columns(which):
-    md = export.analysis_markdown(get(which))
+    md = markdown.analysis_markdown(get(which))
     block: list[str] = []
     blocks = []
     for line in md.splitlines() + [""]:
@@ -196,14 +198,14 @@ def test_markdown_tables_have_consistent_columns(which):
 
 
 def test_latex_escape():
-    assert export.latex_escape("a_b %c &d #e $f") == r"a\_b \%c \&d \#e \$f"
-    assert export.latex_escape("≥ 5") == r"$\geq$ 5"
+    assert latex.latex_escape("a_b %c &d #e $f") == r"a\_b \%c \&d \#e \$f"
+    assert latex.latex_escape("≥ 5") == r"$\geq$ 5"
 
 
 # --------------------------------------------------------------------------- LaTeX
 def compile_latex(body: str, tmp_path: Path, name: str = "doc") -> Path:
     tex = tmp_path / f"{name}.tex"
-    tex.write_text(export.latex_document(body), encoding="utf-8")
+    tex.write_text(latex.latex_document(body), encoding="utf-8")
     proc = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
         cwd=tmp_path,
@@ -217,12 +219,12 @@ def compile_latex(body: str, tmp_path: Path, name: str = "doc") -> Path:
 
 def fragments(a):
     return {
-        "parameters": export.parameters_latex(a.game, a.params),
-        "payoffs": export.payoff_matrix_latex(a.game),
-        "replicator": export.replicator_latex(a.dynamics),
-        "jacobian": export.jacobian_latex(a.dynamics),
-        "equilibria": export.equilibria_latex(a),
-        "numeric": export.numeric_latex(a),
+        "parameters": latex.parameters_latex(a.game, a.params),
+        "payoffs": latex.payoff_matrix_latex(a.game),
+        "replicator": latex.replicator_latex(a.dynamics),
+        "jacobian": latex.jacobian_latex(a.dynamics),
+        "equilibria": latex.equilibria_latex(a),
+        "numeric": latex.numeric_latex(a),
     }
 
 
@@ -239,23 +241,23 @@ def test_each_latex_fragment_compiles(which, tmp_path):
 
 @needs_pdflatex
 def test_analysis_latex_compiles(tmp_path):
-    assert compile_latex(export.analysis_latex(_demo_analysis()), tmp_path).exists()
+    assert compile_latex(latex.analysis_latex(demo_analysis()), tmp_path).exists()
 
 
 def test_latex_fragments_use_parameter_symbols():
-    a = _demo_analysis()
-    tex = export.analysis_latex(a)
+    a = demo_analysis()
+    tex = latex.analysis_latex(a)
     assert "c_{0}" in tex
     assert r"\toprule" in tex and r"\bottomrule" in tex
     assert r"\%" in tex and r"\_base\_" in tex
 
 
 def test_mathjax_summary():
-    m = export.analysis_mathjax(_demo_analysis())
+    m = latex.analysis_mathjax(demo_analysis())
     assert m.count("$$") == 4
 
 
 def test_jupyter_reprs_delegate_to_export():
-    a = _demo_analysis()
-    assert a._repr_markdown_() == export.analysis_markdown(a)
-    assert a._repr_latex_() == export.analysis_mathjax(a)
+    a = demo_analysis()
+    assert a._repr_markdown_() == markdown.analysis_markdown(a)
+    assert a._repr_latex_() == latex.analysis_mathjax(a)

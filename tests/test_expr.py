@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from govgame.errors import ExpressionError, ModelError
-from govgame.expr import MAX_DEPTH, MAX_LENGTH, _exp_too_big, format_expression, parse_expression, parse_relation
+from govgame.model.expr import MAX_DEPTH, MAX_LENGTH, _exp_too_big, format_expression, parse_expression, parse_relation
 
 A, B = sympy.symbols("a b", positive=True)
 C = sympy.Symbol("c", nonnegative=True)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
-from govgame import _kernel as K
+from govgame.numerics import kernel as K
 
 
 def random_game(rng, n_pops=None, scale=1.0):

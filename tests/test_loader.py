@@ -9,14 +9,14 @@ import pytest
 import sympy
 import tomli_w
 import tomllib
-from conftest import THREE_STRATEGIES, TRIPARTITE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govgame import loader
+from conftest import THREE_STRATEGIES, TRIPARTITE
 from govgame.errors import ModelError
-from govgame.loader import game_from_dict, load_model, loads_model, model_path, shipped_models
-from govgame.model import Game
+from govgame.model import Game, shipped
+from govgame.model.loader import game_from_dict, load_model, loads_model
+from govgame.model.shipped import model_path, shipped_models
 
 
 def load(text: str, source: str = "m.toml") -> Game:
@@ -84,7 +84,7 @@ def test_shipped_models_and_model_path(tmp_path, monkeypatch):
     d.mkdir()
     (d / "toy_tripartite.toml").write_text(TRIPARTITE)
     (d / "broken.toml").write_text("[game")
-    monkeypatch.setattr(loader, "_model_dirs", lambda: [d])
+    monkeypatch.setattr(shipped, "_model_dirs", lambda: [d])
     names = [(n, t) for n, t, _ in shipped_models()]
     assert names[1] == ("toy_tripartite", "Toy government, enterprise and consumer game")
     assert names[0][0] == "broken" and names[0][1].startswith("(cannot be read")

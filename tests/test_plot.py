@@ -14,9 +14,10 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 
 from govgame import plot  # noqa: E402
-from govgame.equilibria import Equilibrium, Kind  # noqa: E402
+from govgame.analysis.equilibria import Equilibrium, Kind  # noqa: E402
+from govgame.analysis.stability import NumericStability, Stability  # noqa: E402
+from govgame.analysis.verdicts import Verdict  # noqa: E402
 from govgame.model import Game, Parameter, Population  # noqa: E402
-from govgame.stability import NumericStability, Stability, Verdict  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -16,9 +16,9 @@ import pytest  # noqa: E402
 from scipy.integrate import solve_ivp  # noqa: E402
 
 from govgame import plot  # noqa: E402
-from govgame.dynamics import replicator  # noqa: E402
-from govgame.loader import load_model  # noqa: E402
-from govgame.stability import analyze  # noqa: E402
+from govgame.analysis.dynamics import replicator  # noqa: E402
+from govgame.model.loader import load_model  # noqa: E402
+from govgame.analysis.pipeline import analyze  # noqa: E402
 
 MODELS = sorted((Path(__file__).resolve().parent.parent / "models").glob("*.toml"))
 

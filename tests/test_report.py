@@ -7,9 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from demo import demo_analysis
 
-from govgame.export import _demo_analysis
-from govgame.report import key_parameters, write_report
+from govgame.cli.report import key_parameters, write_report
 
 needs_pdflatex = pytest.mark.skipif(
     shutil.which("pdflatex") is None, reason="pdflatex not installed; .ci/run installs texlive"
@@ -47,7 +47,7 @@ def _check(files: list[Path], out: Path) -> None:
 
 @pytest.mark.parametrize("model", SHIPPED)
 def test_write_report_on_shipped_model(model, tmp_path):
-    from govgame.loader import load_model
+    from govgame.model.loader import load_model
 
     game = load_model(model)
     files = write_report(game, out_dir=tmp_path, region_grid=6)
@@ -60,7 +60,7 @@ def test_write_report_on_shipped_model(model, tmp_path):
 
 @needs_pdflatex
 def test_demo_report_compiles(tmp_path):
-    a = _demo_analysis()
+    a = demo_analysis()
     files = write_report(a.game, out_dir=tmp_path)
     _check(files, tmp_path)
     proc = _pdflatex(tmp_path)
@@ -70,7 +70,7 @@ def test_demo_report_compiles(tmp_path):
 def test_report_without_values_has_tables_only(tmp_path):
     from dataclasses import replace
 
-    game = _demo_analysis().game
+    game = demo_analysis().game
     bare = replace(game, parameters=tuple(replace(p, value=None) for p in game.parameters))
     files = write_report(bare, out_dir=tmp_path)
     assert not [f for f in files if f.suffix == ".pdf"]
@@ -78,11 +78,11 @@ def test_report_without_values_has_tables_only(tmp_path):
 
 
 def test_scenario_and_overrides_reach_the_tables(tmp_path):
-    game = _demo_analysis().game
+    game = demo_analysis().game
     write_report(game, out_dir=tmp_path, params={"b": 7.5})
     assert "7.5" in (tmp_path / "parameters.tex").read_text()
 
 
 def test_key_parameters_prefers_condition_parameters():
-    a = _demo_analysis()
+    a = demo_analysis()
     assert key_parameters(a.game, a) == ["b"]

@@ -20,7 +20,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from govgame.loader import load_model
+from govgame.model.loader import load_model
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_FILES = sorted(MODELS_DIR.glob("*.toml"))

@@ -7,26 +7,19 @@ import math
 import numpy as np
 import pytest
 import sympy
-from conftest import PRISONERS_DILEMMA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
-from govgame.dynamics import replicator
-from govgame.equilibria import Equilibrium, Kind
+from conftest import PRISONERS_DILEMMA
+from govgame.analysis.dynamics import replicator
+from govgame.analysis.equilibria import Equilibrium, Kind
 from govgame.errors import SimulationError
+from govgame.io.json import simulation_to_dict
 from govgame.model import Game, Parameter, Population
-from govgame.simulate import (
-    basins,
-    check_starts,
-    classify,
-    grid_starts,
-    outcome_key,
-    outcomes,
-    simulate,
-    simulation_to_dict,
-    vertex_equilibria,
-)
+from govgame.numerics.integrate import simulate
+from govgame.numerics.outcomes import basins, classify, outcome_key, outcomes, vertex_equilibria
+from govgame.numerics.starts import check_starts, grid_starts
 
 
 def make_game(shape, seed=0, name="g"):
@@ -115,7 +108,7 @@ def test_centre_is_flagged_and_not_classified():
     centre = Equilibrium("E5", Kind.INTERIOR, (sympy.Rational(1, 2),) * 2, numeric_point=(0.5, 0.5))
     eqs = [*vertex_equilibria(g), centre]
     assert outcomes(tr, eqs) == [None, None]
-    d = simulation_to_dict(g, {}, tr, eqs)
+    d = simulation_to_dict(g, tr, eqs)
     assert d["summary"] == {"none": 2} and [r["reached"] for r in d["runs"]] == [None, None]
 
 
@@ -126,7 +119,7 @@ def test_classify_prefers_vertices_and_handles_continua():
     inner = Equilibrium("E6", Kind.INTERIOR, (sympy.S(0.5),) * 2, numeric_point=(0.5, 0.5))
     final = [[1.0, 0.0005], [0.9995, 0.7], [0.5004, 0.4999], [0.991, 0.5], [1.0, 0.0015]]
     assert classify(final, [seg, inner, v]) == ["E1", "E5", "E6", None, "E5"]
-    assert classify(final, [seg, inner, v], tol=1e-2) == ["E1", "E5", "E6", "E5", "E1"]
+    assert classify(final, [seg, inner, v], reach_tol=1e-2) == ["E1", "E5", "E6", "E5", "E1"]
     assert outcome_key(v) == "a/b" and outcome_key(seg) == "E5" and outcome_key(None) == "none"
 
 
@@ -135,7 +128,7 @@ def test_basins_sum_to_one_and_json_follows_spec():
     tr = simulate(g, grid_starts(g, 3), params={})
     b = basins(tr, vertex_equilibria(g))
     assert math.isclose(math.fsum(b.values()), 1.0)
-    d = json.loads(json.dumps(simulation_to_dict(g, {}, tr)))
+    d = json.loads(json.dumps(simulation_to_dict(g, tr)))
     assert list(d) == ["model", "state", "parameters", "t_end", "runs", "summary"]
     assert d["state"] == ["x0", "x1", "x2"] and d["t_end"] == 100.0 and len(d["runs"]) == 27
     assert sum(d["summary"].values()) == 27

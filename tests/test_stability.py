@@ -9,11 +9,13 @@ from hypothesis import given, settings
 from scipy.integrate import solve_ivp
 from strategies import fd_jacobian, integer_tensors, numeric_game, replicator_rhs, symbolic_game
 
-from govgame.conditions import Region
-from govgame.dynamics import replicator
-from govgame.equilibria import Kind, find_equilibria, vertex_point
+from govgame.analysis.dynamics import replicator
+from govgame.analysis.equilibria import Kind, find_equilibria, vertex_point
+from govgame.analysis.pipeline import analyze
+from govgame.analysis.regions import Region
+from govgame.analysis.stability import stability, vertex_eigenvalues
+from govgame.analysis.verdicts import Verdict, numeric_verdict
 from govgame.model import Game, Parameter, Population
-from govgame.stability import Verdict, analyze, numeric_verdict, stability, vertex_eigenvalues
 
 
 @settings(max_examples=20, deadline=None)
@@ -40,7 +42,7 @@ def test_vertex_jacobian_is_block_diagonal_with_payoff_differences(tensors):
                     other = list(idx)
                     other[p] = i
                     expected.append(tensors[p][tuple(other)] - tensors[p][idx])
-        from govgame.equilibria import Equilibrium
+        from govgame.analysis.equilibria import Equilibrium
 
         eq = Equilibrium("v", Kind.PURE, vertex_point(dyn.game, idx), support=tuple((j,) for j in idx))
         ours = sorted(float(e) for e in vertex_eigenvalues(dyn, eq))
@@ -362,8 +364,8 @@ def test_simulations_end_where_the_verdicts_say():
 def test_stability_function_matches_analyze():
     game = symbolic_game((2, 3), seed=1)
     dyn = replicator(game)
-    eqs = find_equilibria(dyn, game.values())
-    st = stability(dyn, eqs, game.values())
+    eqs = find_equilibria(dyn, params=game.values())
+    st = stability(dyn, eqs, params=game.values())
     a = analyze(game)
     assert [s.verdict for s in st] == [s.verdict for s in a.equilibria]
 
@@ -371,7 +373,7 @@ def test_stability_function_matches_analyze():
 @pytest.mark.parametrize("name", ["battery_recycling", "battery_echelon"])
 def test_numeric_only_analysis_lists_the_same_rest_points_and_names(name):
     """``simulate`` names outcomes from ``analyze(symbolic=False)``: it must agree with the full analysis."""
-    from govgame.loader import load_model
+    from govgame.model.loader import load_model
 
     game = load_model(name)
     full, fast = analyze(game), analyze(game, symbolic=False)

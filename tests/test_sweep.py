@@ -7,13 +7,15 @@ import math
 import numpy as np
 import pytest
 import sympy
-from conftest import PRISONERS_DILEMMA
 
-import govgame.sweep as sweep_mod
-from govgame.equilibria import Equilibrium, Kind
+import govgame.numerics.sweep as sweep_mod
+from conftest import PRISONERS_DILEMMA
+from govgame.analysis.equilibria import Equilibrium, Kind
+from govgame.cli.args import parse_vary
 from govgame.errors import ParameterError
+from govgame.io.json import sweep_to_dict
 from govgame.model import Game, Parameter, Population
-from govgame.sweep import parse_vary, sensitivity, sweep
+from govgame.numerics.sweep import sensitivity, sweep
 
 
 def three_party():
@@ -62,11 +64,11 @@ def serial():
 def test_cells_row_major_ess_and_shares(serial):
     g, res = serial
     combos = list(itertools.product(*VARY.values()))
-    assert [tuple(c.values.values()) for c in res.cells] == combos
+    assert [tuple(c.params.values()) for c in res.cells] == combos
     assert res.shape == (4, 3) and res.outcome_grid().shape == (4, 3)
     for c in res.cells:
-        assert list(c.values) == ["a", "b"]
-        assert list(c.ess) == independent_ess(g, {**g.values(), **c.values})
+        assert list(c.params) == ["a", "b"]
+        assert list(c.ess) == independent_ess(g, {**g.values(), **c.params})
         assert math.isclose(math.fsum(c.reached.values()), 1.0)
         assert all(v > 0 for v in c.reached.values())
         # every run that settles at a vertex settles at a stable one
@@ -77,7 +79,7 @@ def test_cells_row_major_ess_and_shares(serial):
 
 def test_json_shape(serial):
     g, res = serial
-    d = json.loads(json.dumps(res.to_dict()))
+    d = json.loads(json.dumps(sweep_to_dict(res)))
     assert list(d) == ["model", "vary", "grid", "cells"]
     assert d["vary"] == {k: list(v) for k, v in VARY.items()} and d["grid"] == 3
     assert list(d["cells"][0]) == ["values", "ess", "reached"]
@@ -88,12 +90,12 @@ def test_workers_and_dask_give_identical_json(serial, monkeypatch):
 
     g, res = serial
     monkeypatch.setattr(sweep_mod, "RUNS_PER_CHUNK", 60)  # several chunks of cells
-    want = json.dumps(res.to_dict())
+    want = json.dumps(sweep_to_dict(res))
     local = sweep(g, VARY, params=g.values(), workers=2, progress=False)
-    assert json.dumps(local.to_dict()) == want
+    assert json.dumps(sweep_to_dict(local)) == want
     with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
         remote = sweep(g, VARY, params=g.values(), scheduler=cluster.scheduler_address, progress=False)
-    assert json.dumps(remote.to_dict()) == want
+    assert json.dumps(sweep_to_dict(remote)) == want
 
 
 def test_rest_points_computed_lazily_and_used():
@@ -137,7 +139,7 @@ def test_sensitivity_logistic():
     t = np.linspace(0, 3, 7)
     s = sensitivity(g, "d", [-1.0, 0.5, 2.0], params={}, x0=[0.3, 0.5], t_end=3.0, t_eval=t)
     assert s.paths.shape == (3, 7, 2)
-    for D, path in zip(s.values, s.paths):
+    for D, path in zip(s.levels, s.paths):
         exact = 0.3 * np.exp(D * t) / (0.7 + 0.3 * np.exp(D * t))
         assert np.max(np.abs(path[:, 0] - exact)) < 1e-5
 

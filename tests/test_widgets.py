@@ -6,10 +6,11 @@ import pytest
 
 matplotlib.use("Agg")
 
-from govgame.loader import load_model  # noqa: E402
+from govgame.analysis.pipeline import analyze  # noqa: E402
+from govgame.analysis.verdicts import vertex_ess  # noqa: E402
 from govgame.model import Game, Parameter, Population  # noqa: E402
-from govgame.stability import analyze  # noqa: E402
-from govgame.widgets import explore, slider_specs, vertex_ess, widgets_available  # noqa: E402
+from govgame.model.loader import load_model  # noqa: E402
+from govgame.widgets import explore, slider_specs, widgets_available  # noqa: E402
 
 
 def toy_game(fine_value=0.5):
@@ -70,7 +71,7 @@ def test_vertex_ess_agrees_with_analyze(name):
     game = load_model(name)
     for scenario in [None, *(s.name for s in game.scenarios)]:
         values = game.values(scenario)
-        got = vertex_ess(game, values).names
+        got = vertex_ess(game, params=values).names
         assert got == strict_nash_vertices(game, values)
         if scenario is None:
             a = analyze(game, params=values, symbolic=False)
@@ -81,12 +82,12 @@ def test_vertex_names_match_analyze():
     game = load_model("battery_recycling")
     a = analyze(game, symbolic=False)
     names = {s.name: s.equilibrium.profile for s in a.equilibria if s.equilibrium.profile}
-    assert {v.name: v.profile for v in vertex_ess(game, game.values()).vertices} == names
+    assert {v.name: v.profile for v in vertex_ess(game, params=game.values()).vertices} == names
 
 
 def test_reason_lists_negative_differences():
     game = toy_game()
-    rep = vertex_ess(game, {"F": 0.5, "C": 1.0})
+    rep = vertex_ess(game, params={"F": 0.5, "C": 1.0})
     (v,) = rep.ess
     assert v.key == "informal/sell"
     assert all(d.difference < 0 for d in v.deviations)
@@ -148,7 +149,7 @@ def test_widget_box_headless_and_slider_changes_ess():
     assert ex.report.names == ["formal/return", "informal/sell"]
     sl.value = 4.0  # informal/sell loses its strictness (tie at the fine 4): only formal/return is left
     assert ex.report.names == ["formal/return"]
-    assert ex.values["F"] == 4.0
+    assert ex.params["F"] == 4.0
     matplotlib.pyplot.close("all")
 
 
@@ -161,7 +162,7 @@ def test_scenario_dropdown_sets_sliders():
     ex.scenario.value = "early_market"
     expected = game.values("early_market")
     assert all(np.isclose(s.value, expected[k]) for k, s in ex.sliders.items())
-    assert ex.report.names == vertex_ess(game, expected).names
+    assert ex.report.names == vertex_ess(game, params=expected).names
     assert "lax/informal/sell_informal" in ex.report.names
     ex.scenario.value = None
     assert ex.sliders["C_g"].value == game.parameter("C_g").value
