@@ -19,9 +19,10 @@ import time
 
 import sympy
 
-from govgame.dynamics import replicator
-from govgame.loader import load_model, shipped_models
-from govgame.stability import analyze
+from govgame.analysis.dynamics import replicator
+from govgame.analysis.pipeline import analyze
+from govgame.model.loader import load_model
+from govgame.model.shipped import shipped_models
 
 
 def baseline(game) -> None:

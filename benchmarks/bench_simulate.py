@@ -31,7 +31,7 @@ def rss_mb() -> float:
 
 
 def load_game():
-    from govgame.loader import load_model
+    from govgame.model.loader import load_model
 
     game = load_model("battery_recycling")
     return game, game.values()
@@ -42,7 +42,7 @@ def loop_baseline(game, params, X, t_end):
     import sympy
     from scipy.integrate import solve_ivp
 
-    from govgame.dynamics import replicator
+    from govgame.analysis.dynamics import replicator
 
     dyn = replicator(game)
     rhs = [sympy.sympify(e).subs(game.subs_map(params)) for e in dyn.rhs]
@@ -57,7 +57,7 @@ def loop_baseline(game, params, X, t_end):
 
 def startup(quick: bool) -> None:
     code = (
-        "import time; t0 = time.perf_counter(); import govgame.simulate as s; from govgame.loader import load_model; "
+        "import time; t0 = time.perf_counter(); import govgame.numerics.integrate as s; from govgame.model.loader import load_model; "
         "g = load_model('battery_recycling'); t1 = time.perf_counter(); "
         "s.simulate(g, [[0.3, 0.3, 0.3]], params=g.values(), t_end=50.0); t2 = time.perf_counter(); "
         "s.simulate(g, [[0.3, 0.3, 0.3]], params=g.values(), t_end=50.0); t3 = time.perf_counter(); "
@@ -84,9 +84,9 @@ def main() -> None:
 
     import numba
 
-    from govgame import _kernel
-    from govgame.simulate import simulate
-    from govgame.sweep import sweep
+    from govgame.numerics import kernel as _kernel
+    from govgame.numerics.integrate import simulate
+    from govgame.numerics.sweep import sweep
 
     t0 = time.perf_counter()
     _kernel.warm()

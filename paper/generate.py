@@ -1,9 +1,9 @@
 r"""Generate every table, figure and number of the paper into paper/generated/.
 
 Run by ``make -C paper`` before latexmk. Everything the manuscript reports comes
-from govgame itself: the tables are rendered by :mod:`govgame.export` from
-:func:`govgame.stability.analyze` results (the same objects ``govgame analyze``
-prints), the figures are drawn by :mod:`govgame.plot` from :func:`govgame.simulate.simulate`
+from govgame itself: the tables are rendered by :mod:`govgame.io.latex` from
+:func:`govgame.analysis.pipeline.analyze` results (the same objects ``govgame analyze``
+prints), the figures are drawn by :mod:`govgame.plot` from :func:`govgame.numerics.integrate.simulate`
 runs, and the numbers quoted in the prose are written to ``generated/numbers.tex`` as
 
     \ggdef{model}{scenario}{key}{value}
@@ -27,10 +27,15 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import sympy  # noqa: E402
 
-from govgame import export, plot  # noqa: E402
-from govgame.loader import load_model  # noqa: E402
-from govgame.simulate import basins, grid_starts, outcome_key, outcomes, simulate  # noqa: E402
-from govgame.stability import analyze  # noqa: E402
+from govgame import plot  # noqa: E402
+from govgame.analysis.pipeline import analyze  # noqa: E402
+from govgame.io import latex as export  # noqa: E402
+from govgame.io.json import analysis_to_dict  # noqa: E402
+from govgame.model.loader import load_model  # noqa: E402
+from govgame.numerics.integrate import simulate  # noqa: E402
+from govgame.numerics.outcomes import basins, outcome_key  # noqa: E402
+from govgame.numerics.starts import grid_starts  # noqa: E402
+from govgame.numerics.sweep import sweep  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "generated"
@@ -201,17 +206,17 @@ def threshold(model: str, game, name: str, base: dict, key: str) -> None:
     p = game.parameter(name)
     if p.range is None:
         return
-    a = analyze(game, params=base, symbolic=False)
     starts = grid_starts(game, 3)
     found = None
     num(model, "default", "thrstarts", str(len(starts)))
     num(model, "default", "thrvalues", "41")
-    for v in np.linspace(p.range[0], p.range[1], 41):
-        pv = dict(base)
-        pv[name] = float(v)
-        keys = [outcome_key(e) for e in outcomes(simulate(game, starts, params=pv, t_end=T_END), a.equilibria)]
-        if all(is_formal(k) for k in keys):
-            found = float(v)
+    # one sweep over the 41 values (rest points found at each value, not only at the base values)
+    result = sweep(
+        game, {name: np.linspace(p.range[0], p.range[1], 41)}, params=base, grid=3, t_end=T_END, progress=False
+    )
+    for cell in result.cells:
+        if all(is_formal(k) for k in cell.reached):
+            found = float(cell.params[name])
             break
     num(model, "default", key, f"{found:.3g}" if found is not None else "--")
     what = LEVERS.get(name, f"${p.latex}$")
@@ -237,25 +242,12 @@ LEVERS = {
 
 
 def region(model: str, game, xname: str, yname: str, base: dict, n: int = 12) -> None:
-    a = analyze(game, params=base, symbolic=False)
     xs = np.linspace(*game.parameter(xname).range, n)
     ys = np.linspace(*game.parameter(yname).range, n)
     starts = grid_starts(game, 2)
-    labels = np.empty((n, n), dtype=object)
-    formal_cells = 0
-    for i, yv in enumerate(ys):
-        for j, xv in enumerate(xs):
-            pv = dict(base)
-            pv[xname], pv[yname] = float(xv), float(yv)
-            keys = [outcome_key(e) for e in outcomes(simulate(game, starts, params=pv, t_end=T_END), a.equilibria)]
-            distinct = sorted({k for k in keys if k != "none"}, key=lambda k: -keys.count(k))
-            if not distinct:
-                labels[i, j] = "none"
-            elif len(distinct) == 1:
-                labels[i, j] = distinct[0]
-            else:
-                labels[i, j] = "bistable: " + " | ".join(sorted(distinct[:2]))
-            formal_cells += all(is_formal(k) for k in keys)
+    result = sweep(game, {xname: xs, yname: ys}, params=base, grid=2, t_end=T_END, progress=False)
+    labels = result.labels().T  # rows: the second parameter (vertical axis)
+    formal_cells = sum(all(is_formal(k) for k in cell.reached) for cell in result.cells)
     ax = plot.region_map(game, xname, xs, yname, ys, labels)
     save(ax, f"{model}-region")
     num(model, "default", "regionformal", pct(formal_cells / (n * n)))
@@ -326,7 +318,7 @@ def main() -> int:
         (folder / "numeric.tex").write_text(export.numeric_latex(a) or "")
         (folder / "ess.tex").write_text(ess_table(model, game, a))
         (folder / "scenarios.tex").write_text(scenario_table(model, game, rows))
-        (folder / "analysis.json").write_text(json.dumps(export.analysis_to_dict(a), indent=1))
+        (folder / "analysis.json").write_text(json.dumps(analysis_to_dict(a), indent=1))
 
         # figures: one per scenario (phase portrait for 3 state coordinates, time series otherwise)
         n = len(game.state_names)
