@@ -31,7 +31,7 @@ shows the ESS line. ipywidgets is imported only when the widgets are built.
 ...     payoffs={("formal", "return"): (2, 1), ("formal", "sell"): (0, 0),
 ...              ("informal", "return"): (3 - F.symbol, 0), ("informal", "sell"): (1, 1)},
 ... )
->>> [(s.name, s.min, s.max) for s in slider_specs(game, {"F": 0.5})]
+>>> [(s.name, s.min, s.max) for s in slider_specs(game, params={"F": 0.5})]
 [('F', 0.0, 4.0)]
 """
 
@@ -110,17 +110,18 @@ def _key_parameters(game: Game, report: _verdicts.ESSReport) -> set[str]:
     return names
 
 
-def slider_specs(game: Game, values: Mapping[str, float]) -> list[SliderSpec]:
+@renamed_options({"values": "params"}, positional=("params",))
+def slider_specs(game: Game, *, params: Mapping[str, float]) -> list[SliderSpec]:
     """One :class:`SliderSpec` per parameter with a range, in the model's parameter order.
 
     Parameters without a ``range`` get no slider (they keep their value). A value outside
-    the range is clipped into it. When some vertex is an ESS at ``values``, the parameters
+    the range is clipped into it. When some vertex is an ESS at ``params``, the parameters
     in its payoff differences are marked ``key``; otherwise every slider is.
 
     Parameters
     ----------
     game : Game
-    values : mapping
+    params : mapping
         Starting values of every parameter.
 
     Returns
@@ -131,18 +132,18 @@ def slider_specs(game: Game, values: Mapping[str, float]) -> list[SliderSpec]:
     --------
     >>> from govgame.model.loader import load_model
     >>> game = load_model("battery_recycling")
-    >>> s = slider_specs(game, game.values())[0]
+    >>> s = slider_specs(game, params=game.values())[0]
     >>> s.name, s.min, s.max, s.value, s.tooltip == game.parameter("C_g").description
     ('C_g', 0.0, 10.0, 2.0, True)
     """
-    report = _verdicts.vertex_ess(game, params=values)
+    report = _verdicts.vertex_ess(game, params=params)
     key = _key_parameters(game, report)
     out = []
     for p in game.parameters:
         if p.range is None:
             continue
         lo, hi = p.range
-        v = float(np.clip(values.get(p.name, p.value if p.value is not None else lo), lo, hi))
+        v = float(np.clip(params.get(p.name, p.value if p.value is not None else lo), lo, hi))
         out.append(SliderSpec(p.name, lo, hi, v, _step(lo, hi), p.description, (not key) or p.name in key))
     return out
 
@@ -325,7 +326,7 @@ class Explorer:
         self._draw_enabled = draw
         self._base = _complete_values(game, scenario, params)
         self._busy = False
-        specs = slider_specs(game, self._base)
+        specs = slider_specs(game, params=self._base)
         self.sliders = {
             s.name: w.FloatSlider(
                 value=s.value,

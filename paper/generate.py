@@ -311,7 +311,7 @@ def main() -> int:
         values = game.values()
         rows = scenario_rows(model, game)
         a = rows[0]["analysis"]
-        (folder / "parameters.tex").write_text(export.parameters_latex(game, values))
+        (folder / "parameters.tex").write_text(export.parameters_latex(game, params=values))
         (folder / "payoffs.tex").write_text(export.payoff_matrix_latex(game))
         (folder / "replicator.tex").write_text(export.replicator_latex(a.dynamics))
         (folder / "equilibria.tex").write_text(export.equilibria_latex(a))

@@ -219,7 +219,7 @@ def compile_latex(body: str, tmp_path: Path, name: str = "doc") -> Path:
 
 def fragments(a):
     return {
-        "parameters": latex.parameters_latex(a.game, a.params),
+        "parameters": latex.parameters_latex(a.game, params=a.params),
         "payoffs": latex.payoff_matrix_latex(a.game),
         "replicator": latex.replicator_latex(a.dynamics),
         "jacobian": latex.jacobian_latex(a.dynamics),

@@ -99,7 +99,7 @@ def test_reason_lists_negative_differences():
 def test_slider_specs_use_parameter_ranges():
     game = load_model("battery_recycling")
     values = game.values("early_market")
-    specs = {s.name: s for s in slider_specs(game, values)}
+    specs = {s.name: s for s in slider_specs(game, params=values)}
     for p in game.parameters:
         if p.range is None:
             assert p.name not in specs

@@ -172,7 +172,7 @@ def write_report(
         return name
 
     tables = [
-        write("parameters.tex", latex.parameters_latex(game, values)),
+        write("parameters.tex", latex.parameters_latex(game, params=values)),
         write("payoffs.tex", latex.payoff_matrix_latex(game)),
         write("replicator.tex", latex.replicator_latex(analysis.dynamics)),
         write("jacobian.tex", latex.jacobian_latex(analysis.dynamics)),

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
+from .._deprecation import renamed_options
 from ._format import (
     _VERDICT_TEXT,
     MAX_SHOWN,
@@ -494,25 +495,26 @@ def numeric_latex(analysis: Analysis, *, caption: str | None = None, label: str 
     return "\n".join(out) + "\n"
 
 
+@renamed_options({"values": "params"}, positional=("params",))
 def parameters_latex(
     game: Game,
-    values: Mapping[str, float] | None = None,
     *,
+    params: Mapping[str, float] | None = None,
     caption: str | None = None,
     label: str | None = None,
 ) -> str:
     r"""The parameter table (booktabs ``longtable``): symbol, meaning, value, range.
 
-    ``values`` overrides the defaults (e.g. a scenario); a parameter without a
+    ``params`` overrides the defaults (e.g. a scenario's values); a parameter without a
     value shows a dash.
 
     Examples
     --------
-    >>> tex = parameters_latex(demo.game, {"b": 2.5})
+    >>> tex = parameters_latex(demo.game, params={"b": 2.5})
     >>> [line for line in tex.splitlines() if line.startswith("$b$")]
     ['$b$ & Benefit of cooperation, in \\% of \\_base\\_ & 2.5 & {[}0, 10{]} \\\\']
     """
-    values = dict(values or {})
+    values = dict(params or {})
     if caption is None:
         caption = "Parameters of " + latex_escape(game.title or game.name) + "."
     if label is None:
@@ -542,7 +544,7 @@ def analysis_latex(analysis: Analysis) -> str:
     """
     dyn = analysis.dynamics
     parts = [
-        parameters_latex(analysis.game, analysis.params),
+        parameters_latex(analysis.game, params=analysis.params),
         payoff_matrix_latex(analysis.game),
         "The replicator dynamics are\n" + replicator_latex(dyn),
         "with Jacobian\n" + jacobian_latex(dyn),
