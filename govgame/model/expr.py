@@ -130,10 +130,12 @@ class _Parser:
         where: str,
         shares: Iterable[str],
         max_length: int,
+        share_hint: str = "",
     ) -> None:
         self.where = where
         self.symbols = symbols
         self.shares = frozenset(shares)
+        self.share_hint = share_hint
         if not isinstance(text, str):
             self.fail(f"expected an expression as a string, found {type(text).__name__} {_show(repr(text))}")
         self.original = text
@@ -284,10 +286,10 @@ class _Parser:
         if name in self.symbols:
             return self.symbols[name]
         if name in self.shares:
-            self.fail(
-                f'share symbol "{name}" may not appear here: payoffs and definitions use parameters only '
-                f"(the replicator equations bring in the shares) in {_show(self.text)}"
+            hint = self.share_hint or (
+                "payoffs and definitions use parameters only (the replicator equations bring in the shares)"
             )
+            self.fail(f'share symbol "{name}" may not appear here: {hint} in {_show(self.text)}')
         if name in FUNCTIONS:
             self.fail(f'"{name}" is a function: call it as {name}(...) in {_show(self.text)}')
         hint = difflib.get_close_matches(name, list(self.symbols), n=1, cutoff=0.6)
@@ -330,8 +332,8 @@ class _Parser:
         exponent = self.expr(node.right)
         if not exponent.is_Rational:
             self.fail(
-                f"exponent {_show(self.segment(node.right))} must be a rational number (at most {MAX_EXPONENT} in "
-                f"absolute value) in {_show(self.text)}"
+                f"exponent {_show(self.segment(node.right))} must be a rational number, a constant such as 2, 0.88 "
+                f"or 1/0.61 (at most {MAX_EXPONENT} in absolute value) in {_show(self.text)}"
             )
         return self.power(base, exponent, node)
 
@@ -458,6 +460,7 @@ def parse_expression(
     where: str,
     shares: Iterable[str] = (),
     max_length: int = MAX_LENGTH,
+    share_hint: str = "",
 ) -> sympy.Expr:
     """Parse one model expression into a sympy expression, allowing only the SPEC §1.4 grammar.
 
@@ -471,10 +474,13 @@ def parse_expression(
     where : str
         Where the text comes from (file and entry); starts every error message.
     shares : iterable of str, optional
-        Share (state) symbols of the model: using one gives a specific error, since
-        shares may not appear in payoffs or definitions.
+        Share (state) symbols of the model that may not appear here: using one gives a
+        specific error. (Where shares are allowed — payoffs and definitions of a
+        format-2 model — they are in ``symbols`` instead.)
     max_length : int, optional
         Longest text accepted (default :data:`MAX_LENGTH`).
+    share_hint : str, optional
+        Why shares may not appear here and how to fix it (ends the error message).
 
     Returns
     -------
@@ -497,7 +503,7 @@ def parse_expression(
     ...
     govgame.errors.ExpressionError: demo: attribute access is not allowed in expressions: "c.real" in "c.real"
     """
-    parser = _Parser(text, symbols, where, shares, max_length)
+    parser = _Parser(text, symbols, where, shares, max_length, share_hint)
     tree = parser.tree()
     return parser.check_result(parser.expr(tree))
 
@@ -509,6 +515,7 @@ def parse_relation(
     where: str,
     shares: Iterable[str] = (),
     max_length: int = MAX_LENGTH,
+    share_hint: str = "",
 ) -> sympy.core.relational.Relational:
     """Parse one relation ``lhs OP rhs`` with ``OP`` one of ``< <= > >=``.
 
@@ -528,7 +535,7 @@ def parse_relation(
     ...
     govgame.errors.ExpressionError: demo: only one of < <= > >= may compare two expressions, found "R_e == C_e"
     """
-    parser = _Parser(text, symbols, where, shares, max_length)
+    parser = _Parser(text, symbols, where, shares, max_length, share_hint)
     tree = parser.tree()
     if not isinstance(tree, ast.Compare) or len(tree.ops) != 1 or type(tree.ops[0]) not in _COMPARE:
         if isinstance(tree, ast.Compare) and len(tree.ops) > 1:

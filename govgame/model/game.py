@@ -25,6 +25,21 @@ It can also be built directly in Python:
 ('x', 'y')
 >>> game.payoff(("cooperate", "defect"))
 (-c, b)
+
+Payoffs may depend on the state (SPEC §1.5) in a game of ``format=2``: a Hawk-Dove game is one population
+whose payoffs depend on its own share ``x`` of hawks.
+
+>>> V, C = Parameter("V", value=2.0).symbol, Parameter("C", value=3.0).symbol
+>>> x = share_symbol("x")
+>>> hawk_dove = Game(
+...     name="hawk_dove",
+...     populations=(Population("animals", ("hawk", "dove"), ("x",)),),
+...     parameters=(Parameter("V", value=2.0), Parameter("C", value=3.0)),
+...     payoffs={("hawk",): (x * (V - C) / 2 + (1 - x) * V,), ("dove",): ((1 - x) * V / 2,)},
+...     format=2,
+... )
+>>> hawk_dove.state_dependent
+True
 """
 
 from __future__ import annotations
@@ -43,6 +58,7 @@ from ..errors import ModelError, ParameterError, ParameterWarning
 
 __all__ = [
     "SIGNS",
+    "FORMATS",
     "Parameter",
     "Population",
     "Definition",
@@ -54,6 +70,8 @@ __all__ = [
 
 #: Allowed values of :attr:`Parameter.sign`.
 SIGNS = ("positive", "nonnegative", "negative", "any")
+#: Model-file format versions (SPEC §1.6): 1 (the default) and 2 (state-dependent payoffs, SPEC §1.5).
+FORMATS = (1, 2)
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MODEL_NAME = re.compile(r"^[a-z0-9_]+$")
@@ -310,7 +328,9 @@ class Population:
 
 @dataclass(frozen=True)
 class Definition:
-    """An auxiliary quantity: ``name`` stands for ``expr`` (already in parameters only)."""
+    """An auxiliary quantity: ``name`` stands for ``expr``, an expression in the parameters (and, in a game of
+    format 2, the share symbols), other definitions already substituted.
+    """
 
     name: str
     expr: sympy.Expr
@@ -337,9 +357,11 @@ class Game:
 
     ``payoffs`` maps each profile (a tuple of strategy names, one per population,
     in population order) to the payoffs of the populations in the same order.
-    Payoffs are sympy expressions in the parameters only (definitions already
-    substituted) or numbers. It is validated on construction: every profile
-    exactly once, only declared symbols, unique names.
+    Payoffs are sympy expressions (definitions already substituted) or numbers, in
+    the parameters and — when ``format`` is 2 — the share symbols (state-dependent
+    payoffs, SPEC §1.5). A game may have a single population (a symmetric game such
+    as Hawk-Dove, whose payoffs depend on its own shares). It is validated on
+    construction: every profile exactly once, only declared symbols, unique names.
     """
 
     name: str
@@ -354,6 +376,7 @@ class Game:
     scenarios: tuple[Scenario, ...] = ()
     source: str = ""
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    format: int = 1
 
     def __post_init__(self) -> None:
         where = f"{self.source}: " if self.source else ""
@@ -366,8 +389,10 @@ class Game:
         object.__setattr__(self, "definitions", tuple(self.definitions))
         object.__setattr__(self, "assumptions", tuple(self.assumptions))
         object.__setattr__(self, "scenarios", tuple(self.scenarios))
-        if len(pops) < 2:
-            raise ModelError(f"{where}a game needs at least 2 populations, found {len(pops)}")
+        if isinstance(self.format, bool) or self.format not in FORMATS:
+            raise ModelError(f"{where}format {self.format!r} is not one of {', '.join(map(str, FORMATS))}")
+        if len(pops) < 1:
+            raise ModelError(f"{where}a game needs at least 1 population, found none")
         _unique([p.name for p in pops], "population", where)
         _unique([p.name for p in self.parameters], "parameter", where)
         _unique([d.name for d in self.definitions], "definition", where)
@@ -412,6 +437,9 @@ class Game:
         pops = self.populations
         table: dict[tuple[str, ...], tuple[sympy.Expr, ...]] = {}
         allowed = {p.symbol for p in self.parameters}
+        states = {s for p in pops for s in p.share_symbols}
+        if self.format >= 2:
+            allowed |= states
         for profile, values in dict(self.payoffs).items():
             profile = tuple(profile)
             if len(profile) != len(pops):
@@ -434,6 +462,12 @@ class Game:
                 if not isinstance(v, sympy.Expr):
                     raise ModelError(f'{where}profile {list(profile)}: payoff of "{p.name}" is not an expression')
                 extra = v.free_symbols - allowed
+                if extra & states:
+                    name = sorted(str(s) for s in extra & states)[0]
+                    raise ModelError(
+                        f'{where}profile {list(profile)}: payoff of "{p.name}" uses the share symbol "{name}"; '
+                        "state-dependent payoffs need format 2 (add format = 2 under [game], or pass format=2)"
+                    )
                 if extra:
                     name = sorted(str(s) for s in extra)[0]
                     raise ModelError(
@@ -478,6 +512,16 @@ class Game:
     def parameter_symbols(self) -> tuple[sympy.Symbol, ...]:
         """Parameter symbols, in declaration order."""
         return tuple(p.symbol for p in self.parameters)
+
+    @cached_property
+    def state_dependent(self) -> bool:
+        """True when some payoff or definition uses a share symbol (payoffs depend on the state, SPEC §1.5).
+
+        The payoffs of such a game are expressions in :attr:`parameter_symbols` and :attr:`state_symbols`.
+        """
+        states = set(self.state_symbols)
+        exprs = [v for values in self.payoffs.values() for v in values] + [d.expr for d in self.definitions]
+        return any(isinstance(e, sympy.Basic) and e.free_symbols & states for e in exprs)
 
     @property
     def is_binary(self) -> bool:

@@ -28,7 +28,7 @@ import sympy
 
 from ..errors import ExpressionError, GovgameError, ModelError
 from .expr import parse_expression, parse_relation
-from .game import SIGNS, Definition, Game, Parameter, Population, Scenario
+from .game import FORMATS, SIGNS, Definition, Game, Parameter, Population, Scenario, share_symbol
 from .shipped import model_path, shipped_models
 
 if sys.version_info >= (3, 11):
@@ -49,10 +49,14 @@ __all__ = [
 MAX_FILE_SIZE = 2_000_000
 
 _TOP = ("game", "population", "parameters", "definitions", "assumptions", "scenario", "payoff")
-_GAME_KEYS = ("name", "title", "description", "references")
+_GAME_KEYS = ("name", "title", "description", "references", "format")
 _POP_KEYS = ("name", "label", "strategies", "share", "shares")
 _PARAM_KEYS = ("description", "value", "range", "latex", "sign")
 _T = TypeVar("_T")
+_SHARES_NEED_FORMAT_2 = (
+    "payoffs and definitions that depend on the shares (state-dependent payoffs) need format 2: "
+    "add format = 2 under [game]"
+)
 
 
 # --------------------------------------------------------------------------- loading
@@ -317,17 +321,21 @@ class _Builder:
         title = self.string(game.get("title", ""), "[game] title")
         description = self.string(game.get("description", ""), "[game] description")
         references = tuple(self.strings(game.get("references", []), "[game] references"))
+        fmt = self.format(game.get("format", 1))
 
         pops = self.populations(data["population"])
         shares = [s for p in pops for s in p.shares]
         params = self.parameters(data.get("parameters", {}), shares)
         symbols: dict[str, sympy.Expr] = {p.name: p.symbol for p in params}
-        definitions = self.definitions(data.get("definitions", {}), symbols, shares)
+        # version 2: payoffs and definitions may use the shares (state-dependent payoffs, SPEC 1.5)
+        state_table = {s: share_symbol(s) for s in shares} if fmt >= 2 else {}
+        forbidden = [] if fmt >= 2 else shares
+        definitions = self.definitions(data.get("definitions", {}), {**symbols, **state_table}, forbidden, shares)
         table = dict(symbols)
         table.update({d.name: d.expr for d in definitions})
         assumptions = self.assumptions(data.get("assumptions", {}), table, shares)
         scenarios = self.scenarios(data.get("scenario", {}), params, pops)
-        payoffs = self.payoffs(data["payoff"], pops, table, shares)
+        payoffs = self.payoffs(data["payoff"], pops, {**table, **state_table}, forbidden)
 
         used: set[sympy.Symbol] = set()
         for values in payoffs.values():
@@ -354,10 +362,19 @@ class _Builder:
             scenarios=tuple(scenarios),
             source=self.source,
             warnings=notes,
+            format=fmt,
         )
         for note in notes:
             warnings.warn(note, UserWarning, stacklevel=4)
         return result
+
+    def format(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value not in FORMATS:
+            raise self.fail(
+                f"[game] format = {value!r:.40} is not a model-file format; use format = 2 for state-dependent "
+                "payoffs (shares in payoffs and definitions), or leave it out (format 1)"
+            )
+        return value
 
     def populations(self, value: object) -> list[Population]:
         if not isinstance(value, list) or not value:
@@ -438,16 +455,18 @@ class _Builder:
             out.append(self.wrap(f"{where}: ", Parameter, name, **kw))
         return out
 
-    def definitions(self, value: object, symbols: dict[str, sympy.Expr], shares: list[str]) -> list[Definition]:
+    def definitions(
+        self, value: object, symbols: dict[str, sympy.Expr], forbidden: list[str], shares: list[str]
+    ) -> list[Definition]:
         value = self.table(value, "[definitions]")
         dummies = {}
         for name in value:
+            if name in shares:
+                raise self.fail(f'[definitions] {name}: "{name}" collides with a share symbol; rename one of them')
             if name in symbols:
                 raise self.fail(
                     f'[definitions] {name}: "{name}" is declared both as a parameter and as a definition; rename one'
                 )
-            if name in shares:
-                raise self.fail(f'[definitions] {name}: "{name}" collides with a share symbol; rename one of them')
             dummies[name] = sympy.Dummy(name)
         table = dict(symbols)
         table.update(dummies)
@@ -455,7 +474,7 @@ class _Builder:
         texts: dict[str, str] = {}
         for name, text in value.items():
             where = f"{self.source}: [definitions] {name}"
-            raw[name] = self.expression(text, table, where, shares)
+            raw[name] = self.expression(text, table, where, forbidden)
             texts[name] = text if isinstance(text, str) else repr(text)
         back = {d: n for n, d in dummies.items()}
         resolved: dict[str, sympy.Expr] = {}
@@ -486,7 +505,7 @@ class _Builder:
             return sympy.Integer(value) if isinstance(value, int) else sympy.Rational(repr(value))
         if not isinstance(value, str):
             raise ModelError(f"{where}: expected an expression (a string) or a number, found {value!r:.60}")
-        return parse_expression(value, table, where=where, shares=shares)
+        return parse_expression(value, table, where=where, shares=shares, share_hint=_SHARES_NEED_FORMAT_2)
 
     def assumptions(self, value: object, table: Mapping[str, sympy.Expr], shares: list[str]) -> list[sympy.Basic]:
         value = self.table(value, "[assumptions]")
@@ -494,7 +513,13 @@ class _Builder:
         out = []
         for i, text in enumerate(self.strings(value.get("relations", []), "[assumptions] relations")):
             where = f"{self.source}: [assumptions] relations[{i}]"
-            rel = parse_relation(text, table, where=where, shares=shares)
+            rel = parse_relation(
+                text,
+                table,
+                where=where,
+                shares=shares,
+                share_hint="assumptions relate parameters only (they must hold whatever the state)",
+            )
             try:
                 never = rel.func(rel.lhs, rel.rhs) is sympy.false
             except TypeError:  # sympy cannot compare these; keep the relation as written
