@@ -112,7 +112,7 @@ def test_numeric_payoffs_exist_only_at_a_state():
     game = loads_model(HAWK_DOVE)
     with pytest.raises(SimulationError, match="depend on the state"):
         numeric_payoffs(game, game.values())
-    (t,) = numeric_payoffs(game, game.values(), at=[0.25])
+    (t,) = numeric_payoffs(game, game.values(), state=[0.25])
     # pi(hawk) = x (V - C)/2 + (1 - x) V, pi(dove) = (1 - x) V / 2 with V = 2, C = 3, x = 1/4
     assert t.tolist() == pytest.approx([0.25 * (-0.5) + 0.75 * 2, 0.75])
 

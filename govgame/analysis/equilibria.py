@@ -85,6 +85,10 @@ class Equilibrium:
     general : bool
         True when ``point`` is a rest point for general parameter values (a closed form);
         False when it was found only at the given values.
+    method : str
+        How the rest point was found, in games whose payoffs depend on the state (one of
+        :data:`govgame._state_dependent.METHODS`: ``vertex``, ``closed form``, ``exact``, ``krawczyk``);
+        empty for other games.
     """
 
     name: str
@@ -96,6 +100,7 @@ class Equilibrium:
     free: tuple[int, ...] = ()
     support: tuple[tuple[int, ...], ...] = ()
     general: bool = True
+    method: str = ""
 
     @property
     def is_vertex(self) -> bool:
@@ -186,6 +191,7 @@ def find_equilibria(
     params: Mapping[str, float] | None = None,
     symbolic: bool = True,
     region: Region | None = None,
+    report: list[str] | None = None,
 ) -> tuple[Equilibrium, ...]:
     """Every rest point of the replicator dynamics.
 
@@ -206,6 +212,10 @@ def find_equilibria(
     region : Region, optional
         Admissible parameter region used to decide existence conditions (built from
         the game, with ``params`` as reference values, when absent).
+    report : list of str, optional
+        When given, remarks a reader must know are appended to it (faces whose rest
+        points could only be found at given values, boxes that may hold rest points the
+        interval method could not certify).
 
     Returns
     -------
@@ -233,13 +243,17 @@ def find_equilibria(
     for face in faces(game.shape):
         if face.dimension == 0:
             continue
-        found.extend((face, e) for e in _solve_face(dynamics, face, subs if numeric else None, symbolic, region))
+        found.extend(
+            (face, e) for e in _solve_face(dynamics, face, subs if numeric else None, symbolic, region, report)
+        )
 
     # a face made entirely of rest points contains every rest point of its sub-faces: list it once
     whole = [f for f, e in found if e.kind is Kind.CONTINUUM and len(e.free) == f.dimension]
     kept = [(f, e) for f, e in found if not any(w != f and w.contains(f) for w in whole)]
     kept.sort(key=lambda fe: (fe[0].dimension, _face_key(fe[0]), _point_key(fe[1])))
     out = verts + [e for _, e in kept]
+    if game.state_dependent:
+        out = [_with_method(e) for e in out]
     return tuple(_renamed(e, f"E{i + 1}") for i, e in enumerate(out))
 
 
@@ -307,8 +321,12 @@ def _is_linear(equations: Sequence[sympy.Expr], unknowns: Sequence[sympy.Symbol]
     return True
 
 
-def _solve_face(dynamics: Dynamics, face: Face, subs: dict | None, symbolic: bool, region: Region) -> list[Equilibrium]:
+def _solve_face(
+    dynamics: Dynamics, face: Face, subs: dict | None, symbolic: bool, region: Region, report: list | None = None
+) -> list[Equilibrium]:
     system = face_system(dynamics, face)
+    if dynamics.game.state_dependent and not _polynomial_face(system):
+        return _solve_state_face(dynamics, face, system, subs, region, report)
     out: list[Equilibrium] = []
     sym_solutions: list[dict] = []
     if symbolic and _is_linear(system.equations, system.unknowns):
@@ -612,3 +630,66 @@ def _continuum_exists(positivity, full, subs, free_syms) -> bool:
         if ok:
             return True
     return False
+
+
+# --------------------------------------------------------------------------- state-dependent payoffs
+def _polynomial_face(system: _FaceSystem) -> bool:
+    from ._state_dependent import face_is_polynomial
+
+    return face_is_polynomial(system.equations, system.unknowns)
+
+
+def _with_method(e: Equilibrium) -> Equilibrium:
+    """How a rest point of a state-dependent game was found (see govgame._state_dependent.METHODS)."""
+    if e.method:
+        return e
+    method = "vertex" if e.kind is Kind.PURE else ("closed form" if e.general else "exact")
+    return dataclasses.replace(e, method=method)
+
+
+def face_text(game: Game, face: Face) -> str:
+    """The face in words: what each population plays (``government mixes, enterprise plays formal``)."""
+    parts = []
+    for pop, supp in zip(game.populations, face.support):
+        if len(supp) == 1:
+            parts.append(f"{pop.name} plays {pop.strategies[supp[0]]}")
+        elif len(supp) == pop.k:
+            parts.append(f"{pop.name} mixes")
+        else:
+            parts.append(f"{pop.name} mixes {'/'.join(pop.strategies[j] for j in supp)}")
+    return ", ".join(parts)
+
+
+def _solve_state_face(dynamics, face: Face, system: _FaceSystem, subs, region: Region, report) -> list[Equilibrium]:
+    """Rest points of a face whose equations are not polynomial (state-dependent payoffs): interval Krawczyk."""
+    from ._state_dependent import describe_box, solve_face
+
+    game = dynamics.game
+    where = face_text(game, face)
+    if subs is None:
+        if report is not None:
+            report.append(
+                f"face ({where}): the rest-point equations are not polynomial in the shares, so its rest points "
+                "are found only at given parameter values"
+            )
+        return []
+    eqs = [sympy.expand_mul(e.xreplace(subs)) for e in system.equations]
+    positivity = [p.xreplace(subs) for p in system.positivity]
+    sol = solve_face(eqs, system.unknowns, positivity)
+    if report is not None:
+        if sol.degenerate:
+            report.append(
+                f"face ({where}): some rest-point equations vanish identically (a curve of rest points?); its rest "
+                "points are not listed"
+            )
+        for box in sol.unresolved:
+            report.append(
+                f"face ({where}): a rest point may lie in {describe_box(system.unknowns, box)} (the interval method "
+                "could neither exclude nor certify one there: a multiple root, or one on the face's boundary)"
+            )
+    out = []
+    for point in sol.points:
+        e = _make(dynamics, face, system, point, subs, exact=point, region=region)
+        if e is not None:
+            out.append(dataclasses.replace(e, method="krawczyk" if point else "exact"))
+    return out

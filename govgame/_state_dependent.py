@@ -1,0 +1,455 @@
+r"""Rest points and stability when payoffs depend on the state (SPEC §1.5).
+
+What changes when the payoffs :math:`\pi_p(\sigma; y)` depend on the shares:
+
+* The face equations (all strategies in use earn the same) may be of any degree, or not polynomial at all
+  (probability weights :math:`w(y) = y^\gamma / (y^\gamma + (1-y)^\gamma)^{1/\gamma}`, fractional powers).
+  Polynomial systems are solved exactly as in static games; the others, at given parameter values, by
+  :func:`solve_face`: interval subdivision with the Krawczyk test (:func:`govgame._interval.isolate_roots`) on
+  the face. Guarantee: every rest point in the open face is either reported, with an enclosure of radius below
+  ``1e-9`` in which it is the only rest point, or lies in one of the boxes that the notes of the analysis list.
+* The Selten / Ritzberger-Weibull rule (a mixed rest point is never asymptotically stable) holds only when the
+  payoffs do not depend on the state. Here a mixed rest point gets its verdict from its eigenvalues: the
+  transversal ones :math:`u_j - \bar u` of the unused strategies (the faces are still invariant, so the Jacobian
+  is block triangular) and those of the Jacobian of the dynamics on the face, which now contains the payoff
+  derivatives. For a point in closed form, :func:`routh_hurwitz` turns a 1x1, 2x2 or 3x3 face Jacobian into the
+  conditions papers write (``tr J < 0``, ``det J > 0``; ``a1 > 0``, ``a3 > 0``, ``a1 a2 > a3``).
+* Where a payoff derivative is infinite at the rest point (a weight with :math:`\gamma < 1` at a share 0 or 1),
+  the field is not differentiable there: the linearisation does not exist and Lyapunov's indirect method does
+  not apply. :func:`mixed_stability` says so and gives the verdict ``non-hyperbolic`` (the linearisation decides
+  nothing), listing the eigenvalues of the finite blocks for information.
+
+Vertices need nothing new: the faces are invariant, so at a vertex the Jacobian in the coordinates of the unused
+strategies is diagonal and its eigenvalues are the payoff differences :math:`u_i - u_s` at the vertex, even when
+payoff derivatives are infinite there (the terms that carry them are multiplied by a share that is 0).
+
+This module is the state-dependent branch of :mod:`govgame.equilibria` and :mod:`govgame.stability`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from ._interval import interval_program, isolate_roots
+
+__all__ = [
+    "METHODS",
+    "FaceSolution",
+    "face_is_polynomial",
+    "solve_face",
+    "routh_hurwitz",
+    "infinite_derivatives",
+    "KRAWCZYK_RADIUS",
+]
+
+#: How a rest point was found (``Equilibrium.method``; JSON ``point_method``), with its guarantee.
+METHODS = {
+    "vertex": "every vertex is a rest point",
+    "closed form": "exact solution of the face equations in the parameters",
+    "exact": "exact solution at the given values (rational linear algebra, or a Groebner basis whose "
+    "polynomials' real roots are computed to 40 digits)",
+    "krawczyk": "interval subdivision with the Krawczyk test: the rest point is the only one in a box of "
+    "radius below 1e-9 around the printed point; every rest point of the face is either listed or lies in "
+    "a box the notes name",
+}
+
+#: Enclosures of certified rest points are contracted to at most this radius (relative to the face box).
+KRAWCZYK_RADIUS = 1e-9
+#: Boxes examined per face before the remaining ones are reported unresolved.
+MAX_BOXES = 20_000
+
+
+def face_is_polynomial(equations: Sequence[sympy.Expr], unknowns: Sequence[sympy.Symbol]) -> bool:
+    """Whether every face equation is a polynomial in the face's shares (coefficients may be anything).
+
+    >>> y = sympy.Symbol("y", real=True)
+    >>> face_is_polynomial([y**2 - y], [y]), face_is_polynomial([y ** sympy.Rational(61, 100) - y], [y])
+    (True, False)
+    """
+    return all(sympy.sympify(e).is_polynomial(*unknowns) for e in equations)
+
+
+@dataclass(frozen=True)
+class FaceSolution:
+    """Rest points of one open face found by :func:`solve_face`.
+
+    Attributes
+    ----------
+    points : tuple of dict
+        One ``{unknown: sympy.Float}`` per certified rest point inside the open face (an empty dict: every point
+        of the face is a rest point).
+    unresolved : tuple of boxes
+        Boxes (``((lo, hi), ...)`` in the face's unknowns) that may hold rest points of the open face that could
+        not be certified: a multiple root, a point on or within ``1e-9`` of the face's boundary, a curve of rest
+        points, or the box budget running out.
+    degenerate : bool
+        True when some but not all equations vanish identically (a curve of rest points that is not
+        parametrised); ``unresolved`` then covers the whole face.
+    """
+
+    points: tuple[dict, ...]
+    unresolved: tuple[tuple[tuple[float, float], ...], ...] = ()
+    degenerate: bool = False
+
+
+def solve_face(
+    equations: Sequence[sympy.Expr],
+    unknowns: Sequence[sympy.Symbol],
+    positivity: Sequence[sympy.Expr],
+    *,
+    max_boxes: int = MAX_BOXES,
+) -> FaceSolution:
+    """Every rest point of an open face whose (numeric) equations are not polynomial, by interval subdivision.
+
+    Parameters
+    ----------
+    equations : sequence of sympy.Expr
+        The face equations (payoff differences of the strategies in use), parameters already substituted.
+    unknowns : sequence of sympy.Symbol
+        The face's free shares; the search box is ``[0, 1]`` for each.
+    positivity : sequence of sympy.Expr
+        Expressions in the unknowns that are positive exactly on the open face (the shares in use, including
+        the last share of each mixing population, ``1 - sum``).
+
+    Returns
+    -------
+    FaceSolution
+
+    Examples
+    --------
+    >>> y = sympy.Symbol("y", real=True)
+    >>> w = y ** sympy.Rational(61, 100) / (y ** sympy.Rational(61, 100) + (1 - y) ** sympy.Rational(61, 100)) ** (
+    ...     sympy.Rational(100, 61)
+    ... )
+    >>> sol = solve_face([w - sympy.Rational(1, 2)], [y], [y, 1 - y])  # where the weight is 1/2
+    >>> [round(float(p[y]), 9) for p in sol.points], sol.unresolved
+    ([0.645519288], ())
+    """
+    unknowns = tuple(unknowns)
+    eqs = [sympy.sympify(e) for e in equations]
+    m = len(unknowns)
+    live = [e for e in eqs if e != 0]
+    if not live:
+        return FaceSolution(({},))
+    if len(live) < len(eqs) or m == 0:
+        box = tuple((0.0, 1.0) for _ in unknowns)
+        return FaceSolution((), (box,) if m else (), degenerate=True)
+    box = [(0.0, 1.0)] * m
+    res = isolate_roots(eqs, unknowns, box, min_width=KRAWCZYK_RADIUS, max_boxes=max_boxes)
+    pos = interval_program(list(positivity), unknowns) if positivity else None
+
+    def where(b) -> str:
+        """'inside', 'outside' or 'straddles' the open face."""
+        if pos is None:
+            return "inside"
+        lo = np.array([[a for a, _ in b]])
+        hi = np.array([[c for _, c in b]])
+        plo, phi, _ = pos.evaluate(lo, hi)
+        if np.any(phi[0] <= 0):
+            return "outside"
+        return "inside" if np.all(plo[0] > 0) else "straddles"
+
+    points, unresolved = [], []
+    for root in res.roots:
+        side = where(root.enclosure)
+        if side == "inside":
+            points.append({u: sympy.Float(v, 17) for u, v in zip(unknowns, root.point)})
+        elif side == "straddles":
+            unresolved.append(root.enclosure)
+    for b in res.unresolved:
+        if where(b) != "outside":
+            unresolved.append(b)
+    return FaceSolution(tuple(points), tuple(unresolved))
+
+
+def describe_box(unknowns: Sequence[sympy.Symbol], box: Sequence[tuple[float, float]]) -> str:
+    """``x in [0.2999, 0.3001], y in [...]`` for a note.
+
+    >>> describe_box([sympy.Symbol("x")], [(0.25, 0.5)])
+    'x in [0.25, 0.5]'
+    """
+    return ", ".join(f"{u} in [{a:.10g}, {b:.10g}]" for u, (a, b) in zip(unknowns, box))
+
+
+# ------------------------------------------------------------------------------ stability
+def _compact(expr: sympy.Expr) -> sympy.Expr:
+    if expr.is_number:
+        return expr
+    return sympy.factor(sympy.cancel(sympy.together(expr)))
+
+
+def routh_hurwitz(J: sympy.Matrix) -> list[sympy.Basic]:
+    r"""Conditions under which every eigenvalue of a square matrix has a negative real part (Routh-Hurwitz).
+
+    With the characteristic polynomial :math:`\lambda^n + a_1 \lambda^{n-1} + \dots + a_n`:
+    n = 1: :math:`J_{11} < 0`; n = 2: :math:`\operatorname{tr} J < 0` and :math:`\det J > 0`; n = 3:
+    :math:`a_1 = -\operatorname{tr} J > 0`, :math:`a_3 = -\det J > 0` and :math:`a_1 a_2 - a_3 > 0`, with
+    :math:`a_2` the sum of the principal 2x2 minors; n >= 4: :math:`a_n > 0` and the leading principal minors of
+    the Hurwitz matrix positive (Hurwitz 1895; Gantmacher 1959, vol. II, ch. XV).
+
+    Examples
+    --------
+    >>> a, b, c, d = sympy.symbols("a b c d", real=True)
+    >>> routh_hurwitz(sympy.Matrix([[a, b], [c, d]]))
+    [a + d < 0, a*d - b*c > 0]
+    """
+    n = J.shape[0]
+    if n == 0:
+        return []
+    if n == 1:
+        return [sympy.StrictLessThan(_compact(J[0, 0]), 0, evaluate=False)]
+    if n == 2:
+        tr = _compact(J.trace())
+        det = _compact(J.det(method="berkowitz"))
+        return [sympy.StrictLessThan(tr, 0, evaluate=False), sympy.StrictGreaterThan(det, 0, evaluate=False)]
+    lam = sympy.Dummy("lambda")
+    coeffs = sympy.Poly(J.charpoly(lam).as_expr(), lam).all_coeffs()  # 1, a1, ..., an
+    a = [sympy.Integer(1)] + [_compact(c) for c in coeffs[1:]]
+    if n == 3:
+        return [
+            sympy.StrictGreaterThan(a[1], 0, evaluate=False),
+            sympy.StrictGreaterThan(a[3], 0, evaluate=False),
+            sympy.StrictGreaterThan(_compact(a[1] * a[2] - a[3]), 0, evaluate=False),
+        ]
+    H = sympy.zeros(n, n)
+    for i in range(n):
+        for j in range(n):
+            k = 2 * (j + 1) - (i + 1)
+            H[i, j] = a[k] if 0 <= k <= n else 0
+    minors = [_compact(H[:k, :k].det(method="berkowitz")) for k in range(1, n)]
+    return [sympy.StrictGreaterThan(m, 0, evaluate=False) for m in [*minors, a[n]]]
+
+
+def infinite_derivatives(
+    rows: Sequence[sympy.Expr], names: Sequence[str], state: Sequence[sympy.Symbol], at: Mapping
+) -> list[str]:
+    """Partial derivatives of the given right-hand sides that are infinite (or undefined) at the point ``at``.
+
+    Each derivative is evaluated with the other coordinates substituted first, so that a slope multiplied by a
+    share that is 0 there counts as 0 (the product vanishes along the whole line). Pass only the rows of
+    coordinates strictly inside (0, 1): a row of a share at 0 (or a binary share at 1) is that share times a
+    bounded factor, and its derivatives exist even where a payoff's slope is infinite.
+
+    Examples
+    --------
+    >>> x, z = sympy.symbols("x z", real=True)
+    >>> rhs = z * (1 - z) * (x ** sympy.Rational(61, 100) - sympy.Rational(1, 2))
+    >>> infinite_derivatives([rhs], ["z"], [x, z], {x: 0, z: sympy.Rational(1, 2)})
+    ['d(dz/dt)/dx']
+    """
+    out = []
+    at = dict(at)
+    for f, name in zip(rows, names):
+        for s in state:
+            d = sympy.diff(f, s).xreplace({k: v for k, v in at.items() if k != s})
+            v = d.xreplace({s: at[s]}) if s in at else d
+            bad = v.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan)
+            if not bad and v.is_number:
+                bad = not np.isfinite(complex(sympy.N(v, 30)))
+            if bad:
+                out.append(f"d(d{name}/dt)/d{s}")
+    return out
+
+
+def kinks(exprs: Sequence[sympy.Expr], at: Mapping, tol: float = 1e-12) -> list[str]:
+    """``Abs``, ``Min`` and ``Max`` in the expressions that switch branch at the point (a kink of the field).
+
+    >>> d = sympy.Symbol("d", real=True)
+    >>> kinks([sympy.Max(d, 0) ** sympy.Rational(22, 25)], {d: 0})
+    ['Max(0, d)']
+    """
+    out = []
+    for e in exprs:
+        for f in e.atoms(sympy.Abs, sympy.Min, sympy.Max):
+            vals = []
+            for a in f.args:
+                v = complex(sympy.N(a.xreplace(dict(at)), 30))
+                vals.append(v.real)
+            if isinstance(f, sympy.Abs):
+                hit = abs(vals[0]) <= tol
+            else:
+                vals.sort(reverse=isinstance(f, sympy.Max))
+                hit = len(vals) > 1 and abs(vals[0] - vals[1]) <= tol * max(1.0, abs(vals[0]))
+            if hit and str(f) not in out:
+                out.append(str(f))
+    return out
+
+
+# ------------------------------------------------------------------------ mixed stability
+def _face_rows(dynamics, system):
+    """The right-hand side of each face unknown, on the face (pinned shares substituted)."""
+    index = {s: i for i, s in enumerate(dynamics.state)}
+    return [dynamics.rhs[index[u]].xreplace(system.substitution) for u in system.unknowns]
+
+
+def linearisation(dynamics, eq, subs: Mapping | None):
+    """Transversal eigenvalues and the face Jacobian at a non-vertex rest point of a state-dependent game.
+
+    The Jacobian of the face dynamics is the full derivative of the face's right-hand sides (payoff derivatives
+    included). Returns ``(transversal, J)`` as exact expressions; ``subs`` (parameter values) applied when given.
+    """
+    from .equilibria import Face, face_system
+
+    game = dynamics.game
+    system = face_system(dynamics, Face(eq.support))
+    at = dict(zip(dynamics.state, eq.point))
+    if subs:
+        at = {k: v.xreplace(subs) for k, v in at.items()}
+    transversal = []
+    for p, (pop, supp) in enumerate(zip(game.populations, eq.support)):
+        u = dynamics.expected[p]
+        ubar = sum(f * u[j] for j, f in enumerate(pop.full_shares))
+        for j in range(pop.k):
+            if j not in supp:
+                val = (u[j] - ubar).xreplace(at)
+                if subs:
+                    val = val.xreplace(subs)
+                transversal.append(_compact(val) if not val.has(sympy.Float) else val)
+    unknowns = system.unknowns
+    if not unknowns:
+        return transversal, sympy.zeros(0, 0)
+    J = sympy.Matrix(_face_rows(dynamics, system)).jacobian(sympy.Matrix(unknowns))
+    J = J.xreplace({u: at[u] for u in unknowns})
+    if subs:
+        J = J.xreplace(subs)
+    if all(x.is_number for x in J) and any(x.has(sympy.Float) for x in J):
+        J = J.evalf(30)
+    else:
+        J = J.applyfunc(_compact)
+    return transversal, J
+
+
+def _interior_coordinates(dynamics, point) -> list[int]:
+    """Indices of the state coordinates strictly between 0 and 1 at a point."""
+    out = []
+    for i, c in enumerate(point):
+        try:
+            v = float(sympy.N(c, 30))
+        except (TypeError, ValueError):
+            out.append(i)  # a symbolic coordinate (a closed form in the parameters)
+            continue
+        if 0.0 < v < 1.0:
+            out.append(i)
+    return out
+
+
+def mixed_stability(dynamics, eq, subs: Mapping | None, region, tol: float):
+    """Stability of a rest point that is not a vertex, in a game whose payoffs depend on the state.
+
+    Every verdict comes from the eigenvalues: the transversal ones and those of the face Jacobian. For a point in
+    closed form, ``stability_conditions`` are the transversal eigenvalues ``< 0`` and the Routh-Hurwitz
+    conditions of the face Jacobian (those the assumptions do not imply), ``can_be_ess`` and ``witness`` say
+    whether and where they hold together with the point's existence conditions, and the symbolic verdict is
+    ``ess`` (always stable where it exists), ``conditional`` or ``not-ess``. A point found only at the given
+    values gets the numeric verdict as its verdict.
+    """
+    import dataclasses
+
+    from .conditions import as_condition
+    from .equilibria import Kind
+    from .stability import NumericStability, Stability, Verdict, _as_number, _block_eigenvalues, numeric_verdict
+
+    at_eq = eq
+    if eq.kind is Kind.CONTINUUM:
+        from .stability import _continuum_midpoint
+
+        at_eq = dataclasses.replace(eq, point=_continuum_midpoint(dynamics, eq), free=())
+    exact_subs = None if eq.general else subs
+    transversal, J = linearisation(dynamics, at_eq, exact_subs)
+    remarks: list[str] = []
+    numeric = None
+    vals: list[complex] = []
+    if subs is not None:
+        t_num, J_num = linearisation(dynamics, at_eq, subs)
+        vals = [complex(sympy.N(v, 30)) for v in t_num]
+        if J_num.shape[0]:
+            B = np.array(J_num.evalf(30).tolist(), dtype=complex)
+            vals.extend(complex(v) for v in np.linalg.eigvals(B))
+        point_at = {s: c.xreplace(subs) for s, c in zip(dynamics.state, at_eq.point)}
+        inner = _interior_coordinates(dynamics, list(point_at.values()))
+        rows = [dynamics.rhs[i].xreplace(subs) for i in inner]
+        names = [str(dynamics.state[i]) for i in inner]
+        inf = infinite_derivatives(rows, names, dynamics.state, point_at)
+        kinked = kinks(rows, point_at)
+        verdict_num = numeric_verdict(vals, tol)
+        if kinked:
+            verdict_num = Verdict.NON_HYPERBOLIC
+            remarks.append(
+                f"the payoffs have a kink at this point ({', '.join(kinked)} switches branch): the field is not "
+                "differentiable there, so the linearisation decides nothing"
+            )
+        elif inf:
+            remarks.append(
+                f"infinite derivatives at this point ({', '.join(inf)}): a payoff has an infinite slope where a "
+                "share is 0 or 1; they couple the pinned shares into the face and do not change the eigenvalues, "
+                "which decide (the face is invariant and the pinned shares decay or grow exponentially)"
+            )
+        point = eq.numeric_point if eq.numeric_point is not None else ()
+        numeric = NumericStability(tuple(point), tuple(vals), verdict_num)
+
+    inner_ev = _block_eigenvalues(J) if J.shape[0] <= 2 else None
+    if inner_ev is not None:
+        eigen_exact = [*transversal, *inner_ev]
+    elif subs is not None:
+        eigen_exact = [*transversal, *(_as_number(v) for v in vals[len(transversal) :])]
+    else:
+        eigen_exact = list(transversal)
+    remark = "; ".join(remarks)
+
+    if not eq.general:  # a point known only at the given values
+        v = numeric.verdict if numeric is not None else Verdict.NON_HYPERBOLIC
+        ess = v is Verdict.ESS
+        method = "eigenvalues at the given values (the rest point is known only there)"
+        game = dynamics.game
+        witness = {p.name: float(subs[p.symbol]) for p in game.parameters} if ess and subs else None
+        return Stability(
+            eq,
+            tuple(eigen_exact),
+            v,
+            (),
+            ess,
+            witness,
+            method + (f"; {remark}" if remark else ""),
+            numeric,
+        )
+
+    conditions = [sympy.StrictLessThan(t, 0, evaluate=False) for t in transversal] + routh_hurwitz(J)
+    needed = []
+    gs = []
+    for c in conditions:
+        g, _ = as_condition(c)
+        if g.is_number:
+            if g > 0:
+                continue
+            needed.append(c)
+            gs.append(g)
+            continue
+        g = region.simplify_condition(g)
+        if not region.always(g):
+            needed.append(c)
+            gs.append(g)
+    exist = [as_condition(r) for r in eq.exists_if]
+    feas = region.feasible(
+        strict=[*gs, *(g for g, strict in exist if strict)], nonstrict=[g for g, strict in exist if not strict]
+    )
+    if not needed:
+        verdict = Verdict.ESS
+    elif feas.feasible:
+        verdict = Verdict.CONDITIONAL
+    else:
+        verdict = Verdict.NOT_ESS
+    method = f"eigenvalues (payoffs depend on the state): Routh-Hurwitz conditions, {feas.method}"
+    return Stability(
+        eq,
+        tuple(eigen_exact),
+        verdict,
+        tuple(needed),
+        bool(feas.feasible),
+        feas.witness if feas.feasible else None,
+        method + (f"; {remark}" if remark else ""),
+        numeric,
+    )
