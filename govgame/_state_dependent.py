@@ -163,7 +163,30 @@ def solve_face(
     for b in res.unresolved:
         if where(b) != "outside":
             unresolved.append(b)
-    return FaceSolution(tuple(points), tuple(unresolved))
+    return FaceSolution(tuple(points), _clusters(unresolved, CLUSTER_GAP))
+
+
+#: Unresolved boxes closer than this (in every coordinate) are reported as one.
+CLUSTER_GAP = 1e-6
+
+
+def _clusters(boxes, gap: float) -> tuple:
+    """Merge boxes whose distance is below ``gap`` in every coordinate into their hulls, repeatedly."""
+    out = [list(map(list, b)) for b in boxes]
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                a, b = out[i], out[j]
+                if all(lo1 <= hi2 + gap and lo2 <= hi1 + gap for (lo1, hi1), (lo2, hi2) in zip(a, b)):
+                    out[i] = [[min(p[0], q[0]), max(p[1], q[1])] for p, q in zip(a, b)]
+                    del out[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return tuple(sorted(tuple((lo, hi) for lo, hi in b) for b in out))
 
 
 def describe_box(unknowns: Sequence[sympy.Symbol], box: Sequence[tuple[float, float]]) -> str:
@@ -206,8 +229,7 @@ def routh_hurwitz(J: sympy.Matrix) -> list[sympy.Basic]:
         tr = _compact(J.trace())
         det = _compact(J.det(method="berkowitz"))
         return [sympy.StrictLessThan(tr, 0, evaluate=False), sympy.StrictGreaterThan(det, 0, evaluate=False)]
-    lam = sympy.Dummy("lambda")
-    coeffs = sympy.Poly(J.charpoly(lam).as_expr(), lam).all_coeffs()  # 1, a1, ..., an
+    coeffs = J.charpoly().all_coeffs()  # 1, a1, ..., an
     a = [sympy.Integer(1)] + [_compact(c) for c in coeffs[1:]]
     if n == 3:
         return [

@@ -244,3 +244,210 @@ def test_faces_stay_invariant_with_state_dependent_payoffs():
     dyn = replicator(game)
     for y, f in zip(dyn.state, dyn.rhs):
         assert sympy.simplify(f.xreplace({y: 0})) == 0
+
+
+# ------------------------------------------------------------------------ rest points and stability
+from govgame import _state_dependent as sd  # noqa: E402
+from govgame.conditions import Region  # noqa: E402
+from govgame.equilibria import Kind, find_equilibria  # noqa: E402
+from govgame.stability import Verdict, stability  # noqa: E402
+
+
+def _mixed(game, values=None, assumptions=()):
+    """Stability of every non-vertex rest point, through the state-dependent branch."""
+    values = game.values() if values is None else values
+    dyn = replicator(game)
+    region = Region(game, values)
+    subs = game.subs_map(values) if game.complete(values) else None
+    eqs = find_equilibria(dyn, values, region=region)
+    return [sd.mixed_stability(dyn, e, subs, region, 1e-9) for e in eqs if e.kind is not Kind.PURE]
+
+
+def test_hawk_dove_interior_ess_closed_form():
+    """x* = V/C; eigenvalue -x*(1 - x*) C/2 = -V (C - V)/(2 C), derived by hand from xdot = x(1-x)(V - C x)/2."""
+    game = loads_model(HAWK_DOVE)
+    V, C = game.parameter("V").symbol, game.parameter("C").symbol
+    (st_sym,) = _mixed(game, values={})
+    assert st_sym.equilibrium.point == (V / C,)
+    assert st_sym.equilibrium.method == "closed form"
+    assert sympy.simplify(st_sym.eigenvalues[0] + V * (C - V) / (2 * C)) == 0
+    assert st_sym.verdict is Verdict.CONDITIONAL and st_sym.can_be_ess
+    assert st_sym.witness["C"] > st_sym.witness["V"]  # the ESS needs C > V
+    (st,) = _mixed(game)  # V = 2, C = 3
+    assert st.numeric.verdict is Verdict.ESS
+    assert st.numeric.eigenvalues[0] == pytest.approx(-(2 / 3) * (1 / 3) * 3 / 2)
+    # with C > V assumed, the interior point is an ESS wherever it exists
+    text = HAWK_DOVE.replace(
+        '[[payoff]]\nprofile = ["hawk"]', '[assumptions]\nrelations = ["C > V"]\n[[payoff]]\nprofile = ["hawk"]', 1
+    )
+    (assumed,) = _mixed(loads_model(text), values={})
+    assert assumed.verdict is Verdict.ESS and not assumed.stability_conditions
+
+
+def test_vertex_eigenvalues_are_payoff_differences_at_the_vertex():
+    game = loads_model(HAWK_DOVE)
+    st = stability(replicator(game), find_equilibria(replicator(game)))
+    V, C = game.parameter("V").symbol, game.parameter("C").symbol
+    by_profile = {s.equilibrium.profile: s for s in st if s.equilibrium.profile}
+    # all doves (x = 0): a hawk earns V, a dove V/2; all hawks (x = 1): a dove earns 0, a hawk (V - C)/2
+    assert sympy.simplify(by_profile[("dove",)].eigenvalues[0] - V / 2) == 0
+    assert sympy.simplify(by_profile[("hawk",)].eigenvalues[0] - (C - V) / 2) == 0
+
+
+def rps(a, b):
+    """Rock-paper-scissors with win a and loss b as a one-population game of three strategies."""
+    y1, y2 = share_symbol("y1"), share_symbol("y2")
+    y3 = 1 - y1 - y2
+    pops = (Population("players", ("rock", "paper", "scissors"), ("y1", "y2")),)
+    A, B = Parameter("a", value=a, sign="positive"), Parameter("b", value=b, sign="positive")
+    sa, sb = A.symbol, B.symbol
+    payoffs = {("rock",): (sa * y3 - sb * y2,), ("paper",): (sa * y1 - sb * y3,), ("scissors",): (sa * y2 - sb * y1,)}
+    return Game("rps", pops, (A, B), payoffs, format=2)
+
+
+@pytest.mark.parametrize(("a", "b"), [(2.0, 1.0), (1.0, 1.0), (1.0, 3.0)])
+def test_rock_paper_scissors_centre(a, b):
+    """Eigenvalues at the centre: (b - a)/6 +- i sqrt(3)(a + b)/6 (circulant matrix, derived by hand)."""
+    game = rps(a, b)
+    (st,) = _mixed(game)
+    assert st.equilibrium.point == (sympy.Rational(1, 3), sympy.Rational(1, 3))
+    ev = sorted(st.numeric.eigenvalues, key=lambda z: z.imag)
+    expected = [complex((b - a) / 6, -math.sqrt(3) * (a + b) / 6), complex((b - a) / 6, math.sqrt(3) * (a + b) / 6)]
+    np.testing.assert_allclose(ev, expected, atol=1e-12)
+    want = {1: Verdict.ESS, 0: Verdict.NON_HYPERBOLIC, -1: Verdict.SOURCE}[int(np.sign(a - b))]
+    assert st.numeric.verdict is want
+
+
+def test_rock_paper_scissors_routh_hurwitz_conditions():
+    """Symbolically: tr J = (b - a)/3 < 0 and det J > 0, i.e. stable exactly when a > b."""
+    (st,) = _mixed(rps(2.0, 1.0), values={})
+    a, b = sympy.Symbol("a", positive=True), sympy.Symbol("b", positive=True)
+    assert len(st.stability_conditions) == 1  # det J = ((a - b)^2 + 3 (a + b)^2)/36 > 0 always holds
+    (c,) = st.stability_conditions
+    assert isinstance(c, sympy.StrictLessThan) and c.rhs == 0
+    assert sympy.simplify(c.lhs - (b - a) / 3) == 0  # the trace
+    assert st.verdict is Verdict.CONDITIONAL and st.witness["a"] > st.witness["b"]
+
+
+WEIGHTED_INSPECTION = """
+[game]
+name = "inspection_weighted"
+format = 2
+[[population]]
+name = "inspector"
+strategies = ["inspect", "trust"]
+share = "x"
+[[population]]
+name = "firm"
+strategies = ["comply", "cheat"]
+share = "y"
+[parameters.c]
+value = 1.0
+[parameters.F]
+value = 4.0
+[parameters.g]
+value = 2.0
+[parameters.b]
+value = 3.0
+[definitions]
+w = "x**0.61 / (x**0.61 + (1 - x)**0.61)**(1/0.61)"
+[[payoff]]
+profile = ["inspect", "comply"]
+inspector = "-c"
+firm = "0"
+[[payoff]]
+profile = ["inspect", "cheat"]
+inspector = "F - c"
+firm = "g - w * F"
+[[payoff]]
+profile = ["trust", "comply"]
+inspector = "0"
+firm = "0"
+[[payoff]]
+profile = ["trust", "cheat"]
+inspector = "-b"
+firm = "g - w * F"
+"""
+
+
+def test_non_polynomial_interior_point_is_certified_against_mpmath():
+    """The firm is indifferent where the weighted detection w(x) = g/F; the inspector where y = 1 - c/(F + b)."""
+    import mpmath
+
+    game = loads_model(WEIGHTED_INSPECTION)
+    report: list[str] = []
+    eqs = find_equilibria(replicator(game), game.values(), report=report)
+    inner = [e for e in eqs if e.kind is Kind.INTERIOR]
+    assert len(inner) == 1 and inner[0].method == "krawczyk" and not report
+    mpmath.mp.dps = 40
+    gam = mpmath.mpf(61) / 100
+    xs = mpmath.findroot(lambda t: t**gam / (t**gam + (1 - t) ** gam) ** (1 / gam) - mpmath.mpf(2) / 4, 0.6)
+    x, y = inner[0].numeric_point
+    assert abs(x - float(xs)) < 1e-9 and abs(y - 6 / 7) < 1e-9
+    # the interval method certified it; without values the face is not solved, and the report says so
+    report = []
+    assert not [e for e in find_equilibria(replicator(game), report=report) if e.kind is Kind.INTERIOR]
+    assert any("not polynomial" in r for r in report)
+    # D_x depends only on y and D_y only on x: the face Jacobian has a zero diagonal, so a centre
+    (st,) = _mixed(game)
+    assert st.numeric.verdict is Verdict.NON_HYPERBOLIC
+    assert all(abs(v.real) < 1e-12 and abs(v.imag) > 0.1 for v in st.numeric.eigenvalues)
+
+
+def test_unresolved_rest_points_are_reported_not_dropped():
+    """D(x) = (x - 1/2)^2 w-like: a double root of a non-polynomial face equation is named in the report."""
+    text = HAWK_DOVE.replace('animals = "(1 - x) * V / 2"', 'animals = "fight + (1 - x) * V - (x**0.5 - 0.5**0.5)**2"')
+    game = loads_model(text)
+    report: list[str] = []
+    eqs = find_equilibria(replicator(game), game.values(), report=report)
+    assert not [e for e in eqs if e.kind is Kind.INTERIOR]
+    assert len(report) == 1 and "may lie in x in [0.49999" in report[0]
+
+
+def test_infinite_payoff_slope_at_a_face_is_named():
+    """A boundary rest point with x = 0 where the consumer's payoff has the weight w(x): dz/dt has slope inf in x."""
+    x, z = share_symbol("x"), share_symbol("z")
+    g = sympy.Rational(61, 100)
+    w = x**g / (x**g + (1 - x) ** g) ** (1 / g)
+    pops = (Population("gov", ("strict", "lax"), ("x",)), Population("cons", ("ret", "sell"), ("z",)))
+    # D_x = -1 (strict never pays), D_z = 1/2 - z + 2 w(x): rest point (0, 1/2)
+    payoffs = {
+        ("strict", "ret"): (-1, sympy.Rational(1, 2) - z + 2 * w),
+        ("strict", "sell"): (-1, 0),
+        ("lax", "ret"): (0, sympy.Rational(1, 2) - z + 2 * w),
+        ("lax", "sell"): (0, 0),
+    }
+    game = Game("pinned", pops, (Parameter("c", value=1.0),), payoffs, format=2)
+    sts = _mixed(game)
+    (st,) = [s for s in sts if s.equilibrium.numeric_point == (0.0, 0.5)]
+    assert "infinite derivatives" in st.method and "d(dz/dt)/dx" in st.method
+    ev = sorted(v.real for v in st.numeric.eigenvalues)
+    assert ev == pytest.approx([-1.0, -0.25])  # D_x = -1; z(1 - z) dD_z/dz = -1/4
+    assert st.numeric.verdict is Verdict.ESS
+    # and the dynamics do converge there (the cascade argument): an independent integration
+    from scipy.integrate import solve_ivp
+
+    f = independent_rhs(game)
+    sol = solve_ivp(f, (0, 60), [0.05, 0.8], rtol=1e-10, atol=1e-12)
+    assert np.allclose(sol.y[:, -1], [0.0, 0.5], atol=1e-6)
+
+
+def test_a_rest_point_on_a_kink_is_not_linearised():
+    text = HAWK_DOVE.replace(
+        'animals = "(1 - x) * V / 2"', 'animals = "fight + (1 - x) * V - 0.5 + x + Max(0, x - 0.5)"'
+    )
+    game = loads_model(text)
+    (st,) = _mixed(game)
+    assert st.equilibrium.numeric_point == pytest.approx((0.5,))
+    assert st.numeric.verdict is Verdict.NON_HYPERBOLIC and "kink" in st.method
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 4), st.lists(st.integers(-4, 4), min_size=16, max_size=16))
+def test_routh_hurwitz_agrees_with_eigenvalues(n, entries):
+    M = sympy.Matrix(n, n, entries[: n * n])
+    conds = sd.routh_hurwitz(M)
+    holds = all(bool(c.func(c.lhs, c.rhs)) for c in conds)
+    ev = np.linalg.eigvals(np.array(M.tolist(), dtype=float))
+    if abs(np.max(ev.real)) > 1e-9:  # a Hurwitz condition on the boundary means a zero real part
+        assert holds == bool(np.max(ev.real) < 0), (M, conds, ev)
