@@ -89,11 +89,14 @@ class FaceSolution:
     degenerate : bool
         True when some but not all equations vanish identically (a curve of rest points that is not
         parametrised); ``unresolved`` then covers the whole face.
+    enclosures : tuple of boxes
+        For each point, a box that holds it and no other rest point (empty boxes for a face of rest points).
     """
 
     points: tuple[dict, ...]
     unresolved: tuple[tuple[tuple[float, float], ...], ...] = ()
     degenerate: bool = False
+    enclosures: tuple[tuple[tuple[float, float], ...], ...] = ()
 
 
 def solve_face(
@@ -134,7 +137,7 @@ def solve_face(
     m = len(unknowns)
     live = [e for e in eqs if e != 0]
     if not live:
-        return FaceSolution(({},))
+        return FaceSolution(({},), enclosures=((),))
     if len(live) < len(eqs) or m == 0:
         box = tuple((0.0, 1.0) for _ in unknowns)
         return FaceSolution((), (box,) if m else (), degenerate=True)
@@ -153,17 +156,18 @@ def solve_face(
             return "outside"
         return "inside" if np.all(plo[0] > 0) else "straddles"
 
-    points, unresolved = [], []
+    points, unresolved, enclosures = [], [], []
     for root in res.roots:
         side = where(root.enclosure)
         if side == "inside":
             points.append({u: sympy.Float(v, 17) for u, v in zip(unknowns, root.point)})
+            enclosures.append(root.enclosure)
         elif side == "straddles":
             unresolved.append(root.enclosure)
     for b in res.unresolved:
         if where(b) != "outside":
             unresolved.append(b)
-    return FaceSolution(tuple(points), _clusters(unresolved, CLUSTER_GAP))
+    return FaceSolution(tuple(points), _clusters(unresolved, CLUSTER_GAP), enclosures=tuple(enclosures))
 
 
 #: Unresolved boxes closer than this (in every coordinate) are reported as one.

@@ -325,8 +325,8 @@ def _solve_face(
     dynamics: Dynamics, face: Face, subs: dict | None, symbolic: bool, region: Region, report: list | None = None
 ) -> list[Equilibrium]:
     system = face_system(dynamics, face)
-    if dynamics.game.state_dependent and not _polynomial_face(system):
-        return _solve_state_face(dynamics, face, system, subs, region, report)
+    if dynamics.game.state_dependent and not (_polynomial_face(system) and _rational_at(system, subs)):
+        return _solve_state_face(dynamics, face, system, subs, symbolic, region, report)
     out: list[Equilibrium] = []
     sym_solutions: list[dict] = []
     if symbolic and _is_linear(system.equations, system.unknowns):
@@ -639,6 +639,23 @@ def _polynomial_face(system: _FaceSystem) -> bool:
     return face_is_polynomial(system.equations, system.unknowns)
 
 
+def _rational_at(system: _FaceSystem, subs: dict | None) -> bool:
+    """Whether the face equations have rational coefficients at the values (exact solving stays fast).
+
+    A power of a number with a fractional exponent (a probability weight at a pinned share, ``0.4**0.69``) would
+    make sympy compute in an algebraic number field of high degree; such faces go to the interval method.
+    """
+    if subs is None:
+        return True
+    for eq in system.equations:
+        e = eq.xreplace(subs)
+        if e.has(sympy.exp, sympy.log, sympy.Float) or any(isinstance(a, sympy.NumberSymbol) for a in e.atoms()):
+            return False
+        if any(p.base.is_number and not p.exp.is_Integer for p in e.atoms(sympy.Pow)):
+            return False
+    return True
+
+
 def _with_method(e: Equilibrium) -> Equilibrium:
     """How a rest point of a state-dependent game was found (see govgame._state_dependent.METHODS)."""
     if e.method:
@@ -660,13 +677,22 @@ def face_text(game: Game, face: Face) -> str:
     return ", ".join(parts)
 
 
-def _solve_state_face(dynamics, face: Face, system: _FaceSystem, subs, region: Region, report) -> list[Equilibrium]:
-    """Rest points of a face whose equations are not polynomial (state-dependent payoffs): interval Krawczyk."""
+def _solve_state_face(
+    dynamics, face: Face, system: _FaceSystem, subs, symbolic: bool, region: Region, report
+) -> list[Equilibrium]:
+    """Rest points of a face whose equations are not polynomial with rational coefficients at the values
+    (state-dependent payoffs): interval subdivision with the Krawczyk test; a closed form where one exists.
+    """
     from ._state_dependent import describe_box, solve_face
 
     game = dynamics.game
     where = face_text(game, face)
+    closed: list[dict] = []
+    if symbolic and _polynomial_face(system) and _is_linear(system.equations, system.unknowns):
+        closed = _linsolve(system.equations, system.unknowns)
     if subs is None:
+        if closed:
+            return [e for e in (_make(dynamics, face, system, sol, None, region=region) for sol in closed) if e]
         if report is not None:
             report.append(
                 f"face ({where}): the rest-point equations are not polynomial in the shares, so its rest points "
@@ -688,8 +714,25 @@ def _solve_state_face(dynamics, face: Face, system: _FaceSystem, subs, region: R
                 "could neither exclude nor certify one there: a multiple root, or one on the face's boundary)"
             )
     out = []
-    for point in sol.points:
-        e = _make(dynamics, face, system, point, subs, exact=point, region=region)
+    for point, box in zip(sol.points, sol.enclosures):
+        match = next((c for c in closed if _closed_form_in(c, box, system.unknowns, subs)), None)
+        e = _make(dynamics, face, system, match if match is not None else point, subs, exact=point, region=region)
         if e is not None:
-            out.append(dataclasses.replace(e, method="krawczyk" if point else "exact"))
+            method = "closed form" if match is not None else ("krawczyk" if point else "exact")
+            out.append(dataclasses.replace(e, method=method))
     return out
+
+
+def _closed_form_in(sol: dict, box, unknowns, subs) -> bool:
+    """Whether a closed-form solution, at the values, lies in a certified enclosure (then it is that root)."""
+    if set(sol) != set(unknowns) or not box:
+        return False
+    for u, (lo, hi) in zip(unknowns, box):
+        try:
+            v = complex(sympy.N(sol[u].xreplace(subs), 30))
+        except (TypeError, ValueError, ZeroDivisionError):
+            return False
+        pad = 1e-12 * max(1.0, abs(v))
+        if abs(v.imag) > pad or not lo - pad <= v.real <= hi + pad:
+            return False
+    return True
