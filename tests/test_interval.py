@@ -7,11 +7,8 @@ scipy's linear programming for linear feasibility. Nothing here compares the mod
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import mpmath
 import numpy as np
@@ -21,26 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-
-def _load():
-    """The interval module, wherever the package layout puts it."""
-    root = Path(__file__).resolve().parents[1] / "govgame"
-    for rel, name in (("analysis/interval.py", "govgame.analysis.interval"), ("_interval.py", "govgame._interval")):
-        if (root / rel).exists():
-            if name in sys.modules:
-                return sys.modules[name]
-            try:
-                return importlib.import_module(name)
-            except ImportError:  # the folder's __init__ is not there yet
-                spec = importlib.util.spec_from_file_location(name, root / rel)
-                mod = importlib.util.module_from_spec(spec)
-                sys.modules[name] = mod
-                spec.loader.exec_module(mod)
-                return mod
-    raise ImportError("no interval module")
-
-
-iv = _load()
+from govgame.analysis import interval as iv  # noqa: E402
 
 X, Y = sympy.symbols("x y", real=True)
 HALF, THIRD = sympy.Rational(1, 2), sympy.Rational(1, 3)

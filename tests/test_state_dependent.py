@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import fd_jacobian
 
-from govgame.dynamics import numeric_payoffs, replicator
+from govgame.analysis.dynamics import numeric_payoffs, replicator
 from govgame.errors import ModelError, SimulationError
-from govgame.loader import loads_model
-from govgame.model import Game, Parameter, Population, share_symbol
+from govgame.model.game import Game, Parameter, Population, share_symbol
+from govgame.model.loader import loads_model
 
 HAWK_DOVE = """
 [game]
@@ -247,10 +247,11 @@ def test_faces_stay_invariant_with_state_dependent_payoffs():
 
 
 # ------------------------------------------------------------------------ rest points and stability
-from govgame import _state_dependent as sd  # noqa: E402
-from govgame.conditions import Region  # noqa: E402
-from govgame.equilibria import Kind, find_equilibria  # noqa: E402
-from govgame.stability import Verdict, stability  # noqa: E402
+from govgame.analysis import state_dependent as sd  # noqa: E402
+from govgame.analysis.equilibria import Kind, find_equilibria  # noqa: E402
+from govgame.analysis.regions import Region  # noqa: E402
+from govgame.analysis.stability import stability  # noqa: E402
+from govgame.analysis.verdicts import Verdict  # noqa: E402
 
 
 def _mixed(game, values=None, assumptions=()):
@@ -259,7 +260,7 @@ def _mixed(game, values=None, assumptions=()):
     dyn = replicator(game)
     region = Region(game, values)
     subs = game.subs_map(values) if game.complete(values) else None
-    eqs = find_equilibria(dyn, values, region=region)
+    eqs = find_equilibria(dyn, params=values, region=region)
     return [sd.mixed_stability(dyn, e, subs, region, 1e-9) for e in eqs if e.kind is not Kind.PURE]
 
 
@@ -376,7 +377,7 @@ def test_non_polynomial_interior_point_is_certified_against_mpmath():
 
     game = loads_model(WEIGHTED_INSPECTION)
     report: list[str] = []
-    eqs = find_equilibria(replicator(game), game.values(), report=report)
+    eqs = find_equilibria(replicator(game), params=game.values(), report=report)
     inner = [e for e in eqs if e.kind is Kind.INTERIOR]
     assert len(inner) == 1 and inner[0].method == "krawczyk" and not report
     mpmath.mp.dps = 40
@@ -399,7 +400,7 @@ def test_unresolved_rest_points_are_reported_not_dropped():
     text = HAWK_DOVE.replace('animals = "(1 - x) * V / 2"', 'animals = "fight + (1 - x) * V - (x**0.5 - 0.5**0.5)**2"')
     game = loads_model(text)
     report: list[str] = []
-    eqs = find_equilibria(replicator(game), game.values(), report=report)
+    eqs = find_equilibria(replicator(game), params=game.values(), report=report)
     assert not [e for e in eqs if e.kind is Kind.INTERIOR]
     assert len(report) == 1 and "may lie in x in [0.49999" in report[0]
 

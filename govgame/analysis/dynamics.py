@@ -24,7 +24,7 @@ may have a single population: its expected payoffs are its payoffs, :math:`u_i =
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any

@@ -87,7 +87,7 @@ class Equilibrium:
         False when it was found only at the given values.
     method : str
         How the rest point was found, in games whose payoffs depend on the state (one of
-        :data:`govgame._state_dependent.METHODS`: ``vertex``, ``closed form``, ``exact``, ``krawczyk``);
+        :data:`govgame.analysis.state_dependent.METHODS`: ``vertex``, ``closed form``, ``exact``, ``krawczyk``);
         empty for other games.
     """
 
@@ -634,7 +634,7 @@ def _continuum_exists(positivity, full, subs, free_syms) -> bool:
 
 # --------------------------------------------------------------------------- state-dependent payoffs
 def _polynomial_face(system: _FaceSystem) -> bool:
-    from ._state_dependent import face_is_polynomial
+    from .state_dependent import face_is_polynomial
 
     return face_is_polynomial(system.equations, system.unknowns)
 
@@ -657,7 +657,7 @@ def _rational_at(system: _FaceSystem, subs: dict | None) -> bool:
 
 
 def _with_method(e: Equilibrium) -> Equilibrium:
-    """How a rest point of a state-dependent game was found (see govgame._state_dependent.METHODS)."""
+    """How a rest point of a state-dependent game was found (see govgame.analysis.state_dependent.METHODS)."""
     if e.method:
         return e
     method = "vertex" if e.kind is Kind.PURE else ("closed form" if e.general else "exact")
@@ -683,7 +683,7 @@ def _solve_state_face(
     """Rest points of a face whose equations are not polynomial with rational coefficients at the values
     (state-dependent payoffs): interval subdivision with the Krawczyk test; a closed form where one exists.
     """
-    from ._state_dependent import describe_box, solve_face
+    from .state_dependent import describe_box, solve_face
 
     game = dynamics.game
     where = face_text(game, face)

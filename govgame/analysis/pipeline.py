@@ -132,7 +132,8 @@ def analyze(
     values = game.values(scenario, params)  # checked once, before any work
     dyn = system if isinstance(system, Dynamics) else replicator(game)
     region = Region(game, values)
-    eqs = find_equilibria(dyn, params=values, symbolic=symbolic, region=region)
+    report: list[str] = []
+    eqs = find_equilibria(dyn, params=values, symbolic=symbolic, region=region, report=report)
     st = stability(dyn, eqs, params=values, region=region, eig_tol=eig_tol)
     vertices = [s for s in st if s.equilibrium.kind is Kind.PURE and s.can_be_ess]
     compatible, exclusive = [], []
@@ -149,4 +150,8 @@ def analyze(
             f"no value for {', '.join(missing)}: symbolic results only; rest points on faces where three or more "
             "populations mix are found only at given values"
         )
+    if game.state_dependent:
+        from .state_dependent import analysis_notes
+
+        notes.extend(analysis_notes(game, st, report))
     return Analysis(game, dyn, values, st, tuple(compatible), tuple(exclusive), eig_tol, tuple(notes))

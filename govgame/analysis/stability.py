@@ -259,6 +259,10 @@ def stability(
     for eq in equilibria:
         if eq.kind is Kind.PURE:
             out.append(_vertex_stability(dynamics, eq, subs, region, eig_tol))
+        elif game.state_dependent:  # Selten's rule does not hold: verdicts from eigenvalues (SPEC 1.5)
+            from .state_dependent import mixed_stability
+
+            out.append(mixed_stability(dynamics, eq, subs, region, eig_tol))
         else:
             out.append(_mixed_stability(dynamics, eq, subs, eig_tol))
     return tuple(out)

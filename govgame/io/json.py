@@ -12,6 +12,9 @@ Compatible extensions of the JSON of SPEC §3
 * ``"tol"`` (top level): the tolerance of the numeric verdicts, relative to the
   largest |eigenvalue| (:attr:`Analysis.eig_tol <govgame.analysis.pipeline.Analysis.eig_tol>`);
 * ``"method"`` (per equilibrium): how ``can_be_ess`` was decided;
+* ``"point_method"`` (per equilibrium, only in games whose payoffs depend on the state): how the rest point
+  was found, ``vertex``, ``closed form``, ``exact`` or ``krawczyk`` (the guarantees are listed in
+  :data:`govgame.analysis.state_dependent.METHODS` and repeated in ``notes``);
 * ``"multistability"``: ``{"compatible": [[Ea, Eb], ...], "exclusive": [...]}`` —
   pairs of vertices that can be ESS for the same admissible parameters, and pairs
   that can never be ESS together;
@@ -58,6 +61,8 @@ def _entry_dict(s: Stability, state: Sequence[str], numeric_ok: bool) -> dict[st
     }
     if str(eq.kind) != "pure":
         d["exists_if"] = [format_expr(c) for c in eq.exists_if]
+    if getattr(eq, "method", ""):  # state-dependent games only (SPEC 1.5): how the rest point was found
+        d["point_method"] = str(eq.method)
     if numeric_ok and s.numeric is not None:
         d["numeric"] = {
             "point": [None if c is None else _finite(c) for c in s.numeric.point],

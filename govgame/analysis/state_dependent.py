@@ -5,7 +5,7 @@ What changes when the payoffs :math:`\pi_p(\sigma; y)` depend on the shares:
 * The face equations (all strategies in use earn the same) may be of any degree, or not polynomial at all
   (probability weights :math:`w(y) = y^\gamma / (y^\gamma + (1-y)^\gamma)^{1/\gamma}`, fractional powers).
   Polynomial systems are solved exactly as in static games; the others, at given parameter values, by
-  :func:`solve_face`: interval subdivision with the Krawczyk test (:func:`govgame._interval.isolate_roots`) on
+  :func:`solve_face`: interval subdivision with the Krawczyk test (:func:`govgame.analysis.interval.isolate_roots`) on
   the face. Guarantee: every rest point in the open face is either reported, with an enclosure of radius below
   ``1e-9`` in which it is the only rest point, or lies in one of the boxes that the notes of the analysis list.
 * The Selten / Ritzberger-Weibull rule (a mixed rest point is never asymptotically stable) holds only when the
@@ -23,7 +23,8 @@ Vertices need nothing new: the faces are invariant, so at a vertex the Jacobian 
 strategies is diagonal and its eigenvalues are the payoff differences :math:`u_i - u_s` at the vertex, even when
 payoff derivatives are infinite there (the terms that carry them are multiplied by a share that is 0).
 
-This module is the state-dependent branch of :mod:`govgame.equilibria` and :mod:`govgame.stability`.
+This module is the state-dependent branch of :mod:`govgame.analysis.equilibria` and
+:mod:`govgame.analysis.stability`.
 """
 
 from __future__ import annotations
@@ -34,10 +35,12 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from ._interval import interval_program, isolate_roots
+from .interval import interval_program, isolate_roots
 
 __all__ = [
     "METHODS",
+    "analysis_notes",
+    "mixed_stability",
     "FaceSolution",
     "face_is_polynomial",
     "solve_face",
@@ -375,9 +378,10 @@ def mixed_stability(dynamics, eq, subs: Mapping | None, region, tol: float):
     """
     import dataclasses
 
-    from .conditions import as_condition
     from .equilibria import Kind
-    from .stability import NumericStability, Stability, Verdict, _as_number, _block_eigenvalues, numeric_verdict
+    from .regions import as_condition
+    from .stability import NumericStability, Stability, _as_number, _block_eigenvalues
+    from .verdicts import Verdict, numeric_verdict
 
     at_eq = eq
     if eq.kind is Kind.CONTINUUM:
@@ -401,7 +405,7 @@ def mixed_stability(dynamics, eq, subs: Mapping | None, region, tol: float):
         names = [str(dynamics.state[i]) for i in inner]
         inf = infinite_derivatives(rows, names, dynamics.state, point_at)
         kinked = kinks(rows, point_at)
-        verdict_num = numeric_verdict(vals, tol)
+        verdict_num = numeric_verdict(vals, eig_tol=tol)
         if kinked:
             verdict_num = Verdict.NON_HYPERBOLIC
             remarks.append(
@@ -479,3 +483,23 @@ def mixed_stability(dynamics, eq, subs: Mapping | None, region, tol: float):
         method + (f"; {remark}" if remark else ""),
         numeric,
     )
+
+
+def analysis_notes(game, stabilities, report: Sequence[str]) -> list[str]:
+    """What a reader of the analysis of a state-dependent game must know: the rules that changed, how each rest
+    point was found, and what the face solvers could not settle (``report`` from ``find_equilibria``).
+    """
+    notes = [
+        f"the payoffs depend on the state (shares {', '.join(game.state_names)}): the Jacobian includes the payoff "
+        "derivatives, and Selten's rule (a mixed rest point is never an ESS) does not apply; every verdict comes "
+        "from the eigenvalues, with Routh-Hurwitz conditions for rest points in closed form"
+    ]
+    used = sorted({s.equilibrium.method for s in stabilities if s.equilibrium.method} - {"vertex"})
+    for m in used:
+        notes.append(f'rest points found by "{m}": {METHODS[m]}')
+    notes.extend(report)
+    for s in stabilities:
+        for key in ("infinite derivatives at this point", "the payoffs have a kink at this point"):
+            if key in s.method:
+                notes.append(f"{s.name}: {s.method[s.method.index(key) :]}")
+    return notes
