@@ -29,14 +29,15 @@ def _pdflatex(folder: Path) -> subprocess.CompletedProcess:
     )
 
 
-def _check(files: list[Path], out: Path) -> None:
+def _check(files: list[Path], out: Path, *, figures: bool = True) -> None:
     assert files[-1] == out / "report.tex"
     assert all(f.exists() and f.stat().st_size > 0 for f in files)
     tables = [f for f in files if f.suffix == ".tex" and f.name != "report.tex"]
     pdfs = [f for f in files if f.suffix == ".pdf"]
     pngs = [f for f in files if f.suffix == ".png"]
     assert len(tables) >= 3
-    assert len(pdfs) >= 3 and len(pngs) == len(pdfs)
+    if figures:
+        assert len(pdfs) >= 3 and len(pngs) == len(pdfs)
     assert (out / "analysis.md").exists() and (out / "analysis.json").exists()
     tex = (out / "report.tex").read_text()
     for t in tables:
@@ -51,7 +52,12 @@ def test_write_report_on_shipped_model(model, tmp_path):
 
     game = load_model(model)
     files = write_report(game, out_dir=tmp_path, region_grid=6)
-    _check(files, tmp_path)
+    # payoffs that depend on the state cannot be simulated until the general kernel exists: the report then
+    # says why it has no figures
+    simulated = any(f.suffix == ".pdf" for f in files)
+    _check(files, tmp_path, figures=simulated or not game.state_dependent)
+    if not simulated:
+        assert "No figures: the payoffs of model" in (tmp_path / "report.tex").read_text()
     if shutil.which("pdflatex") is not None:
         proc = _pdflatex(tmp_path)
         assert proc.returncode == 0, proc.stdout[-3000:]

@@ -47,9 +47,22 @@ def _payoff_at(game, profile, index, subs):
     return value
 
 
+def vertex_state(game, profile):
+    """The shares at the vertex where each population plays its strategy in ``profile``.
+
+    In a model whose payoffs depend on the state (format 2), a vertex's eigenvalues are its payoff differences
+    evaluated at the vertex itself, so that is where the strict-Nash margins are taken.
+    """
+    out = {}
+    for pop, s in zip(game.populations, profile):
+        for sym, strategy in zip(pop.share_symbols, pop.strategies):
+            out[sym] = sympy.Integer(1 if strategy == s else 0)
+    return out
+
+
 def strict_nash_margins(game, profile, values):
-    """For each population and each alternative strategy: payoff(profile) - payoff(deviation)."""
-    subs = game.subs_map(values)
+    """For each population and each alternative strategy: payoff(profile) - payoff(deviation), at the vertex."""
+    subs = {**game.subs_map(values), **vertex_state(game, profile)}
     margins = []
     for i, pop in enumerate(game.populations):
         here = _payoff_at(game, profile, i, subs)
@@ -88,8 +101,8 @@ def test_every_profile_has_numeric_payoffs_at_defaults(path):
     game = load_model(path)
     values = game.values()
     assert game.complete(values)
-    subs = game.subs_map(values)
     for profile in game.profiles:
+        subs = {**game.subs_map(values), **vertex_state(game, profile)}
         for i in range(len(game.populations)):
             assert _payoff_at(game, profile, i, subs).is_number
 

@@ -452,3 +452,67 @@ def test_routh_hurwitz_agrees_with_eigenvalues(n, entries):
     ev = np.linalg.eigvals(np.array(M.tolist(), dtype=float))
     if abs(np.max(ev.real)) > 1e-9:  # a Hurwitz condition on the boundary means a zero real part
         assert holds == bool(np.max(ev.real) < 0), (M, conds, ev)
+
+
+# ------------------------------------------------------------------------ shipped state-dependent models
+def _interior(analysis):
+    (st,) = [s for s in analysis.equilibria if s.equilibrium.kind is Kind.INTERIOR]
+    return st
+
+
+def test_dynamic_penalty_converges_where_the_static_counterpart_cycles():
+    """solve_ivp on the numeric field: the static game keeps the constant of motion H (derived by hand) and
+    oscillates; with the phased fine and subsidy the same start spirals into the interior rest point."""
+    from scipy.integrate import solve_ivp
+
+    from govgame.analysis.pipeline import analyze
+    from govgame.model.loader import load_model
+
+    game = load_model("battery_dynamic_penalty")
+    dyn = replicator(game)
+    dynamic, static = analyze(game), analyze(game, scenario="static_penalty")
+    sd_ = _interior(dynamic)
+    assert sd_.numeric.verdict is Verdict.ESS and all(abs(v.imag) > 0 for v in sd_.numeric.eigenvalues)
+    assert [s.name for s in dynamic.ess()] == [sd_.name]  # the only attractor
+    ss = _interior(static)
+    assert ss.numeric.verdict is Verdict.NON_HYPERBOLIC  # a centre
+
+    v = game.values("static_penalty")
+    alpha = v["R_g"] - v["C_g"] + v["p_d"] * (v["F_e"] + v["D_g"]) + v["L_g"]
+    beta = v["S_e"] + v["p_d"] * (v["F_e"] + v["D_g"]) + v["L_g"]
+    gamma = v["R_e"] - v["C_e"] - v["K_e"] + v["B_e"] - v["R_i"]
+    delta = v["S_e"] + v["p_d"] * (v["F_e"] + v["L_e"])
+
+    def H(x, y):  # D_x = alpha - beta y, D_y = gamma + delta x
+        return gamma * np.log(x) - (gamma + delta) * np.log(1 - x) - alpha * np.log(y) + (alpha - beta) * np.log(1 - y)
+
+    start = [0.2, 0.5]
+    nd_static = dyn.numeric(v)
+    run = solve_ivp(lambda _t, s: nd_static.f(s), (0, 300), start, rtol=1e-11, atol=1e-13, dense_output=True)
+    late = run.sol(np.linspace(200, 300, 2001))
+    assert np.ptp(H(*late)) < 1e-6 and abs(H(*late[:, -1]) - H(*start)) < 1e-6
+    assert np.ptp(late[0]) > 0.3 and np.ptp(late[1]) > 0.3  # still oscillating at t = 200..300
+    nd = dyn.numeric(game.values())
+    target = np.array(sd_.numeric.point)
+    for s0 in ([0.2, 0.5], [0.9, 0.1], [0.05, 0.95]):
+        end = solve_ivp(lambda _t, s: nd.f(s), (0, 300), s0, rtol=1e-10, atol=1e-12).y[:, -1]
+        assert np.max(np.abs(end - target)) < 1e-6, (s0, end)
+
+
+def test_prospect_model_weights_detection_and_is_analysed_by_interval_methods():
+    from govgame.analysis.pipeline import analyze
+    from govgame.model.loader import load_model
+
+    game = load_model("battery_prospect")
+    assert game.state_dependent
+    a = analyze(game)
+    assert any("not polynomial" in n or "krawczyk" in n or "closed form" in n for n in a.notes)
+    assert all(s.equilibrium.method for s in a.equilibria)
+    # the consumer's payoff of selling informally is minus the perceived fine lambda w(p_d x) F_c**0.88
+    x = share_symbol("x")
+    sell = game.payoff(["lax", "formal", "sell_informal"])[2].xreplace(game.subs_map(game.values()))
+    w = lambda q: q**0.69 / (q**0.69 + (1 - q) ** 0.69) ** (1 / 0.69)  # noqa: E731
+    v = game.values()
+    for xv in (0.1, 0.5, 0.9):
+        expected = -v["lambda"] * w(v["p_d"] * xv) * v["F_c"] ** 0.88
+        assert float(sell.xreplace({x: sympy.Rational(xv)})) == pytest.approx(expected, rel=1e-12)

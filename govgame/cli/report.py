@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ParameterWarning
+from ..errors import ParameterWarning, SimulationError
 from ..io import latex
 from ..model.game import Game
 from .args import load, option_names, parse_set
@@ -190,9 +190,15 @@ def write_report(
     write("analysis.json", json.dumps(analysis_to_dict(analysis), indent=2) + "\n")
 
     figures: list[tuple[str, str]] = []
+    no_figures = "not every parameter has a value."
     if game.complete(values):
-        figures = _figures(game, analysis, values, out, written, t_end, region_grid, basin_grid)
-    written.append(_report_tex(game, analysis, out, tables, figures, scenario))
+        try:
+            figures = _figures(game, analysis, values, out, written, t_end, region_grid, basin_grid)
+        except SimulationError as exc:
+            if not game.state_dependent:
+                raise
+            no_figures = str(exc).rstrip(".") + "."  # payoffs that depend on the state: no kernel yet
+    written.append(_report_tex(game, analysis, out, tables, figures, scenario, no_figures))
     return written
 
 
@@ -273,7 +279,7 @@ def _figures(game, analysis, values, out, written, t_end, region_grid, basin_gri
     return figs
 
 
-def _report_tex(game, analysis, out: Path, tables, figures, scenario) -> Path:
+def _report_tex(game, analysis, out: Path, tables, figures, scenario, no_figures: str = "") -> Path:
     title = game.title or game.name
     lines = [
         r"\documentclass[11pt]{article}",
@@ -295,7 +301,7 @@ def _report_tex(game, analysis, out: Path, tables, figures, scenario) -> Path:
         lines.append(r"\input{" + t[:-4] + "}")
         lines.append("")
     if not figures:
-        lines.append("No figures: not every parameter has a value.")
+        lines.append("No figures: " + latex.latex_escape(no_figures or "not every parameter has a value."))
     for stem, caption in figures:
         lines += [
             r"\begin{figure}[htbp]",
