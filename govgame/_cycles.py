@@ -25,9 +25,9 @@ analysis (SPEC §4, version 2):
 ``unsettled``
     none of these. When the run approaches a stable rest point too slowly to reach it by
     ``t_end``, ``near`` names it and ``t_needed`` estimates the horizon that would reach it:
-    :math:`t_{end} + \log(d / tol) / \mu` with ``d`` the distance left and :math:`\mu` the slowest
-    decay rate there (the smallest :math:`|\mathrm{Re}\,\lambda|`), or the spiral's measured
-    decay rate.
+    :math:`t_{end} + \log(d / tol) / \mu` with ``d`` the distance left (at most 0.1, where the
+    linearisation applies) and :math:`\mu` the slowest decay rate there (the smallest
+    :math:`|\mathrm{Re}\,\lambda|`).
 
 Eigenvalues come from a central-difference Jacobian of the replicator field restricted to the
 rest point's face, and the transversal ones are the growth rates :math:`u_i - \bar u` at the
@@ -47,6 +47,7 @@ __all__ = ["Outcome", "RunOutcome", "Field", "run_outcomes", "summary_key"]
 
 _EIG_REL = 1e-9
 _EIG_ABS = 1e-12
+_Z_EDGE = math.log(1e3)  # |log-ratio| beyond this: a share below 1e-3
 _LINEAR_REGION = 0.1  # distance within which the slowest eigenvalue estimates the time still needed
 
 
@@ -407,8 +408,6 @@ def run_outcomes(
                 near = names[k]
                 t_needed = float(t_end + max(0.0, math.log(max(dists[k], tol) / tol)) / mu)
                 break
-        if near is None and kind is Cycle.SPIRAL_IN and float(kernel.rate[r]) < 0 and amp > 0:
-            t_needed = float(t_end + math.log(amp / tol) / -float(kernel.rate[r]))
         out.append(RunOutcome(Outcome.UNSETTLED, near=near, t_needed=t_needed))
     return out
 
@@ -434,10 +433,15 @@ def _around(info, names, is_vertex, y, lo, hi, osc, refs, offs, P, tol):
             for i in range(offs[p], offs[p + 1]):
                 if i == r:
                     continue
-                if osc[i]:
-                    if not (E[i] > 0 and E[r] > 0):
-                        ok = False
+                if E[i] <= 0.0 or E[r] <= 0.0:  # the rest point is on a face: the run must be at that face too
+                    edge = -_Z_EDGE if E[i] <= 0.0 else _Z_EDGE
+                    if osc[i]:
+                        ok = hi[i] < edge if edge < 0 else lo[i] > edge
+                    else:
+                        ok = (y[i] if E[i] <= 0.0 else y[r]) <= 10 * tol
+                    if not ok:
                         break
+                elif osc[i]:
                     zE = math.log(E[i] / E[r])
                     if not (lo[i] < zE < hi[i]):
                         ok = False

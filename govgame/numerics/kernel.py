@@ -68,7 +68,10 @@ at ``t_end`` applies a return-map test to the last :data:`RING` returns: equal r
 period, for period 1 or 2) make a ``cycle`` with that period; amplitudes and periods that
 keep growing while the extremes reach the boundary (a share below :data:`NEAR_TOL`) make a
 ``heteroclinic`` approach; steadily shrinking or growing amplitudes a ``spiral-in`` /
-``spiral-out``.
+``spiral-out``. Besides, the kernel records the runs' visits to vertex neighbourhoods (within
+:data:`NEAR_TOL`) and their depths: four or more successive visits to unstable vertices (three
+of them distinct), each at most half as far as the one before, are a ``heteroclinic`` approach
+even when the return times grow too fast for three returns by ``t_end``.
 """
 
 from __future__ import annotations
@@ -329,7 +332,7 @@ def _softmax(z, y, P, pa, ai, ref):
                 y[ai[a]] *= inv
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@njit(cache=True, error_model="numpy")
 def _interpret(code, reg):
     """Run a straight-line program (:mod:`govgame._program`) on the register file ``reg``."""
     for i in range(code.shape[0]):
@@ -591,6 +594,38 @@ def _fill(paths, r, ie, v):
 
 
 @njit(cache=True)
+def _ring_of_saddles(vis_j, vis_d, nvis, stable, t):
+    """Whether the recorded vertex visits show a heteroclinic approach.
+
+    A visit starts when the run comes within ``NEAR_TOL`` of a vertex (its depth: the smallest
+    distance during the visit). Heteroclinic: the last four or more visits (of the last ``RING``)
+    are to vertices that are not asymptotically stable, at least three of them distinct, and
+    each visit is at least twice as deep as the one before (ever closer to the ring).
+    """
+    if nvis < 4:
+        return False
+    n = min(nvis, RING)
+    first = nvis - n
+    run = 1
+    for k in range(nvis - 1, first, -1):
+        if stable[t, vis_j[k % RING]] or not (vis_d[k % RING] <= 0.5 * vis_d[(k - 1) % RING]):
+            break
+        run += 1
+    if run < 4 or stable[t, vis_j[(nvis - run) % RING]]:
+        return False
+    distinct = 0
+    for k in range(nvis - run, nvis):
+        new = True
+        for q in range(nvis - run, k):
+            if vis_j[q % RING] == vis_j[k % RING]:
+                new = False
+                break
+        if new:
+            distinct += 1
+    return distinct >= 3
+
+
+@njit(cache=True)
 def _ring_get(buf, cnt, a, back):
     """The ``back``-th most recent entry of coordinate ``a``'s ring (0 = newest)."""
     return buf[a, (cnt[a] - 1 - back) % RING]
@@ -673,7 +708,7 @@ def _returns(et, ez, cnt, a, t_end):
 def _one(
     pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, t, offs, L, Tn, po, so, stable, y0,
     t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r, cyc_out, box_lo, box_hi,
-    z, znew, K, tmp, y, ys, yd, u, g, D, pre, suf, ai, apop, asg, pa, ref, tab, reg, et, ez, cnt,
+    z, znew, K, tmp, y, ys, yd, u, g, D, pre, suf, ai, apop, asg, pa, ref, tab, reg, et, ez, cnt, vis_j, vis_d,
 ):  # fmt: skip
     P = offs.shape[0] - 1
     m = offs[P]
@@ -777,6 +812,8 @@ def _one(
         _fill(paths, r, ie, math.nan)
         return 0.0, NON_FINITE, 0
 
+    nvis = 0
+    cur = -1
     stall_since = -1.0
     stall_span = t_end / 10.0
     steps = 0
@@ -872,6 +909,16 @@ def _one(
                     paths[r, ie, i] = y[i]
                 ie += 1
             return tt, CONVERGED, steps
+        if dist <= NEAR_TOL:
+            if jv != cur:
+                vis_j[nvis % RING] = jv
+                vis_d[nvis % RING] = dist
+                nvis += 1
+                cur = jv
+            elif dist < vis_d[(nvis - 1) % RING]:
+                vis_d[(nvis - 1) % RING] = dist
+        else:
+            cur = -1
         if fmax < STALL_F:
             if stall_since < 0.0:
                 stall_since = tt
@@ -895,6 +942,10 @@ def _one(
             cyc_out[r, 0] = kd
             cyc_out[r, 1] = per
             cyc_out[r, 2] = rate
+    if cyc_out[r, 0] != 1 and _ring_of_saddles(vis_j, vis_d, nvis, stable, t):
+        cyc_out[r, 0] = 2
+        cyc_out[r, 1] = math.nan
+        cyc_out[r, 2] = math.nan
     if fmax <= f_tol or (dist <= NEAR_TOL and stable[t, jv]):
         return tt, T_END, steps
     return tt, NO_CONVERGENCE, steps
@@ -948,11 +999,13 @@ def _integrate(
         et = np.empty((2, m, RING))
         ez = np.empty((2, m, RING))
         cnt = np.zeros((2, m), dtype=np.int64)
+        vis_j = np.empty(RING, dtype=np.int64)
+        vis_d = np.empty(RING)
         for r in range(c * _CHUNK, min(R, (c + 1) * _CHUNK)):
             ts, cd, ns = _one(
                 pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, tidx[r], offs, L, Tn, po, so,
                 stable, Y0[r], t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r, cyc, box_lo, box_hi,
-                z, znew, K, tmp, y, ys, yd, u, g, D, pre, suf, ai, apop, asg, pa, ref, tab, reg, et, ez, cnt,
+                z, znew, K, tmp, y, ys, yd, u, g, D, pre, suf, ai, apop, asg, pa, ref, tab, reg, et, ez, cnt, vis_j, vis_d,
             )  # fmt: skip
             t_stop[r] = ts
             status[r] = cd
