@@ -101,6 +101,7 @@ __all__ = [
     "pack",
     "stable_vertices",
     "payoff_registers",
+    "stable_vertices_at",
     "integrate",
     "integrate_runs",
     "warm",
@@ -1053,6 +1054,44 @@ class KernelResult:
     def status(self) -> list[Status]:
         """:class:`Status` of each run."""
         return [_STATUSES[c] for c in self.code]
+
+
+def stable_vertices_at(program, params, shape: tuple[int, ...], *, rtol: float = 1e-9) -> np.ndarray:
+    """:func:`stable_vertices` for state-dependent payoffs: the rule applied to the payoffs *at* each vertex.
+
+    At a vertex the Jacobian's eigenvalues are the payoff differences evaluated there (the payoffs'
+    derivatives multiply shares that are 0), so the vertex rule is the static one applied to the
+    payoff table evaluated at that vertex's state. ``program`` is the payoff-table program
+    (profile-major, :func:`govgame._program.payoff_program`); ``params`` is ``(T, n_params)``.
+
+    Examples
+    --------
+    Hawk-Dove-like with a fine that falls as the first population's strategy 0 spreads: vertex
+    (0, 0) pays 1 - x = 0 there, so deviating (payoff 0.5) pays more.
+
+    >>> import sympy
+    >>> from govgame._program import compile_program
+    >>> x = sympy.Symbol("x", real=True)
+    >>> table = [1 - x, 1, 0, 0, 0.5, 0, 0.2, 1]   # profile-major: (p0, p1) payoffs at 00, 01, 10, 11
+    >>> stable_vertices_at(compile_program(table, params=[], shares=[x, None, None, None]), np.zeros((1, 0)), (2, 2)).tolist()
+    [[False, False, False, True]]
+    """
+    from ._program import evaluate
+
+    shape = tuple(int(k) for k in shape)
+    P, J = len(shape), int(np.prod(shape))
+    offs = np.concatenate([[0], np.cumsum(shape)]).astype(int)
+    params = np.atleast_2d(np.asarray(params, dtype=float))
+    T = params.shape[0]
+    out = np.zeros((T, J), dtype=bool)
+    for j, prof in enumerate(np.ndindex(*shape)):
+        y = np.zeros(offs[-1])
+        for q, s in enumerate(prof):
+            y[offs[q] + s] = 1.0
+        tab = evaluate(program, params, np.broadcast_to(y, (T, len(y)))).reshape(T, J, P)
+        pay = np.ascontiguousarray(np.transpose(tab, (0, 2, 1)))
+        out[:, j] = stable_vertices(pay, shape, rtol=rtol)[:, j]
+    return out
 
 
 def payoff_registers(program, params) -> np.ndarray:
