@@ -170,13 +170,15 @@ class _Builder:
             for t in e.args:
                 c, rest = t.as_coeff_Mul()
                 (neg if c.is_Number and c < 0 else pos).append(t)
-            terms = [self.build(t) for t in pos]
-            acc = terms[0] if terms else None
-            for t in terms[1:]:
-                acc = self.op(ADD, acc, t)
-            for t in neg:
-                v = self.build(-t)
-                acc = self.op(NEG, v) if acc is None else self.op(SUB, acc, v)
+            # parameter-only terms first, so that their sum is computed once per parameter set
+            items = [(self.build(t), False) for t in pos] + [(self.build(-t), True) for t in neg]
+            items.sort(key=lambda it: self.is_dyn(it[0]))
+            acc = None
+            for v, negative in items:
+                if acc is None:
+                    acc = self.op(NEG, v) if negative else v
+                else:
+                    acc = self.op(SUB if negative else ADD, acc, v)
             return acc
         if isinstance(e, sympy.Mul):
             coeff, rest = e.as_coeff_Mul()
@@ -191,8 +193,7 @@ class _Builder:
             acc = None
             if c != 1:
                 acc = self.build(c)
-            for f in num:
-                v = self.build(f)
+            for v in sorted((self.build(f) for f in num), key=self.is_dyn):  # parameter-only factors first
                 acc = v if acc is None else self.op(MUL, acc, v)
             if acc is None:
                 acc = self.const(1.0)
@@ -235,7 +236,9 @@ class _Builder:
             for a in args[1:]:
                 acc = self.op(code, acc, a)
             return acc
-        raise ModelError(f"cannot evaluate {type(e).__name__} in {e}: expressions may use + - * / ** exp log sqrt Min Max Abs")
+        raise ModelError(
+            f"cannot evaluate {type(e).__name__} in {e}: expressions may use + - * / ** exp log sqrt Min Max Abs"
+        )
 
 
 def compile_program(
