@@ -68,7 +68,8 @@ at ``t_end`` applies a return-map test to the last :data:`RING` returns: equal r
 period, for period 1 or 2) make a ``cycle`` with that period; amplitudes and periods that
 keep growing while the extremes reach the boundary (a share below :data:`NEAR_TOL`) make a
 ``heteroclinic`` approach; steadily shrinking or growing amplitudes a ``spiral-in`` /
-``spiral-out``. Besides, the kernel records the runs' visits to vertex neighbourhoods (within
+``spiral-out``. (For two to four binary populations with a coordinate each, the stages evaluate the
+field in scalars, without the general path's arrays: half the time per step.) Besides, the kernel records the runs' visits to vertex neighbourhoods (within
 :data:`NEAR_TOL`) and their depths: four or more successive visits to unstable vertices (three
 of them distinct), each at most half as far as the one before, are a ``heteroclinic`` approach
 even when the return times grow too fast for three returns by ``t_end``.
@@ -331,6 +332,26 @@ def _softmax(z, y, P, pa, ai, ref):
             y[r] = e0 * inv
             for a in range(a0, a1):
                 y[ai[a]] *= inv
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _sigmoid(v):
+    """(share of strategy 0, share of strategy 1) of a binary population with log-ratio ``v``."""
+    if v > 0.0:
+        e = math.exp(-v)
+        q = 1.0 / (1.0 + e)
+        return q, e * q
+    e = math.exp(v)
+    q = 1.0 / (1.0 + e)
+    return e * q, q
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _c3(d, t, p, a1, b1, a2, b2, a3, b3):
+    """Contraction of population ``p``'s 8 payoff differences with three other binary populations."""
+    return a1 * (a2 * (d[t, p, 0] * a3 + d[t, p, 1] * b3) + b2 * (d[t, p, 2] * a3 + d[t, p, 3] * b3)) + b1 * (
+        a2 * (d[t, p, 4] * a3 + d[t, p, 5] * b3) + b2 * (d[t, p, 6] * a3 + d[t, p, 7] * b3)
+    )
 
 
 @njit(cache=True, error_model="numpy")
@@ -748,6 +769,7 @@ def _one(
         for q in range(op_.shape[0]):
             tab[0, op_[q], oj[q]] = regs0[t, orr[q]]
     ptab = tab if dyn else (dpay if binary else pay)
+    fastb = P if (binary and (not dyn) and 2 <= P <= 4 and na == P) else 0
     for a in range(na):
         for c in range(2):
             cnt[c, a] = 0
@@ -844,7 +866,40 @@ def _one(
                     for j in range(st):
                         acc += _A[st, j] * K[j, a]
                     tmp[a] = z[a] + h * acc
-                _field(tmp, K, st, binary, dyn, ptab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, pa, ai, apop, asg, ref, ys, u, D, pre, suf)  # fmt: skip
+                if fastb == 2:  # binary populations, each with a coordinate: the field in scalars
+                    x0, w0 = _sigmoid(asg[0] * tmp[0])
+                    x1, w1 = _sigmoid(asg[1] * tmp[1])
+                    K[st, 0] = asg[0] * (ptab[ti, 0, 0] * x1 + ptab[ti, 0, 1] * w1)
+                    K[st, 1] = asg[1] * (ptab[ti, 1, 0] * x0 + ptab[ti, 1, 1] * w0)
+                elif fastb == 3:
+                    x0, w0 = _sigmoid(asg[0] * tmp[0])
+                    x1, w1 = _sigmoid(asg[1] * tmp[1])
+                    x2, w2 = _sigmoid(asg[2] * tmp[2])
+                    K[st, 0] = asg[0] * (
+                        x1 * (ptab[ti, 0, 0] * x2 + ptab[ti, 0, 1] * w2)
+                        + w1 * (ptab[ti, 0, 2] * x2 + ptab[ti, 0, 3] * w2)
+                    )
+                    K[st, 1] = asg[1] * (
+                        x0 * (ptab[ti, 1, 0] * x2 + ptab[ti, 1, 1] * w2)
+                        + w0 * (ptab[ti, 1, 2] * x2 + ptab[ti, 1, 3] * w2)
+                    )
+                    K[st, 2] = asg[2] * (
+                        x0 * (ptab[ti, 2, 0] * x1 + ptab[ti, 2, 1] * w1)
+                        + w0 * (ptab[ti, 2, 2] * x1 + ptab[ti, 2, 3] * w1)
+                    )
+                elif fastb == 4:
+                    x0, w0 = _sigmoid(asg[0] * tmp[0])
+                    x1, w1 = _sigmoid(asg[1] * tmp[1])
+                    x2, w2 = _sigmoid(asg[2] * tmp[2])
+                    x3, w3 = _sigmoid(asg[3] * tmp[3])
+                    K[st, 0] = asg[0] * _c3(ptab, ti, 0, x1, w1, x2, w2, x3, w3)
+                    K[st, 1] = asg[1] * _c3(ptab, ti, 1, x0, w0, x2, w2, x3, w3)
+                    K[st, 2] = asg[2] * _c3(ptab, ti, 2, x0, w0, x1, w1, x3, w3)
+                    K[st, 3] = asg[3] * _c3(ptab, ti, 3, x0, w0, x1, w1, x2, w2)
+                else:
+                    _field(tmp, K, st, binary, dyn, ptab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, pa, ai, apop, asg, ref, ys, u, D, pre, suf)  # fmt: skip
+            if fastb > 0:
+                _softmax(tmp, ys, P, pa, ai, ref)
             en = 0.0
             for a in range(na):
                 znew[a] = tmp[a]
