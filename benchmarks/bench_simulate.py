@@ -101,10 +101,10 @@ def state_dependent(game, params, X, t_end, n_loop):
     import sympy
     from scipy.integrate import solve_ivp
 
-    from govgame import _kernel
-    from govgame._program import compile_program, full_share_symbols
-    from govgame.dynamics import parameter_vector
-    from govgame.simulate import to_full, to_reduced
+    from govgame.analysis.dynamics import parameter_vector
+    from govgame.model.program import compile_program, full_share_symbols
+    from govgame.numerics import kernel as _kernel
+    from govgame.numerics.coordinates import to_full, to_reduced
 
     payoffs = dynamic_penalty(game)
     P = len(game.populations)
@@ -249,7 +249,7 @@ def main() -> None:
     )
     import sympy
 
-    from govgame.dynamics import replicator
+    from govgame.analysis.dynamics import replicator
 
     dyn = replicator(game)
     f = sympy.lambdify(

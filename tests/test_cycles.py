@@ -16,13 +16,14 @@ import pytest
 import sympy
 from scipy.integrate import solve_ivp
 
-from govgame import _kernel as K
-from govgame._cycles import Outcome, run_outcomes, summary_key
-from govgame.dynamics import numeric_payoffs, replicator
-from govgame.equilibria import find_equilibria
-from govgame.loader import load_model
+from govgame.analysis.dynamics import numeric_payoffs, replicator
+from govgame.analysis.equilibria import find_equilibria
 from govgame.model import Game, Parameter, Population
-from govgame.simulate import grid_starts, to_full
+from govgame.model.loader import load_model
+from govgame.numerics import kernel as K
+from govgame.numerics.coordinates import to_full
+from govgame.numerics.cycles import Outcome, run_outcomes, summary_key
+from govgame.numerics.starts import grid_starts
 
 
 def outcomes_of(game, values, X, t_end, eqs=None):

@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
-from govgame import _kernel as K
-from govgame._program import compile_program
 from govgame.errors import SimulationError
+from govgame.model.program import compile_program
+from govgame.numerics import kernel as K
 
 
 # ---------------------------------------------------------------- an independent log-ratio system

@@ -11,10 +11,10 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govgame._program import compile_program, evaluate, payoff_program, static_registers
-from govgame.dynamics import numeric_payoffs
+from govgame.analysis.dynamics import numeric_payoffs
 from govgame.errors import ModelError, ParameterError
 from govgame.model import Game, Parameter, Population, symbol_for
+from govgame.model.program import compile_program, evaluate, payoff_program, static_registers
 
 A, B = sympy.Symbol("a", positive=True), sympy.Symbol("b", real=True)
 X, Y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
@@ -107,7 +107,7 @@ def test_numeric_payoffs_bind_model_names_by_identity():
 
 
 def test_simulate_with_such_names_runs_and_uses_the_values():
-    from govgame.simulate import simulate
+    from govgame.numerics.integrate import simulate
 
     e = Parameter("e", value=0.5, sign="any")
     pops = (Population("a", ("p", "q"), ("x",)), Population("b", ("p", "q"), ("y",)))

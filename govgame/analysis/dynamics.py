@@ -29,7 +29,7 @@ import sympy
 
 from ..model.game import Game
 
-__all__ = ["Dynamics", "replicator", "numeric_payoffs", "payoff_evaluator", "NumericDynamics"]
+__all__ = ["Dynamics", "replicator", "numeric_payoffs", "payoff_evaluator", "parameter_vector", "NumericDynamics"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,25 +192,102 @@ def payoff_evaluator(system: Game | Dynamics) -> Callable[[Mapping[str, float]],
     return evaluate
 
 
-def numeric_payoffs(system: Game | Dynamics, params: Mapping[str, float]) -> list[np.ndarray]:
+def numeric_payoffs(system: Game | Dynamics, params: Mapping[str, float], *, state=None) -> list[np.ndarray]:
     """Payoff tensors at fixed parameter values: one float array of shape ``game.shape`` per population.
 
     ``system`` is a :class:`~govgame.model.Game` or its :class:`Dynamics`; a ``Dynamics``
     keeps the compiled payoff function (:attr:`Dynamics.payoff_function`) across calls, a
     ``Game`` compiles it anew each time (use :func:`payoff_evaluator` for many parameter
-    sets). Raises :class:`~govgame.errors.ParameterError` when a parameter has no value.
+    sets). Raises :class:`~govgame.errors.ParameterError` when a parameter has no value or a
+    non-finite one, or a payoff is not finite at the values. Payoffs that depend on the state
+    (SPEC §1.5) need ``state``: ``(..., n)`` states in state order; the arrays then have shape
+    ``(..., *game.shape)``.
 
     >>> from govgame.model.loader import load_model
     >>> game = load_model("battery_recycling")
     >>> [a.shape for a in numeric_payoffs(game, game.values())]
     [(2, 2, 2), (2, 2, 2), (2, 2, 2)]
     """
-    return payoff_evaluator(system)(params)
+    if state is None:
+        return payoff_evaluator(system)(params)
+    from ..model.program import evaluate, payoff_program
+
+    game = system.game if isinstance(system, Dynamics) else system
+    x = np.asarray(state, dtype=float)
+    full, i = [], 0
+    for pop in game.populations:
+        ys = x[..., i : i + pop.k - 1]
+        full += [ys, 1.0 - ys.sum(axis=-1, keepdims=True)]
+        i += pop.k - 1
+    P, J = len(game.populations), len(game.profiles)
+    flat = evaluate(payoff_program(game), parameter_vector(game, params), np.concatenate(full, axis=-1))
+    flat = flat.reshape(*flat.shape[:-1], J, P)
+    return [np.ascontiguousarray(flat[..., p].reshape(*flat.shape[:-2], *game.shape)) for p in range(P)]
 
 
 def _payoff_function(game: Game) -> Callable[..., Any]:
-    rows = [list(game.payoffs[pr]) for pr in game.profiles]
-    return sympy.lambdify(game.parameter_symbols, rows, modules="numpy", cse=True)
+    """``*parameter values -> (profiles, populations)`` payoffs, by the game's expression program.
+
+    The program (:mod:`govgame.model.program`) binds every symbol by identity: a parameter named
+    ``e``, ``sqrt``, ``Abs`` or ``__debug__`` is that parameter (``lambdify`` would resolve such names
+    in its namespace). Values that are not finite raise :class:`~govgame.errors.ParameterError`.
+    """
+    from ..errors import ParameterError
+    from ..model.program import evaluate, payoff_program
+
+    prog = payoff_program(game)
+    J, P = len(game.profiles), len(game.populations)
+    names = game.parameter_names
+
+    def fn(*values):
+        for n, v in zip(names, values):
+            if not np.isfinite(v):
+                raise ParameterError(f"parameter {n} has the value {v!r}; values must be finite numbers", parameter=n)
+        if prog.state_dependent:
+            raise ParameterError(
+                f"the payoffs of {game.name} depend on the state; evaluate them with numeric_payoffs(..., state=...)"
+            )
+        flat = evaluate(prog, np.array(values, dtype=float)).reshape(J, P)
+        if not np.all(np.isfinite(flat)):
+            j, p = (int(v) for v in np.argwhere(~np.isfinite(flat))[0])
+            raise ParameterError(
+                f'the payoff of "{game.populations[p].name}" at profile {list(game.profiles[j])} is not a finite '
+                "number at these parameter values (a division by zero, the log or a fractional power of a "
+                "negative number, or an overflow)"
+            )
+        return flat
+
+    return fn
+
+
+def parameter_vector(game: Game, params: Mapping[str, float]) -> np.ndarray:
+    """The values of ``game``'s parameters in declaration order, checked to be present and finite.
+
+    >>> from govgame.model.loader import load_model
+    >>> g = load_model("battery_recycling")
+    >>> parameter_vector(g, {**g.values(), "F_e": float("nan")})
+    Traceback (most recent call last):
+    ...
+    govgame.errors.ParameterError: parameter F_e has the value nan; values must be finite numbers
+    """
+    from ..errors import ParameterError
+
+    out = np.empty(len(game.parameter_names))
+    for i, n in enumerate(game.parameter_names):
+        if n not in params:
+            raise ParameterError(
+                f"parameter {n} has no value; give it one (params) or a value in the model file", parameter=n
+            )
+        try:
+            v = float(params[n])
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"parameter {n} has the value {params[n]!r}; values must be numbers", parameter=n
+            ) from None
+        if not np.isfinite(v):
+            raise ParameterError(f"parameter {n} has the value {v!r}; values must be finite numbers", parameter=n)
+        out[i] = v
+    return out
 
 
 class NumericDynamics:

@@ -13,13 +13,14 @@ Layout of the inputs (see :func:`pack`):
     index of population ``p``'s first *full* coordinate; ``offs[P] = m`` (all shares).
 ``stable`` bool ``(T, J)``
     whether the vertex ``j`` is asymptotically stable (every payoff difference strictly
-    negative) for parameter set ``t``; see :func:`stable_vertices`.
+    negative) for parameter set ``t``; see :func:`stable_vertices`, which *is*
+    :func:`govgame.analysis.verdicts.vertex_ess_mask` (the rule of the numeric verdicts).
 ``Y0`` float64 ``(R, m)``
     starts in full coordinates (all k shares of every population).
 ``tidx`` int64 ``(R,)``
     parameter set of each run.
 
-State-dependent payoffs (SPEC §1.5) come as a :class:`govgame._program.Program` and the
+State-dependent payoffs (SPEC §1.5) come as a :class:`govgame.model.program.Program` and the
 register files of its parameter-only part, one per parameter set (:func:`payoff_registers`);
 at every evaluation of the right-hand side the kernel's interpreter runs the state-dependent
 instructions on the current shares, fills the payoff table and contracts it as for a static
@@ -84,6 +85,8 @@ from enum import Enum
 import numpy as np
 from numba import njit, prange
 
+# The one vertex-ESS rule (issue 9.6): the kernel's early stop uses exactly the analysis' rule and tolerance.
+from ..analysis.verdicts import vertex_ess_mask as stable_vertices
 from ..errors import SimulationError
 
 __all__ = [
@@ -225,7 +228,7 @@ def pack(shape: tuple[int, ...], tensors: list[list[np.ndarray]] | list[np.ndarr
         Numbers of strategies per population (``game.shape``).
     tensors : list
         One entry per parameter set, each the list returned by
-        :func:`govgame.dynamics.numeric_payoffs` (one array of shape ``shape`` per population);
+        :func:`govgame.analysis.dynamics.numeric_payoffs` (one array of shape ``shape`` per population);
         a single such list is accepted too.
 
     Returns
@@ -251,48 +254,6 @@ def pack(shape: tuple[int, ...], tensors: list[list[np.ndarray]] | list[np.ndarr
             pay[t, p] = np.asarray(ts[p], dtype=float).reshape(J)
     offs = np.concatenate([[0], np.cumsum(shape)]).astype(np.int64)
     return pay, offs
-
-
-def stable_vertices(pay: np.ndarray, shape: tuple[int, ...], *, rtol: float = 1e-9) -> np.ndarray:
-    r"""Which vertices are asymptotically stable (numeric verdict ``ess``), per parameter set.
-
-    At the vertex of profile :math:`\sigma` the Jacobian eigenvalues are the payoff
-    differences :math:`a_p(s', \sigma_{-p}) - a_p(\sigma)` for every population ``p`` and
-    every other strategy ``s'``. The vertex is ``ess`` when every one is below
-    ``-rtol * max |eigenvalue|`` (the tolerance of the stability analysis).
-
-    Parameters
-    ----------
-    pay : numpy.ndarray
-        ``(T, P, J)`` from :func:`pack`.
-    shape : tuple of int
-    rtol : float
-
-    Returns
-    -------
-    numpy.ndarray
-        bool ``(T, J)``.
-
-    Examples
-    --------
-    >>> a = [np.array([[2.0, 0.0], [3.0, 1.0]]), np.array([[2.0, 3.0], [0.0, 1.0]])]  # prisoner's dilemma
-    >>> pay, offs = pack((2, 2), a)
-    >>> stable_vertices(pay, (2, 2))[0].tolist()   # only (defect, defect)
-    [False, False, False, True]
-    """
-    shape = tuple(int(k) for k in shape)
-    T, P, J = pay.shape
-    full = pay.reshape((T, P, *shape))
-    worst = np.full((T, *shape), -np.inf)  # largest eigenvalue at each vertex
-    scale = np.zeros((T, *shape))  # largest |eigenvalue|
-    for p, k in enumerate(shape):
-        own = full[:, p]
-        for shift in range(1, k):
-            other = np.roll(own, -shift, axis=1 + p)  # payoff of strategy (s_p + shift) mod k
-            d = other - own
-            worst = np.maximum(worst, d)
-            scale = np.maximum(scale, np.abs(d))
-    return (worst < -rtol * scale).reshape(T, J)
 
 
 # --------------------------------------------------------------------------- compiled part
@@ -356,7 +317,7 @@ def _c3(d, t, p, a1, b1, a2, b2, a3, b3):
 
 @njit(cache=True, error_model="numpy")
 def _interpret(code, reg):
-    """Run a straight-line program (:mod:`govgame._program`) on the register file ``reg``."""
+    """Run a straight-line program (:mod:`govgame.model.program`) on the register file ``reg``."""
     for i in range(code.shape[0]):
         op = code[i, 0]
         d = code[i, 1]
@@ -1111,13 +1072,13 @@ class KernelResult:
         return [_STATUSES[c] for c in self.code]
 
 
-def stable_vertices_at(program, params, shape: tuple[int, ...], *, rtol: float = 1e-9) -> np.ndarray:
+def stable_vertices_at(program, params, shape: tuple[int, ...]) -> np.ndarray:
     """:func:`stable_vertices` for state-dependent payoffs: the rule applied to the payoffs *at* each vertex.
 
     At a vertex the Jacobian's eigenvalues are the payoff differences evaluated there (the payoffs'
     derivatives multiply shares that are 0), so the vertex rule is the static one applied to the
     payoff table evaluated at that vertex's state. ``program`` is the payoff-table program
-    (profile-major, :func:`govgame._program.payoff_program`); ``params`` is ``(T, n_params)``.
+    (profile-major, :func:`govgame.model.program.payoff_program`); ``params`` is ``(T, n_params)``.
 
     Examples
     --------
@@ -1125,13 +1086,13 @@ def stable_vertices_at(program, params, shape: tuple[int, ...], *, rtol: float =
     (0, 0) pays 1 - x = 0 there, so deviating (payoff 0.5) pays more.
 
     >>> import sympy
-    >>> from govgame._program import compile_program
+    >>> from govgame.model.program import compile_program
     >>> x = sympy.Symbol("x", real=True)
     >>> table = [1 - x, 1, 0, 0, 0.5, 0, 0.2, 1]   # profile-major: (p0, p1) payoffs at 00, 01, 10, 11
     >>> stable_vertices_at(compile_program(table, params=[], shares=[x, None, None, None]), np.zeros((1, 0)), (2, 2)).tolist()
     [[False, False, False, True]]
     """
-    from ._program import evaluate
+    from ..model.program import evaluate
 
     shape = tuple(int(k) for k in shape)
     P, J = len(shape), int(np.prod(shape))
@@ -1145,7 +1106,7 @@ def stable_vertices_at(program, params, shape: tuple[int, ...], *, rtol: float =
             y[offs[q] + s] = 1.0
         tab = evaluate(program, params, np.broadcast_to(y, (T, len(y)))).reshape(T, J, P)
         pay = np.ascontiguousarray(np.transpose(tab, (0, 2, 1)))
-        out[:, j] = stable_vertices(pay, shape, rtol=rtol)[:, j]
+        out[:, j] = stable_vertices(pay, shape)[:, j]
     return out
 
 
@@ -1153,12 +1114,12 @@ def payoff_registers(program, params) -> np.ndarray:
     """Register files of ``program`` after its parameter-only part, one row per parameter set.
 
     >>> import sympy
-    >>> from govgame._program import compile_program
+    >>> from govgame.model.program import compile_program
     >>> F, x = sympy.Symbol("F"), sympy.Symbol("x", real=True)
     >>> payoff_registers(compile_program([F * (1 - x)], params=[F], shares=[x, None]), [[2.0]]).shape
     (1, 6)
     """
-    from ._program import static_registers
+    from ..model.program import static_registers
 
     return static_registers(program, params)
 
@@ -1211,9 +1172,9 @@ def integrate_runs(
         Budget of step attempts (accepted or rejected) per run; beyond it the run is ``max-steps``.
     t_eval : numpy.ndarray, optional
         Increasing times at which to store the state (dense output).
-    program : govgame._program.Program, optional
+    program : govgame.model.program.Program, optional
         State-dependent payoffs: for binary games the payoff-difference program, else the
-        payoff-table program (:func:`govgame._program.payoff_program`).
+        payoff-table program (:func:`govgame.model.program.payoff_program`).
     registers : numpy.ndarray, optional
         ``(T, n_registers)`` from :func:`payoff_registers`, required with ``program``.
 

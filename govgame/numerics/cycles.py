@@ -1,9 +1,9 @@
 r"""What each run did by ``t_end``: reached a rest point, settled on a cycle, approached a heteroclinic ring, or none.
 
-The kernel (:mod:`govgame._kernel`) records, for every log-ratio coordinate
+The kernel (:mod:`govgame.numerics.kernel`) records, for every log-ratio coordinate
 :math:`z_i = \log(y_i / y_{ref})`, the times and values of its maxima and minima — the returns
 to the Poincaré sections :math:`\{\dot z_i = 0\}` — and applies a return-map test at ``t_end``
-(:class:`govgame._kernel.Cycle`). :func:`run_outcomes` combines that with the rest points of the
+(:class:`govgame.numerics.kernel.Cycle`). :func:`run_outcomes` combines that with the rest points of the
 analysis (SPEC §4, version 2):
 
 ``equilibrium``
@@ -121,7 +121,7 @@ class Field:
     Static games contract the payoff tensors; state-dependent ones evaluate the payoff program
     at each state. States are full share vectors ``(..., m)``.
 
-    >>> from govgame.loader import load_model
+    >>> from govgame.model.loader import load_model
     >>> g = load_model("battery_recycling")
     >>> fld = Field(g, g.values())
     >>> fld.growth(np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0])).shape
@@ -129,8 +129,8 @@ class Field:
     """
 
     def __init__(self, game, params: Mapping[str, float]):
-        from ._program import evaluate, payoff_program
-        from .dynamics import parameter_vector
+        from ..analysis.dynamics import parameter_vector
+        from ..model.program import evaluate, payoff_program
 
         self.game = game
         self.shape = tuple(game.shape)
@@ -299,9 +299,9 @@ def run_outcomes(
         Parameter values.
     final : numpy.ndarray
         ``(R, m)`` end states in full coordinates.
-    status : sequence of govgame._kernel.Status
+    status : sequence of govgame.numerics.kernel.Status
     kernel : object
-        Anything with the :class:`govgame._kernel.KernelResult` cycle fields (``cycle``,
+        Anything with the :class:`govgame.numerics.kernel.KernelResult` cycle fields (``cycle``,
         ``period``, ``rate``, ``box_lo``, ``box_hi``, ``refs``), indexed like ``final``.
     equilibria : sequence of Equilibrium (or objects with ``.equilibrium``)
         Rest points, named; vertices have ``kind`` ``pure``.
@@ -319,12 +319,12 @@ def run_outcomes(
     the period :math:`2\pi / \omega` of the linearised centre, :math:`\omega = 1` here.
 
     >>> import sympy
-    >>> from govgame import _kernel as K
+    >>> from govgame.numerics import kernel as K
     >>> from govgame.model import Game, Population
-    >>> from govgame.equilibria import Equilibrium, Kind
+    >>> from govgame.analysis.equilibria import Equilibrium, Kind
     >>> g = Game(name="pennies", populations=(Population("a", ("h", "t"), ("x",)), Population("b", ("h", "t"), ("y",))),
     ...          parameters=(), payoffs={("h", "h"): (1, -1), ("h", "t"): (-1, 1), ("t", "h"): (-1, 1), ("t", "t"): (1, -1)})
-    >>> from govgame.dynamics import numeric_payoffs
+    >>> from govgame.analysis.dynamics import numeric_payoffs
     >>> pay, offs = K.pack(g.shape, numeric_payoffs(g, {}))
     >>> res = K.integrate_runs(pay, offs, K.stable_vertices(pay, g.shape), np.array([[0.49, 0.51, 0.5, 0.5]]))
     >>> centre = Equilibrium("E5", Kind.INTERIOR, (sympy.Rational(1, 2),) * 2, numeric_point=(0.5, 0.5))
@@ -332,8 +332,8 @@ def run_outcomes(
     >>> o.outcome.value, round(o.period, 2), round(2 * np.pi, 2), o.around
     ('cycle', 6.28, 6.28, 'E5')
     """
-    from ._kernel import _CYCLES as CYCLES
-    from ._kernel import Cycle, Status
+    from .kernel import _CYCLES as CYCLES
+    from .kernel import Cycle, Status
 
     F = np.atleast_2d(np.asarray(final, dtype=float))
     eqs = [getattr(e, "equilibrium", e) for e in equilibria]

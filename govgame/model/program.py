@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from .errors import ModelError
+from ..errors import ModelError
 
 __all__ = ["Program", "compile_program", "evaluate", "static_registers", "payoff_program", "full_share_symbols", "OPS"]
 
@@ -398,7 +398,7 @@ def evaluate(prog: Program, params, shares=None) -> np.ndarray:
 def full_share_symbols(game) -> tuple[sympy.Symbol | None, ...]:
     """The share symbol of each full coordinate of ``game`` (``None`` for each population's last share).
 
-    >>> from govgame.loader import load_model
+    >>> from govgame.model.loader import load_model
     >>> full_share_symbols(load_model("battery_recycling"))
     (x, None, y, None, z, None)
     """
@@ -416,7 +416,7 @@ def payoff_program(game, *, differences: bool = False) -> Program:
     :math:`\pi_p(0, \sigma_{-p}) - \pi_p(1, \sigma_{-p})`, population-major, over the other
     populations' profiles in row-major order: what the binary kernel contracts.
 
-    >>> from govgame.loader import load_model
+    >>> from govgame.model.loader import load_model
     >>> g = load_model("battery_recycling")
     >>> p = payoff_program(g)
     >>> len(p.outputs), p.state_dependent
