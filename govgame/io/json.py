@@ -29,7 +29,17 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..numerics.outcomes import REACH_TOL, _eq, _is_vertex, outcome_key, outcomes, vertex_equilibria
+from ..numerics.outcomes import (
+    REACH_TOL,
+    Outcome,
+    _eq,
+    _is_vertex,
+    outcome_key,
+    outcomes,
+    run_outcomes,
+    summary_key,
+    vertex_equilibria,
+)
 from ._format import _complete, _eig_json, _finite, _params_used, format_expr
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -148,18 +158,41 @@ def simulation_to_dict(
     """
     params = traj.params if params is None else params
     eqs = vertex_equilibria(game) if equilibria is None else [_eq(e) for e in equilibria]
-    reached = outcomes(traj, eqs, reach_tol=reach_tol)
+    by_name = {e.name: e for e in eqs}
     runs = []
-    for i, e in enumerate(reached):
-        runs.append(
-            {
+    if getattr(traj, "cycles", None) is not None and getattr(traj, "game", None) is not None:
+        # SPEC §4 version 2: outcome, period, around; extra keys near and t_needed (docs/reference.md)
+        found = run_outcomes(traj, eqs, reach_tol=reach_tol)
+        for i, o in enumerate(found):
+            e = by_name.get(o.reached) if o.reached is not None else None
+            run = {
                 "from": [float(v) for v in traj.x0[i]],
                 "to": [float(v) for v in traj.final[i]],
                 "reached": None if e is None else e.name,
                 "profile": list(e.profile) if e is not None and _is_vertex(e) else None,
+                "outcome": o.outcome.value,
             }
-        )
-    summary = Counter(outcome_key(e) for e in reached)
+            if o.outcome is Outcome.CYCLE:
+                run["period"] = float(o.period)
+                run["around"] = o.around
+            if o.near is not None:
+                run["near"] = o.near
+            if o.t_needed is not None:
+                run["t_needed"] = float(o.t_needed)
+            runs.append(run)
+        summary = Counter(summary_key(o, by_name) for o in found)
+    else:
+        reached = outcomes(traj, eqs, reach_tol=reach_tol)
+        for i, e in enumerate(reached):
+            runs.append(
+                {
+                    "from": [float(v) for v in traj.x0[i]],
+                    "to": [float(v) for v in traj.final[i]],
+                    "reached": None if e is None else e.name,
+                    "profile": list(e.profile) if e is not None and _is_vertex(e) else None,
+                }
+            )
+        summary = Counter(outcome_key(e) for e in reached)
     return {
         "model": game.name,
         "state": list(game.state_names),

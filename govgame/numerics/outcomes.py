@@ -1,7 +1,11 @@
 """Outcomes of runs: which rest point each run reached, how outcomes are keyed, basin shares, region labels.
 
 A run *reached* an equilibrium when its final state lies within :data:`REACH_TOL` = 1e-3
-(maximum norm) of it (SPEC §4); runs that did not settle are never classified.
+(maximum norm) of it (SPEC §4) and no unstable direction is left there (a run passing a saddle
+has not reached it); runs that did not settle are never classified. :func:`run_outcomes` gives
+each run's outcome (SPEC §4, version 2: ``equilibrium``, ``cycle`` with ``period`` and ``around``,
+``heteroclinic``, ``unsettled``); basin shares count cycles as their own category (keys of
+:func:`summary_key`: ``"cycle"``, ``"cycle around E9"``, ``"heteroclinic"``, ``"none"``).
 """
 
 from __future__ import annotations
@@ -16,12 +20,17 @@ import numpy as np
 from .._deprecation import renamed_options
 from ..analysis.equilibria import Equilibrium, vertices
 from ..model.game import Game
+from .cycles import Outcome, RunOutcome, summary_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from .integrate import Trajectories
 
 __all__ = [
     "REACH_TOL",
+    "Outcome",
+    "RunOutcome",
+    "run_outcomes",
+    "summary_key",
     "vertex_equilibria",
     "classify",
     "outcome_key",
@@ -33,7 +42,7 @@ __all__ = [
 #: Maximum-norm distance within which a final state counts as having reached an equilibrium (SPEC §4).
 REACH_TOL = 1e-3
 #: Statuses of runs that are never classified.
-UNSETTLED = ("no-convergence", "failed")
+UNSETTLED = ("no-convergence", "failed", "step-underflow", "max-steps", "non-finite")
 
 
 def __getattr__(name: str) -> Any:
@@ -148,9 +157,38 @@ def outcomes(traj: Trajectories, equilibria: Sequence, *, reach_tol: float = REA
     """
     eqs = [_eq(e) for e in equilibria]
     by_name = {e.name: e for e in eqs}
+    if getattr(traj, "cycles", None) is not None and getattr(traj, "game", None) is not None:
+        return [
+            by_name[o.reached] if o.outcome is Outcome.EQUILIBRIUM else None
+            for o in run_outcomes(traj, eqs, reach_tol=reach_tol)
+        ]
     names = classify(traj.final, eqs, reach_tol=reach_tol)
     status = traj.status
     return [None if (n is None or status[i] in UNSETTLED) else by_name[n] for i, n in enumerate(names)]
+
+
+def run_outcomes(traj: Trajectories, equilibria: Sequence, *, reach_tol: float = REACH_TOL) -> list[RunOutcome]:
+    """What every run did (SPEC §4, version 2): equilibrium, cycle, heteroclinic or unsettled.
+
+    See :mod:`govgame.numerics.cycles`: a run near a saddle at ``t_end`` has not reached it
+    (``near`` names it); a cycle carries its ``period`` and the rest point it encloses.
+
+    >>> from govgame.model import Game, Population
+    >>> from govgame.numerics.integrate import simulate
+    >>> g = Game(name="g", populations=(Population("a", ("c", "d"), ("x",)), Population("b", ("c", "d"), ("y",))),
+    ...          parameters=(), payoffs={("c", "c"): (2, 2), ("c", "d"): (0, 3), ("d", "c"): (3, 0), ("d", "d"): (1, 1)})
+    >>> [(o.outcome.value, o.reached) for o in run_outcomes(simulate(g, [0.5, 0.5], params={}), vertex_equilibria(g))]
+    [('equilibrium', 'E1')]
+    """
+    from .cycles import run_outcomes as _run_outcomes
+
+    game = traj.game
+    if game is None or traj.cycles is None:
+        raise ValueError("run outcomes need the trajectories of govgame.numerics.integrate.simulate")
+    return _run_outcomes(
+        game, traj.params, traj.full_final, traj.status, traj.cycles, [_eq(e) for e in equilibria],
+        t_end=traj.t_end, tol=reach_tol,
+    )  # fmt: skip
 
 
 @renamed_options({"tol": "reach_tol"})
@@ -167,7 +205,11 @@ def basins(traj: Trajectories, equilibria: Sequence, *, reach_tol: float = REACH
     >>> basins(simulate(g, grid_starts(g, 3), params={}), vertex_equilibria(g))  # separatrix x + y = 2/3
     {'c/c': 0.8888888888888888, 'd/d': 0.1111111111111111}
     """
-    counts = Counter(outcome_key(e) for e in outcomes(traj, equilibria, reach_tol=reach_tol))
+    if getattr(traj, "cycles", None) is not None and getattr(traj, "game", None) is not None:
+        by_name = {_eq(e).name: _eq(e) for e in equilibria}
+        counts = Counter(summary_key(o, by_name) for o in run_outcomes(traj, equilibria, reach_tol=reach_tol))
+    else:
+        counts = Counter(outcome_key(e) for e in outcomes(traj, equilibria, reach_tol=reach_tol))
     n = len(traj)
     return {k: c / n for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
 
