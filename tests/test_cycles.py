@@ -165,3 +165,75 @@ def test_slow_convergence_says_how_long_it_would_take():
     assert o.t_needed == pytest.approx(t_star, rel=0.02)
     again, *_ = outcomes_of(game, v, [[0.5, 0.5]], t_end=o.t_needed * 1.05, eqs=eqs)
     assert again[0].outcome is Outcome.EQUILIBRIUM and again[0].reached == target
+
+
+def test_sweep_counts_cycles_as_their_own_category():
+    """Inspection game: the interior centre exists while F > g; its runs are cycles in every cell."""
+    from govgame.numerics.sweep import sweep
+
+    game = inspection_game()
+    res = sweep(game, {"F": [2.0, 4.0]}, params=game.values(), grid=2, t_end=150.0, progress=False)
+    for cell in res.cells:
+        assert list(cell.reached) == ["cycle around E5"] and cell.reached["cycle around E5"] == 1.0
+        assert cell.ess == ()
+
+
+@pytest.mark.parametrize(
+    "argv,needle",
+    [
+        (["simulate", "M", "--plot", "out.jpeg"], "must end in .pdf"),
+        (["simulate", "M", "--plot", "/no/such/folder/out.png"], "does not exist"),
+        (["sweep", "M", "--vary", "F=1:2:2", "--plot", "map.png"], "two --vary parameters"),
+    ],
+)
+def test_plot_option_is_checked_before_any_work(tmp_path, capsys, monkeypatch, argv, needle):
+    import govgame.numerics.integrate as integrate
+    import govgame.numerics.sweep as sweep_module
+    from govgame.cli import main
+
+    def no_work(*a, **k):
+        raise AssertionError("integration started before --plot was checked")
+
+    monkeypatch.setattr(integrate, "simulate", no_work)
+    monkeypatch.setattr(sweep_module, "sweep", no_work)
+
+    path = tmp_path / "inspection.toml"
+    path.write_text(INSPECTION_TOML)
+    argv = [str(path) if a == "M" else a for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("govgame: error:") and needle in err[0]
+
+
+INSPECTION_TOML = """
+[game]
+name = "inspection"
+[[population]]
+name = "inspector"
+strategies = ["inspect", "trust"]
+share = "x"
+[[population]]
+name = "firm"
+strategies = ["comply", "violate"]
+share = "y"
+[parameters.F]
+value = 4.0
+[parameters.c]
+value = 1.0
+[[payoff]]
+profile = ["inspect", "comply"]
+inspector = "-c"
+firm = "0"
+[[payoff]]
+profile = ["inspect", "violate"]
+inspector = "F - c"
+firm = "1 - F"
+[[payoff]]
+profile = ["trust", "comply"]
+inspector = "0"
+firm = "0"
+[[payoff]]
+profile = ["trust", "violate"]
+inspector = "-1"
+firm = "1"
+"""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model.game import Game
 
 __all__ = [
+    "check_plot_path",
     "parse_number",
     "parse_set",
     "parse_vary",
@@ -245,3 +246,27 @@ def option_names(option: str, names: Iterable[str]) -> Iterator[None]:
             warnings.warn(ParameterWarning(text, parameter=msg.parameter), stacklevel=3)
         else:
             warnings.warn_explicit(msg, w.category, w.filename, w.lineno, source=w.source)
+
+
+def check_plot_path(path: str, *, what: str = "--plot") -> None:
+    """``--plot FILE`` checked before any work: a figure suffix, an existing writable folder, not a folder itself.
+
+    >>> check_plot_path("portrait.png")
+    >>> check_plot_path("portrait.jpeg")
+    Traceback (most recent call last):
+    ...
+    govgame.errors.ParameterError: --plot "portrait.jpeg": the file name must end in .pdf, .png, .svg or .eps
+    """
+    import os
+    from pathlib import Path
+
+    p = Path(path)
+    if p.suffix.lower() not in {".pdf", ".png", ".svg", ".eps"}:
+        raise ParameterError(f'{what} "{path}": the file name must end in .pdf, .png, .svg or .eps')
+    if p.is_dir():
+        raise ParameterError(f'{what} "{path}" is a folder; give a file name')
+    parent = p.parent
+    if not parent.is_dir():
+        raise ParameterError(f'{what} "{path}": the folder {str(parent)!r} does not exist')
+    if not os.access(parent, os.W_OK):
+        raise ParameterError(f'{what} "{path}": cannot write into the folder {str(parent)!r}')

@@ -10,7 +10,7 @@ import argparse
 import warnings
 
 from ..errors import GovgameError, SimulationError
-from .args import load, option_names, parse_from, parse_set, require_values
+from .args import check_plot_path, load, option_names, parse_from, parse_set, require_values
 
 __all__ = ["run"]
 
@@ -28,6 +28,11 @@ def run(args: argparse.Namespace) -> int:
     with option_names("--set", overrides):
         values = game.values(args.scenario, overrides)
     require_values(game, values, "simulate")
+    if args.plot:  # before any work: a bad file name or model shape fails at once
+        check_plot_path(args.plot)
+        n = len(game.state_names)
+        if n not in (2, 3):
+            raise SimulationError(f"--plot draws phase portraits of 2 or 3 state coordinates; this model has {n}")
     given = parse_from(game, args.starts)
     parts = []
     if args.grid is not None or not given:
@@ -43,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from ..io.json import json_lines, simulation_to_dict
 
     data = simulation_to_dict(game, traj, equilibria)
+    _warn_slow(data)
     if args.plot:
         _plot(dynamics, values, traj, stabilities, args.plot)
     if args.format == "json":
@@ -94,3 +100,17 @@ def _plot(dynamics, values, traj, stabilities, path: str) -> None:
     else:
         raise SimulationError(f"--plot draws phase portraits of 2 or 3 state coordinates; this model has {n}")
     plot.save(ax, path)
+
+
+def _warn_slow(data) -> None:
+    """One warning for runs that approach a stable rest point too slowly to reach it by ``t_end``."""
+    slow = [r for r in data["runs"] if r.get("t_needed") is not None]
+    if not slow:
+        return
+    near = sorted({r["near"] for r in slow if r.get("near")})
+    t_need = max(r["t_needed"] for r in slow)
+    warnings.warn(
+        f"{len(slow)} of {len(data['runs'])} runs approach {', '.join(near) or 'a stable rest point'} too slowly to "
+        f"reach it by t_end = {data['t_end']:g} (they are counted as none): increase t_end to about {t_need:.3g}",
+        stacklevel=2,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import ParameterError, SimulationError
-from .args import load, option_names, parse_set, parse_vary, require_values
+from .args import check_plot_path, load, option_names, parse_set, parse_vary, require_values
 
 __all__ = ["run"]
 
@@ -27,6 +27,10 @@ def run(args: argparse.Namespace) -> int:
             game.parameter(name)  # unknown name -> ParameterError naming the choices
         vary[name] = grid_values
     require_values(game, {**values, **vary}, "sweep")
+    if args.plot:  # before any work
+        check_plot_path(args.plot)
+        if len(vary) != 2:
+            raise SimulationError(f"--plot draws a region map of two --vary parameters; {len(vary)} given")
     with option_names("--vary", vary):  # the varied values are checked once, by sweep
         result = sweep(
             game,

@@ -32,11 +32,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._deprecation import renamed_options
-from ..analysis.dynamics import Dynamics, payoff_evaluator
+from ..analysis.dynamics import Dynamics, parameter_vector, payoff_evaluator
 from ..errors import ParameterError, ParameterWarning, SimulationError
 from ..model.game import Game
+from ..model.program import payoff_program
 from . import kernel as _kernel
 from .coordinates import to_full, to_reduced
+from .cycles import Outcome, run_outcomes, summary_key
+from .integrate import kernel_program, report_failures
 from .outcomes import REACH_TOL, classify, outcome_key, region_label, vertex_equilibria
 from .starts import check_starts, grid_starts
 
@@ -149,18 +152,23 @@ def _example() -> SweepResult:
 
 
 # --------------------------------------------------------------------------- workers
-def _run_chunk(pay, offs, stable, Y0, t_end, rtol, atol, threads=None):
-    """Integrate every start at every parameter set of a chunk (runs in any process)."""
+def _run_chunk(pay, offs, stable, Y0, t_end, rtol, atol, program=None, registers=None, threads=None):
+    """Integrate every start at every parameter set of a chunk (runs in any process).
+
+    Returns the end states (full coordinates), the status codes and the kernel's return-map
+    records (a :class:`~govgame.numerics.kernel.KernelResult` without paths).
+    """
     if threads is not None:
         import numba
 
         numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
     C, S = pay.shape[0], Y0.shape[0]
     tidx = np.repeat(np.arange(C, dtype=np.int64), S)
-    final, _, code, _, _ = _kernel.integrate(
-        pay, offs, stable, np.tile(Y0, (C, 1)), tidx, t_end=t_end, rtol=rtol, atol=atol
-    )
-    return final, code
+    res = _kernel.integrate_runs(
+        pay, offs, stable, np.tile(Y0, (C, 1)), tidx, t_end=t_end, rtol=rtol, atol=atol, program=program,
+        registers=registers,
+    )  # fmt: skip
+    return res
 
 
 def _init_worker() -> None:
@@ -337,49 +345,78 @@ def sweep(
     cells_values = [dict(zip(names, (float(v) for v in combo))) for combo in itertools.product(*values.values())]
     base = {k: float(v) for k, v in params.items()}
 
-    evaluate = payoff_evaluator(system)
-    pays = [evaluate({**base, **cv}) for cv in cells_values]
-    pay, offs = _kernel.pack(game.shape, pays)
-    stable = _kernel.stable_vertices(pay, game.shape)
+    program = registers = None
+    if payoff_program(game).state_dependent:
+        pv = np.array([parameter_vector(game, {**base, **cv}) for cv in cells_values]).reshape(len(cells_values), -1)
+        pay = np.zeros((len(cells_values), len(game.populations), len(game.profiles)))
+        offs = np.concatenate([[0], np.cumsum(game.shape)]).astype(np.int64)
+        stable = _kernel.stable_vertices_at(payoff_program(game), pv, game.shape)
+        program, registers = kernel_program(game, [{**base, **cv} for cv in cells_values])
+    else:
+        evaluate = payoff_evaluator(system)
+        pays = [evaluate({**base, **cv}) for cv in cells_values]
+        pay, offs = _kernel.pack(game.shape, pays)
+        stable = _kernel.stable_vertices(pay, game.shape)
 
     per = max(1, RUNS_PER_CHUNK // max(S, 1))
     tasks = [
-        (pay[c : c + per], offs, stable[c : c + per], Y0, float(t_end), float(rtol), float(atol))
+        (
+            pay[c : c + per], offs, stable[c : c + per], Y0, float(t_end), float(rtol), float(atol), program,
+            None if registers is None else registers[c : c + per],
+        )
         for c in range(0, len(cells_values), per)
-    ]
+    ]  # fmt: skip
     bar = _progress_bar(len(cells_values), progress)
     try:
         results = _execute(tasks, workers=workers, scheduler=scheduler, bar=bar)
     finally:
         if bar is not None:
             bar.close()
-    final = to_reduced(game, np.concatenate([r[0] for r in results]).reshape(len(cells_values), S, -1))
-    code = np.concatenate([r[1] for r in results]).reshape(len(cells_values), S)
+    C = len(cells_values)
+    full = np.concatenate([r.final for r in results]).reshape(C, S, -1)
+    final = to_reduced(game, full)
+    code = np.concatenate([r.code for r in results]).reshape(C, S)
+    rec = {
+        k: np.concatenate([getattr(r, k) for r in results])
+        for k in ("cycle", "period", "rate", "box_lo", "box_hi", "refs")
+    }
+    report_failures([_kernel._STATUSES[c] for c in code.ravel()], throw=False)
 
     vertices = vertex_equilibria(game)
     rest = _RestPoints(system, rest_points)
     vkey_of = {e.name: outcome_key(e) for e in vertices}
     vkeys = ["/".join(pr) for pr in game.profiles]
-    settled_codes = {_kernel.CONVERGED, _kernel.STALLED, _kernel.T_END}
     cells = []
     for c, cv in enumerate(cells_values):
         names_v = classify(final[c], vertices, reach_tol=reach_tol)
-        keys: list[str] = []
+        keys: list[str] = [""] * S
         pending = []
         for s in range(S):
-            if int(code[c, s]) not in settled_codes:
-                keys.append("none")
-            elif names_v[s] is not None:
-                keys.append(vkey_of[names_v[s]])
+            if int(code[c, s]) == _kernel.CONVERGED and names_v[s] is not None:
+                keys[s] = vkey_of[names_v[s]]  # stopped at an asymptotically stable vertex: reached it
             else:
-                keys.append("")
                 pending.append(s)
-        if pending:
-            eqs = rest({**base, **cv})
-            found = classify(final[c, pending], eqs, reach_tol=reach_tol)
-            by_name = {getattr(e, "equilibrium", e).name: e for e in eqs}
-            for s, n in zip(pending, found):
-                keys[s] = "none" if n is None else outcome_key(by_name[n])
+        if pending:  # everything else is decided by the run outcomes (saddle passages, cycles, ...)
+            cell_params = {**base, **cv}
+            sts = [_kernel._STATUSES[k] for k in code[c, pending]]
+            sub = _Records(**{k: v[c * S + np.array(pending)] for k, v in rec.items()})
+            vby = {e.name: e for e in vertices}
+            first = run_outcomes(
+                game, cell_params, full[c, pending], sts, sub, vertices, t_end=float(t_end), tol=reach_tol
+            )
+            again = [q for q, o in enumerate(first) if not (o.outcome is Outcome.EQUILIBRIUM and o.reached in vby)]
+            for q, o in enumerate(first):
+                keys[pending[q]] = summary_key(o, vby)
+            if again:  # runs away from every vertex (or cycling): the cell's other rest points name them
+                eqs = [getattr(e, "equilibrium", e) for e in rest(cell_params)] or vertices
+                by_name = {e.name: e for e in eqs}
+                sub2 = _Records(**{k: v[np.array(again)] for k, v in vars(sub).items()})
+                found = run_outcomes(
+                    game, cell_params, full[c, [pending[q] for q in again]], [sts[q] for q in again], sub2, eqs,
+                    t_end=float(t_end), tol=reach_tol,
+                )  # fmt: skip
+                for q, o in zip(again, found):
+                    keys[pending[q]] = summary_key(o, by_name)
         counts = Counter(keys)
         reached = {k: n / S for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
         ess = tuple(vkeys[j] for j in np.nonzero(stable[c])[0])
@@ -392,6 +429,18 @@ def sweep(
         params=base,
         cells=tuple(cells),
     )
+
+
+@dataclass(frozen=True)
+class _Records:
+    """The kernel's return-map records of some runs (what :func:`govgame.numerics.cycles.run_outcomes` reads)."""
+
+    cycle: np.ndarray
+    period: np.ndarray
+    rate: np.ndarray
+    box_lo: np.ndarray
+    box_hi: np.ndarray
+    refs: np.ndarray
 
 
 class _RestPoints:
