@@ -189,3 +189,17 @@ def test_cli_simulate_json_and_errors(tmp_path, capsys):
         assert main(["simulate", str(path), *argv]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("govgame: error:") and needle in err[0]
+
+
+def test_failed_runs_are_never_silent():
+    g = pennies()
+    with pytest.warns(RuntimeWarning, match=r"2 of 3 runs failed \(2 max-steps\)"):
+        tr = simulate(g, [[0.2, 0.3], [0.45, 0.5], [1.0, 1.0]], params={}, t_end=1000.0, max_steps=20)
+    assert [str(s) for s in tr.status] == ["max-steps", "max-steps", "t_end"]
+    d = simulation_to_dict(g, tr, vertex_equilibria(g))
+    assert [r["outcome"] for r in d["runs"][:2]] == ["unsettled", "unsettled"] and d["summary"]["none"] == 2
+    with pytest.raises(SimulationError, match="max-steps"):
+        simulate(g, [[0.2, 0.3]], params={}, t_end=1000.0, max_steps=20, throw=True)
+    for bad in ({"rtol": float("nan")}, {"atol": 0.0}):
+        with pytest.raises(SimulationError):
+            simulate(g, [[0.2, 0.3]], params={}, **bad)
