@@ -30,7 +30,7 @@ def outcomes_of(game, values, X, t_end, eqs=None):
     pay, offs = K.pack(game.shape, numeric_payoffs(game, values))
     res = K.integrate_runs(pay, offs, K.stable_vertices(pay, game.shape), to_full(game, X), t_end=t_end)
     if eqs is None:
-        eqs = list(find_equilibria(replicator(game), values, symbolic=False))
+        eqs = list(find_equilibria(replicator(game), params=values, symbolic=False))
     return run_outcomes(game, values, res.final, res.status, res, eqs, t_end=t_end), eqs, res
 
 
@@ -94,7 +94,7 @@ def cyclic_game(a, b, c):
 
 def test_heteroclinic_ring_is_named_as_such():
     game = cyclic_game(1, 1, 1)
-    vertices = list(find_equilibria(replicator(game), {}, symbolic=False))
+    vertices = list(find_equilibria(replicator(game), params={}, symbolic=False))
     # every vertex has one payoff difference +1 and two -1: all saddles (a ring of them)
     rng = np.random.default_rng(3)
     X = rng.uniform(0.1, 0.9, size=(16, 3))

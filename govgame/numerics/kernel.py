@@ -70,7 +70,8 @@ period, for period 1 or 2) make a ``cycle`` with that period; amplitudes and per
 keep growing while the extremes reach the boundary (a share below :data:`NEAR_TOL`) make a
 ``heteroclinic`` approach; steadily shrinking or growing amplitudes a ``spiral-in`` /
 ``spiral-out``. (For two to four binary populations with a coordinate each, the stages evaluate the
-field in scalars, without the general path's arrays: half the time per step.) Besides, the kernel records the runs' visits to vertex neighbourhoods (within
+field in scalars, without the general path's arrays: half the time per step; state-dependent
+payoffs too, the interpreter filling the table from those scalars.) Besides, the kernel records the runs' visits to vertex neighbourhoods (within
 :data:`NEAR_TOL`) and their depths: four or more successive visits to unstable vertices (three
 of them distinct), each at most half as far as the one before, are a ``heteroclinic`` approach
 even when the return times grow too fast for three returns by ``t_end``.
@@ -313,6 +314,14 @@ def _c3(d, t, p, a1, b1, a2, b2, a3, b3):
     return a1 * (a2 * (d[t, p, 0] * a3 + d[t, p, 1] * b3) + b2 * (d[t, p, 2] * a3 + d[t, p, 3] * b3)) + b1 * (
         a2 * (d[t, p, 4] * a3 + d[t, p, 5] * b3) + b2 * (d[t, p, 6] * a3 + d[t, p, 7] * b3)
     )
+
+
+@njit(cache=True, error_model="numpy")
+def _dyn_table(code, reg, dp, dj, dr, tab):
+    """Run the state-dependent instructions on ``reg`` (shares already in place) and fill the table."""
+    _interpret(code, reg)
+    for q in range(dp.shape[0]):
+        tab[0, dp[q], dj[q]] = reg[dr[q]]
 
 
 @njit(cache=True, error_model="numpy")
@@ -730,7 +739,7 @@ def _one(
         for q in range(op_.shape[0]):
             tab[0, op_[q], oj[q]] = regs0[t, orr[q]]
     ptab = tab if dyn else (dpay if binary else pay)
-    fastb = P if (binary and (not dyn) and 2 <= P <= 4 and na == P) else 0
+    fastb = P if (binary and 2 <= P <= 4 and na == P) else 0
     for a in range(na):
         for c in range(2):
             cnt[c, a] = 0
@@ -830,12 +839,19 @@ def _one(
                 if fastb == 2:  # binary populations, each with a coordinate: the field in scalars
                     x0, w0 = _sigmoid(asg[0] * tmp[0])
                     x1, w1 = _sigmoid(asg[1] * tmp[1])
+                    if dyn:
+                        reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
+                        _dyn_table(code, reg, dp, dj, dr, tab)
                     K[st, 0] = asg[0] * (ptab[ti, 0, 0] * x1 + ptab[ti, 0, 1] * w1)
                     K[st, 1] = asg[1] * (ptab[ti, 1, 0] * x0 + ptab[ti, 1, 1] * w0)
                 elif fastb == 3:
                     x0, w0 = _sigmoid(asg[0] * tmp[0])
                     x1, w1 = _sigmoid(asg[1] * tmp[1])
                     x2, w2 = _sigmoid(asg[2] * tmp[2])
+                    if dyn:
+                        reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
+                        reg[sbase + 4], reg[sbase + 5] = x2, w2
+                        _dyn_table(code, reg, dp, dj, dr, tab)
                     K[st, 0] = asg[0] * (
                         x1 * (ptab[ti, 0, 0] * x2 + ptab[ti, 0, 1] * w2)
                         + w1 * (ptab[ti, 0, 2] * x2 + ptab[ti, 0, 3] * w2)
@@ -853,6 +869,10 @@ def _one(
                     x1, w1 = _sigmoid(asg[1] * tmp[1])
                     x2, w2 = _sigmoid(asg[2] * tmp[2])
                     x3, w3 = _sigmoid(asg[3] * tmp[3])
+                    if dyn:
+                        reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
+                        reg[sbase + 4], reg[sbase + 5], reg[sbase + 6], reg[sbase + 7] = x2, w2, x3, w3
+                        _dyn_table(code, reg, dp, dj, dr, tab)
                     K[st, 0] = asg[0] * _c3(ptab, ti, 0, x1, w1, x2, w2, x3, w3)
                     K[st, 1] = asg[1] * _c3(ptab, ti, 1, x0, w0, x2, w2, x3, w3)
                     K[st, 2] = asg[2] * _c3(ptab, ti, 2, x0, w0, x1, w1, x3, w3)
