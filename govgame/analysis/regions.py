@@ -30,6 +30,7 @@ False
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -46,6 +47,8 @@ BOUND = 1e6
 FEAS_TOL = 1e-9
 #: Random points tried when the conditions are not linear.
 SAMPLES = 20000
+#: Most sign cases tried when conditions have denominators of undecided sign.
+MAX_SIGN_CASES = 64
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Feasibility:
     witness: dict[str, float] | None
     method: str
     in_ranges: bool = True
+    proven: bool = True
 
 
 def as_condition(rel: sympy.Basic) -> tuple[sympy.Expr, bool]:
@@ -200,6 +204,80 @@ class Region:
         return self._sample_cache[key]
 
     def _decide(self, strict, nonstrict, *, witness: bool = True) -> Feasibility:
+        """Decide a system whose conditions may be rational: split on the signs of the denominators.
+
+        ``N/D > 0`` holds exactly where ``N > 0, D > 0`` or ``-N > 0, -D > 0`` (and ``N/D >= 0`` where
+        ``N >= 0, D > 0`` or ``-N >= 0, -D > 0``): each case is a system of polynomial conditions, in
+        which no parameter value can make a condition undefined. A denominator whose sign the
+        admissible region fixes is multiplied through without a split.
+        """
+        cases = self._sign_cases(strict, nonstrict)
+        if cases is None:  # too many undecided denominators: decide the rational system as it is
+            return self._decide_polynomial(strict, nonstrict, witness=witness)
+        if len(cases) == 1:
+            s, n = cases[0]
+            if (s, n) == (list(strict), list(nonstrict)):
+                return self._decide_polynomial(s, n, witness=witness)
+        results = []
+        for s, n in cases:
+            res = self._decide_polynomial(s, n, witness=witness)
+            if res.feasible:
+                if res.witness is not None and not self._check([res.witness[k] for k in self.names], strict, nonstrict):
+                    continue  # a witness of a case must satisfy the original (rational) conditions
+                return res if len(cases) == 1 else dataclasses.replace(res, method=f"{res.method} (by sign cases)")
+            results.append(res)
+        if not cases:
+            return Feasibility(False, None, "sign cases of the denominators")
+        methods = sorted({r.method for r in results})
+        proven = all(r.proven for r in results)
+        label = methods[0] if len(methods) == 1 else "; ".join(methods)
+        if len(cases) > 1:
+            label = f"{label} ({len(cases)} sign cases of the denominators)"
+        return Feasibility(False, None, label, proven=proven)
+
+    def _sign_cases(self, strict, nonstrict):
+        """Polynomial systems whose union is the given (rational) system; None when there are too many."""
+        cases: list[tuple[list, list]] = [([], [])]
+        for g, is_strict in [(g, True) for g in strict] + [(g, False) for g in nonstrict]:
+            if not _has_denominator(g):
+                for s, n in cases:
+                    (s if is_strict else n).append(g)
+                continue
+            num, den = sympy.fraction(sympy.together(g))
+            num, den = sympy.expand(num), sympy.expand(den)
+            sign = self._fixed_sign(den)
+            if sign is not None:
+                for s, n in cases:
+                    (s if is_strict else n).append(sign * num)
+                continue
+            new = []
+            for s, n in cases:
+                for flip in (1, -1):
+                    s2, n2 = [*s, flip * den], list(n)
+                    (s2 if is_strict else n2).append(flip * num)
+                    new.append((s2, n2))
+            cases = new
+            if len(cases) > MAX_SIGN_CASES:
+                return None
+        return cases
+
+    def _fixed_sign(self, den: sympy.Expr) -> int | None:
+        """+1 or -1 when the admissible region fixes the sign of a denominator, else None."""
+        if den.is_number:
+            return None if den == 0 or _undefined(den) else (1 if den > 0 else -1)
+        if den.is_positive:
+            return 1
+        if den.is_negative:
+            return -1
+        lin = self._linear(den)
+        if lin is not None and not self.assumptions:
+            if self._affine_always(lin, True):
+                return 1
+            if self._affine_always((-lin[0], -lin[1]), True):
+                return -1
+        return None
+
+    def _decide_polynomial(self, strict, nonstrict, *, witness: bool = True) -> Feasibility:
         for g in strict:
             if g.is_number:
                 if _undefined(g) or not g > 0:
@@ -265,7 +343,9 @@ class Region:
         if g in self._linear_cache:
             return self._linear_cache[g]
         out = None
-        if g.free_symbols <= set(self.symbols) and g.is_polynomial(*self.symbols):
+        if g.is_number and (_undefined(g) or g.is_real is False):
+            out = None  # an undefined or complex constant is not an affine function
+        elif g.free_symbols <= set(self.symbols) and g.is_polynomial(*self.symbols):
             poly = sympy.Poly(g, *self.symbols) if g.free_symbols else None
             if poly is None:
                 out = (float(g), np.zeros(len(self.symbols)))
@@ -437,7 +517,7 @@ class Region:
                     witness = self._verified(best, strict, nonstrict)
                     if witness is not None:
                         return Feasibility(True, witness, f"sampling ({SAMPLES} points)", within)
-        return Feasibility(False, None, f"sampling ({SAMPLES} points found none; not a proof)")
+        return Feasibility(False, None, f"sampling ({SAMPLES} points found none; not a proof)", proven=False)
 
     def _values(self, g: sympy.Expr, within: bool) -> np.ndarray:
         """Values of ``g`` at the sample points (NaN where undefined), cached."""
@@ -533,6 +613,11 @@ def evaluate_tree(expr: sympy.Expr, env: Mapping, n: int, memo: dict | None = No
         out = np.where(np.isfinite(out), out, np.nan)
     memo[expr] = out
     return out
+
+
+def _has_denominator(g: sympy.Expr) -> bool:
+    """Whether ``g`` has a power with a negative exponent (a denominator that may vanish)."""
+    return any(a.exp.is_negative for a in g.atoms(sympy.Pow) if not a.base.is_number)
 
 
 def _undefined(g: sympy.Expr) -> bool:
