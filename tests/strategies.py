@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from govgame.model import Game, Parameter, Population
 
-SHARE_NAMES = ["x", "y", "z", "w"]
+SHARE_NAMES = ["x", "y", "z", "w", "v"]
 
 
 def populations(shape):
