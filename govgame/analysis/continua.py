@@ -1,7 +1,7 @@
-"""Continua of rest points: eigenvalues along them, their attracting / repelling / mixed parts, distances.
+r"""Continua of rest points: eigenvalues along them, their attracting / repelling / mixed parts, distances.
 
 A continuum is a segment, curve or face of rest points. Along it the Jacobian has a zero eigenvalue for
-each free direction; the others — the *transversal* eigenvalues :math:`u_j - \\bar u` of the unused
+each free direction; the others — the *transversal* eigenvalues :math:`u_j - \bar u` of the unused
 strategies, and the nonzero eigenvalues of the dynamics restricted to the continuum's face — are
 functions of the free coordinates. Where they all have negative real parts the continuum attracts
 nearby states (each point is stable, not asymptotically stable: runs end *somewhere* on that part);
