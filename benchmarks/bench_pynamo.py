@@ -3,7 +3,7 @@
 Both find every rest point of the replicator dynamics of a three-population binary game at fixed
 parameter values and classify its stability. pyNamo-EGT takes the game as three (2, 2, 2) payoff
 tensors indexed [player-1 strategy, player-2 strategy, player-3 strategy] (its "3Pop2S" class), which
-is exactly what ``govgame.dynamics.numeric_payoffs`` returns.
+is exactly what ``govgame.analysis.dynamics.numeric_payoffs`` returns.
 
     pip install --ignore-requires-python pynamo-egt==0.3.4    # not part of the test extra
     python benchmarks/bench_pynamo.py                          # every scenario of the binary shipped models
@@ -20,9 +20,9 @@ import warnings
 
 import numpy as np
 
-from govgame.dynamics import numeric_payoffs
-from govgame.loader import load_model, shipped_models
-from govgame.stability import analyze
+from govgame.analysis.dynamics import numeric_payoffs
+from govgame.analysis.pipeline import analyze
+from govgame.model.loader import load_model, shipped_models
 
 
 def best_of(fn, repeat: int) -> float:

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from govgame.errors import ModelError
-from govgame.loader import loads_model
 from govgame.model import Game, Parameter, Population
+from govgame.model.loader import loads_model
 
 MODEL = """
 [game]

@@ -13,8 +13,8 @@ from scipy.integrate import solve_ivp
 from strategies import fd_jacobian, numeric_game, replicator_rhs
 
 from govgame.analysis.continua import PartVerdict, continuum_stability, distance_to, part_index
-from govgame.dynamics import replicator
-from govgame.equilibria import Kind, search_equilibria
+from govgame.analysis.dynamics import replicator
+from govgame.analysis.equilibria import Kind, search_equilibria
 
 A222 = np.array([[-3.0, 3.0], [-3.0, 5.0]])
 B222 = np.array([[2.0, 7.0], [4.0, 2.0]])

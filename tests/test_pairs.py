@@ -8,10 +8,11 @@ import pytest
 import sympy
 
 from govgame.analysis.pairs import multistability
-from govgame.conditions import Region, certify
-from govgame.loader import load_model
+from govgame.analysis.pipeline import analyze
+from govgame.analysis.regions import Region, certify
+from govgame.analysis.verdicts import Verdict
 from govgame.model import Game, Parameter, Population
-from govgame.stability import Verdict, analyze
+from govgame.model.loader import load_model
 
 #: Parameter points at which the independent check found both vertices ESS (issue 16.1).
 REGRESSION = [

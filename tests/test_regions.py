@@ -8,11 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import symbolic_game
 
-from govgame.conditions import Region
-from govgame.dynamics import replicator
-from govgame.equilibria import Kind, find_equilibria
+from govgame.analysis.dynamics import replicator
+from govgame.analysis.equilibria import Kind, find_equilibria
+from govgame.analysis.pipeline import analyze
+from govgame.analysis.regions import Region
 from govgame.model import Game, Parameter, Population
-from govgame.stability import analyze
 
 
 def _region_game(n=3, sign="nonnegative", value=1.0):

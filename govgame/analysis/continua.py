@@ -19,7 +19,7 @@ rational point per interval decides its verdict. Otherwise the parts are given b
 the actual curve or surface.
 
 >>> import numpy as np, sympy
->>> from govgame.stability import analyze
+>>> from govgame.analysis.pipeline import analyze
 >>> from govgame.model import Game, Population, Parameter
 >>> A = [[-3, 3], [-3, 5]]; B = [[2, 7], [4, 2]]   # nashpy issue 222: a degenerate 2x2 game
 >>> pops = (Population("row", ("r0", "r1"), ("x",)), Population("col", ("c0", "c1"), ("y",)))
@@ -146,7 +146,7 @@ def _hurwitz(poly: sympy.Poly) -> list[sympy.Expr]:
 
 
 def _eigen_parts(dynamics, eq, subs):
-    from govgame.stability import _block_eigenvalues, _face_eigen
+    from .stability import _block_eigenvalues, _face_eigen
 
     transversal, block = _face_eigen(dynamics, eq, subs)
     transversal = [sympy.cancel(t) for t in transversal]
@@ -348,7 +348,7 @@ def _between(fa: float, fb: float) -> sympy.Rational:
 
 
 def _default_domain(dynamics, eq, free) -> list[sympy.Expr]:
-    from govgame.equilibria import Face, face_system
+    from govgame.analysis.equilibria import Face, face_system
 
     system = face_system(dynamics, Face(eq.support))
     full = dict(zip(dynamics.state, eq.point))

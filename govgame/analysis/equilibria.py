@@ -389,7 +389,7 @@ def _is_linear(equations: Sequence[sympy.Expr], unknowns: Sequence[sympy.Symbol]
 def face_label(game: Game, face: Face) -> str:
     """Words for a face: which populations mix and what the others play.
 
-    >>> from govgame.loader import load_model
+    >>> from govgame.model.loader import load_model
     >>> face_label(load_model("battery_recycling"), Face(((0, 1), (0, 1), (1,))))
     'the face where government, enterprise mix (consumer plays sell_informal)'
     """

@@ -1,13 +1,13 @@
 """Multistability: which pairs of vertices can be ESS for the same parameter values — claims with their proofs.
 
 For two vertices that can each be an ESS, their stability conditions (every eigenvalue < 0) are
-decided together by :func:`govgame.conditions.certify`: "together" is shown by an exactly checked
+decided together by :func:`govgame.analysis.regions.certify`: "together" is shown by an exactly checked
 witness; "never together" is stated as proven only with a proof (linear programming when the
 conditions are linear, branch and bound with linear relaxations when parameters enter as products),
 after a search for counterexamples; otherwise the claim is labelled not proven, with the method.
 
->>> from govgame.loader import load_model
->>> from govgame.stability import analyze
+>>> from govgame.model.loader import load_model
+>>> from govgame.analysis.pipeline import analyze
 >>> a = analyze(load_model("battery_recycling"))
 >>> claims = multistability(a)
 >>> all(c.proven for c in claims)
@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from govgame.conditions import Region, certify
+from .regions import Region, certify
 
 __all__ = ["PairClaim", "multistability"]
 
