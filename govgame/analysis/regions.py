@@ -141,13 +141,18 @@ class Region:
         at_ref = self._at_reference(g)
         if at_ref is not None and (at_ref <= 0 if strict else at_ref < 0) and self._reference_admissible():
             return False  # the reference values are a counterexample
-        if not self.assumptions:
-            lin = self._linear(g)
-            if lin is not None:
-                return self._affine_always(lin, strict)
-        if strict:
-            return not self.feasible(nonstrict=[-g], witness=False).feasible
-        return not self.feasible(strict=[-g], witness=False).feasible
+        lin = self._linear(g)
+        if lin is not None:
+            if self._affine_always(lin, strict):
+                return True  # true over the signs alone, so under any assumptions too
+            if not self.assumptions:
+                return False
+        # "always" only with a proof: an infeasible counterexample system decided by sampling is certified
+        counter = {"nonstrict": [-g]} if strict else {"strict": [-g]}
+        res = self.feasible(**counter, witness=False)
+        if not res.feasible and not res.proven:
+            res = certify(self, **counter)
+        return not res.feasible and res.proven
 
     def _affine_always(self, lin, strict: bool) -> bool:
         """Exact sign of an affine function over the sign constraints alone (no assumptions).
