@@ -37,6 +37,7 @@ def best_of(fn, repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--model", help="only this shipped model")
     args = parser.parse_args()
     repeat = 2 if args.quick else 5
     import pynamo_egt as pn
@@ -45,7 +46,7 @@ def main() -> None:
     print(f"{'model / scenario':<40} {'pyNamo (s)':>10} {'govgame numeric (s)':>20} {'ratio':>6} {'rest points':>12}")
     for name, _t, _p in shipped_models():
         game = load_model(name)
-        if game.shape != (2, 2, 2):
+        if game.shape != (2, 2, 2) or (args.model and name != args.model):
             continue
         for scenario in [None, *(s.name for s in game.scenarios)]:
             values = game.values(scenario)
