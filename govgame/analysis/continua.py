@@ -344,7 +344,12 @@ def _between(fa: float, fb: float) -> sympy.Rational:
         return sympy.Rational(repr(float(np.floor(fb) - 1)))
     if np.isinf(fb):
         return sympy.Rational(repr(float(np.ceil(fa) + 1)))
-    return sympy.Rational(repr(float(fa + (fb - fa) / 2)))
+    mid = fa + (fb - fa) / 2
+    for d in range(2, 10_000):  # the simplest fraction well inside the interval
+        cand = round(mid * d) / d
+        if fa + (fb - fa) / 8 < cand < fb - (fb - fa) / 8:
+            return sympy.Rational(round(mid * d), d)
+    return sympy.Rational(repr(float(mid)))
 
 
 def _default_domain(dynamics, eq, free) -> list[sympy.Expr]:
