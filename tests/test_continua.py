@@ -25,7 +25,7 @@ def _continua(tensors):
     dyn = replicator(game)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = search_equilibria(dyn, game.values())
+        res = search_equilibria(dyn, params=game.values())
     return game, dyn, [e for e in res.equilibria if e.kind is Kind.CONTINUUM], res
 
 
@@ -183,8 +183,8 @@ def test_a_face_past_its_budget_is_solved_numerically_to_the_same_rest_points(se
     dyn = replicator(game)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        exact = search_equilibria(dyn, game.values(), budget=None)
-        fast = search_equilibria(dyn, game.values(), budget=1e-9)
+        exact = search_equilibria(dyn, params=game.values(), budget=None)
+        fast = search_equilibria(dyn, params=game.values(), budget=1e-9)
     if any(e.kind is Kind.CONTINUUM for e in exact.equilibria):
         return  # a degenerate draw: the numeric fallback does not parametrise continua
     pts_exact = sorted(e.numeric_point for e in exact.equilibria)
@@ -218,7 +218,7 @@ def test_nonlinear_face_closed_form_without_values():
     dyn = replicator(game)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = search_equilibria(dyn, {})
+        res = search_equilibria(dyn, params={})
     interior = [e for e in res.equilibria if e.kind is Kind.INTERIOR]
     assert interior, res.notes
     # x = y = z and 4 x^2 = a: x = sqrt(a)/2, inside for 0 < a < 4

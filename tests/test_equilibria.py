@@ -143,7 +143,7 @@ def _covered(x, eqs, tol=1e-6):
     return any(distance_to(e, x[None, :])[0] <= tol for e in eqs)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(integer_tensors(), st.integers(0, 2**31))
 def test_no_rest_point_is_missed_on_any_face(tensors, seed):
     """Every rest point an independent least-squares search finds is reported (or lies on a reported continuum)."""

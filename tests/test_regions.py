@@ -63,7 +63,7 @@ def test_ratio_of_parameter_differences_is_decided_without_undefined_values(num,
         assert not seen
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(st.integers(0, 10_000), st.sampled_from([(2, 2), (2, 2, 2)]))
 def test_games_whose_face_points_divide_by_parameter_differences_analyse(seed, shape):
     """All parameters at value 1: face points such as -a0/(a1 - a2) are undefined at the reference values.
@@ -73,16 +73,16 @@ def test_games_whose_face_points_divide_by_parameter_differences_analyse(seed, s
     """
     game = symbolic_game(shape, seed=seed, equal_values=True)
     dyn = replicator(game)
-    a = analyze(game, params={})
-    sym = [s.equilibrium for s in a.equilibria if s.equilibrium.kind is not Kind.PURE and not s.equilibrium.free]
+    analyze(game)  # the whole pipeline at the (degenerate) reference values
+    sym = [e for e in find_equilibria(dyn, budget=0.5) if e.kind is not Kind.PURE and not e.free and e.general]
     rng = np.random.default_rng(seed)
     for _ in range(3):
         values = {p.name: float(rng.integers(0, 6)) for p in game.parameters}
         subs = game.subs_map(values)
-        numeric = [e for e in find_equilibria(dyn, values) if e.kind is not Kind.PURE and not e.free]
+        numeric = [e for e in find_equilibria(dyn, params=values) if e.kind is not Kind.PURE and not e.free]
         for e in sym:
             pt = [c.xreplace(subs) for c in e.point]
-            if any(not c.is_finite for c in pt):
+            if any(not c.is_finite or not c.is_real for c in pt):
                 continue  # the closed form is undefined at these values (a degenerate face)
             holds = all(bool(r.xreplace(subs)) for r in e.exists_if)
             found = any(np.allclose([float(c) for c in pt], n.numeric_point) for n in numeric)

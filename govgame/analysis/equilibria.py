@@ -282,7 +282,7 @@ def search_equilibria(
 ) -> EquilibriumSearch:
     """:func:`find_equilibria` with its notes: faces left to numeric solving, continua not proven, ...
 
-    Every note is also issued as a warning.
+    :func:`govgame.analysis.pipeline.analyze` puts them in the analysis's ``notes`` (and the JSON).
 
     >>> from govgame.model.loader import load_model
     >>> from govgame.analysis.dynamics import replicator
@@ -316,10 +316,7 @@ def search_equilibria(
     named = tuple(_renamed(e, f"E{i + 1}") for i, e in enumerate(out))
     for e in named:
         notes.extend(f"{e.name}: {n}" for n in e.notes)
-    notes = list(dict.fromkeys(notes))
-    for n in notes:
-        warnings.warn(n, stacklevel=3)
-    return EquilibriumSearch(named, tuple(notes))
+    return EquilibriumSearch(named, tuple(dict.fromkeys(notes)))
 
 
 def _renamed(e: Equilibrium, name: str) -> Equilibrium:

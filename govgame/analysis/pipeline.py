@@ -164,6 +164,4 @@ def analyze(
             f"no value for {', '.join(missing)}: symbolic results only; rest points on faces where three or more "
             "populations mix are found only at given values"
         )
-    for n in notes[len(search.notes) :]:
-        warnings.warn(n, stacklevel=2)
     return Analysis(game, dyn, values, st, tuple(compatible), tuple(exclusive), eig_tol, tuple(notes), claims)

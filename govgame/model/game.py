@@ -485,24 +485,26 @@ class Game:
                 UserWarning,
                 stacklevel=4,
             )
-        sets = [("the default values", {p.name: p.value for p in self.parameters if p.value is not None})]
-        for sc in self.scenarios:
-            vals = dict(sets[0][1])
-            vals.update(dict(sc.values))
-            sets.append((f'scenario "{sc.name}"', vals))
-        for label, vals in sets:
-            subs = {p.symbol: sympy.Rational(repr(float(vals[p.name]))) for p in self.parameters if p.name in vals}
-            for rel in self.assumptions:
-                if not rel.free_symbols <= set(subs):
-                    continue
-                holds = rel.xreplace(subs)
-                if holds is sympy.false:
-                    warnings.warn(
-                        f'{where}{label} violate the assumption "{_relation_text(rel)}"; results that rely on the '
-                        "assumptions do not describe these values",
-                        UserWarning,
-                        stacklevel=4,
-                    )
+        self.check_values(
+            {p.name: p.value for p in self.parameters if p.value is not None}, "the default values", where
+        )
+
+    def check_values(self, values: Mapping[str, float], label: str, where: str = "") -> None:
+        """Warn, naming the relation, when ``values`` violate an assumption (relations they do not fix are skipped).
+
+        Called for the default values when the model loads, and by :meth:`values` for a scenario or overrides.
+        """
+        subs = {p.symbol: sympy.Rational(repr(float(values[p.name]))) for p in self.parameters if p.name in values}
+        for rel in self.assumptions:
+            if not rel.free_symbols <= set(subs):
+                continue
+            if rel.xreplace(subs) is sympy.false:
+                warnings.warn(
+                    f'{where}{label} violate the assumption "{_relation_text(rel)}"; results that rely on the '
+                    "assumptions do not describe these values",
+                    UserWarning,
+                    stacklevel=4,
+                )
 
     # ------------------------------------------------------------------ views
     @cached_property
@@ -590,6 +592,9 @@ class Game:
         for k, v in (overrides or {}).items():
             par = self.parameter(k)
             out[k] = par.check(float(v))
+        if scenario is not None or overrides:
+            label = f'scenario "{scenario}"' if scenario is not None else "the values"
+            self.check_values(out, label + (" with the overrides" if scenario is not None and overrides else ""))
         return out
 
     def complete(self, values: Mapping[str, float]) -> bool:
