@@ -194,7 +194,12 @@ def test_scenario_and_set_values_are_shown(tri, capsys):
 def test_set_outside_range_is_a_warning(tri, capsys):
     assert main(["analyze", tri, "--set", "C_g=20"]) == 0
     out, err = capsys.readouterr()
-    assert err.splitlines() == ["govgame: warning: --set C_g = 20 lies outside its range [0, 10]"]
+    # C_g = 20 also violates the model's assumption E > C_g / 2 (E = 2): both are said, one line each
+    assert err.splitlines() == [
+        "govgame: warning: --set C_g = 20 lies outside its range [0, 10]",
+        'govgame: warning: the values violate the assumption "E > C_g/2"; results that rely on the assumptions '
+        "do not describe these values",
+    ]
     assert "C_g     20" in out
 
 

@@ -68,13 +68,49 @@ def _entry_dict(s: Stability, state: Sequence[str], numeric_ok: bool) -> dict[st
     }
     if str(eq.kind) != "pure":
         d["exists_if"] = [format_expr(c) for c in eq.exists_if]
+    if eq.method:
+        d["found_by"] = str(eq.method)
+    if eq.notes:
+        d["notes"] = [str(n) for n in eq.notes]
+    cont = getattr(s, "continuum", None)
+    if cont is not None:
+        d["free"] = [str(v) for v in cont.free]
+        d["nash_if"] = [format_expr(c) for c in cont.nash_conditions]
+        d["parts"] = [_part_dict(p, cont) for p in cont.parts]
+        d["parts_method"] = str(cont.method)
+    if eq.implicit:
+        d["implicit"] = [f"{format_expr(q)} = 0" for q in eq.implicit]
+        d["samples"] = [[_finite(c) for c in smp] for smp in eq.samples]
     if numeric_ok and s.numeric is not None:
         d["numeric"] = {
             "point": [None if c is None else _finite(c) for c in s.numeric.point],
             "eigenvalues": [_eig_json(v) for v in s.numeric.eigenvalues],
             "verdict": str(s.numeric.verdict),
         }
+        if eq.numeric_form is not None:
+            d["numeric"]["parametrisation"] = {n: format_expr(c) for n, c in zip(state, eq.numeric_form)}
     return d
+
+
+def _part_dict(part, cont) -> dict[str, Any]:
+    out: dict[str, Any] = {"verdict": str(part.verdict), "conditions": [format_expr(c) for c in part.conditions]}
+    if part.interval is not None and len(cont.free) == 1:
+        out["interval"] = {str(cont.free[0]): [format_expr(part.interval[0]), format_expr(part.interval[1])]}
+    out["nash"] = part.nash
+    if part.example is not None:
+        out["example"] = {str(v): format_expr(c) for v, c in zip(cont.free, part.example)}
+    return out
+
+
+def _pair_dict(c) -> dict[str, Any]:
+    return {
+        "pair": [str(c.pair[0]), str(c.pair[1])],
+        "status": c.status,
+        "proven": bool(c.proven),
+        "method": str(c.method),
+        "witness": None if c.witness is None else {str(k): _finite(v) for k, v in c.witness.items()},
+        "in_ranges": bool(c.in_ranges),
+    }
 
 
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
@@ -117,7 +153,10 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
         "multistability": {
             "compatible": [list(map(str, p)) for p in analysis.compatible],
             "exclusive": [list(map(str, p)) for p in analysis.exclusive],
+            "not_proven": [list(map(str, p)) for p in getattr(analysis, "not_proven", ())],
+            "pairs": [_pair_dict(c) for c in getattr(analysis, "pairs", ())],
         },
+        "region": "signs and [assumptions]; parameter ranges do not bound symbolic results",
         "notes": [str(n) for n in analysis.notes],
     }
 

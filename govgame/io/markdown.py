@@ -120,7 +120,10 @@ def analysis_markdown(analysis: Analysis) -> str:
         out.append(
             "- ESS together for some parameters: " + (", ".join(f"{a}+{b}" for a, b in analysis.compatible) or "none")
         )
-        out.append("- never ESS together: " + (", ".join(f"{a}+{b}" for a, b in analysis.exclusive) or "none"))
+        out.append("- never ESS together (proven): " + (", ".join(f"{a}+{b}" for a, b in analysis.exclusive) or "none"))
+        unproven = ", ".join(f"{a}+{b}" for a, b in getattr(analysis, "not_proven", ()))
+        if unproven:
+            out.append("- never ESS together, not proven (see the notes): " + unproven)
     if analysis.notes:
         out += ["", "### Notes", ""] + [f"- {n}" for n in analysis.notes]
     out += [

@@ -163,7 +163,10 @@ def analysis_text(analysis: Analysis, *, width: int = 110) -> str:
         comp = ", ".join(f"{a}+{b}" for a, b in analysis.compatible) or "none"
         excl = ", ".join(f"{a}+{b}" for a, b in analysis.exclusive) or "none"
         out += _wrap("  ESS together for some parameters: " + comp, width)
-        out += _wrap("  never ESS together: " + excl, width)
+        out += _wrap("  never ESS together (proven): " + excl, width)
+        unproven = ", ".join(f"{a}+{b}" for a, b in getattr(analysis, "not_proven", ()))
+        if unproven:
+            out += _wrap("  never ESS together, not proven (see the notes): " + unproven, width)
     if analysis.notes:
         out += ["", "Notes"]
         for n in analysis.notes:

@@ -35,6 +35,7 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
 
 import sympy
@@ -386,6 +387,7 @@ class Game:
             if s in dnames:
                 raise ModelError(f'{where}share symbol "{s}" collides with the definition "{s}"; rename one of them')
         self._check_payoffs(where)
+        self._check_assumptions(where)
         for sc in self.scenarios:
             for key, v in sc.values:
                 if key not in pnames:
@@ -447,6 +449,62 @@ class Game:
                     f"{where}profile {list(profile)} has no [[payoff]] entry; every profile needs exactly one"
                 )
         object.__setattr__(self, "payoffs", table)
+
+    def _check_assumptions(self, where: str) -> None:
+        """Reject assumptions that no admissible parameters satisfy; warn when given values violate one.
+
+        Linear relations are decided exactly (Fourier-Motzkin elimination over the rationals, with the
+        parameters' signs); the error names a smallest set of relations that contradict each other.
+        Nonlinear ones are sampled: finding no point gives a warning that says it is not a proof.
+        """
+        if not self.assumptions:
+            return
+        rows = []
+        for rel in self.assumptions:
+            row = _relation_row(rel, self.parameters)
+            if row is None:
+                rows = None
+                break
+            rows.append(row)
+        if rows is not None:
+            if linear_feasible(rows + _sign_rows(self.parameters)) is False:
+                core = list(range(len(rows)))
+                for i in list(core):  # deletion filter: a smallest subset that is still contradictory
+                    trial = [j for j in core if j != i]
+                    if linear_feasible([rows[j] for j in trial] + _sign_rows(self.parameters)) is False:
+                        core = trial
+                named = ", ".join(f'"{_relation_text(self.assumptions[j])}"' for j in core)
+                raise ModelError(
+                    f"{where}[assumptions] relations {named} cannot hold together for any parameter values with the "
+                    "declared signs (decided exactly by linear elimination); fix or drop one of them"
+                )
+        elif not _sampled_consistent(self.assumptions, self.parameters):
+            warnings.warn(
+                f"{where}[assumptions]: no parameter values satisfying every relation were found among 20000 random "
+                "points with the declared signs (sampling, not a proof); check the relations",
+                UserWarning,
+                stacklevel=4,
+            )
+        self.check_values(
+            {p.name: p.value for p in self.parameters if p.value is not None}, "the default values", where
+        )
+
+    def check_values(self, values: Mapping[str, float], label: str, where: str = "") -> None:
+        """Warn, naming the relation, when ``values`` violate an assumption (relations they do not fix are skipped).
+
+        Called for the default values when the model loads, and by :meth:`values` for a scenario or overrides.
+        """
+        subs = {p.symbol: sympy.Rational(repr(float(values[p.name]))) for p in self.parameters if p.name in values}
+        for rel in self.assumptions:
+            if not rel.free_symbols <= set(subs):
+                continue
+            if rel.xreplace(subs) is sympy.false:
+                warnings.warn(
+                    f'{where}{label} violate the assumption "{_relation_text(rel)}"; results that rely on the '
+                    "assumptions do not describe these values",
+                    UserWarning,
+                    stacklevel=4,
+                )
 
     # ------------------------------------------------------------------ views
     @cached_property
@@ -534,6 +592,9 @@ class Game:
         for k, v in (overrides or {}).items():
             par = self.parameter(k)
             out[k] = par.check(float(v))
+        if scenario is not None or overrides:
+            label = f'scenario "{scenario}"' if scenario is not None else "the values"
+            self.check_values(out, label + (" with the overrides" if scenario is not None and overrides else ""))
         return out
 
     def complete(self, values: Mapping[str, float]) -> bool:
@@ -555,3 +616,134 @@ def _unique(names: list[str], kind: str, where: str) -> None:
         if n in seen:
             raise ModelError(f'{where}{kind} "{n}" is declared twice; names must be unique')
         seen.add(n)
+
+
+# --------------------------------------------------------------------------- linear relations
+def _relation_text(rel: sympy.Basic) -> str:
+    ops = {sympy.StrictLessThan: "<", sympy.LessThan: "<=", sympy.StrictGreaterThan: ">", sympy.GreaterThan: ">="}
+    op = ops.get(type(rel), "?")
+    return f"{sympy.sstr(rel.lhs)} {op} {sympy.sstr(rel.rhs)}"
+
+
+def _relation_row(rel: sympy.Basic, parameters) -> tuple[dict, Fraction, bool] | None:
+    """``rel`` as ``coef . p + const > 0`` (or ``>= 0``) with exact coefficients; None when not affine."""
+    if isinstance(rel, (sympy.StrictGreaterThan, sympy.GreaterThan)):
+        g, strict = rel.lhs - rel.rhs, isinstance(rel, sympy.StrictGreaterThan)
+    elif isinstance(rel, (sympy.StrictLessThan, sympy.LessThan)):
+        g, strict = rel.rhs - rel.lhs, isinstance(rel, sympy.StrictLessThan)
+    else:
+        return None
+    syms = [p.symbol for p in parameters]
+    g = sympy.expand(g)
+    if not g.free_symbols <= set(syms) or not g.is_polynomial(*syms):
+        return None
+    poly = sympy.Poly(g, *syms) if g.free_symbols else None
+    if poly is not None and poly.total_degree() > 1:
+        return None
+    coef: dict = {}
+    const = Fraction(0)
+    for term in sympy.Add.make_args(g):
+        c, rest = term.as_coeff_Mul()
+        if not c.is_Rational:
+            return None
+        if rest == 1:
+            const += Fraction(int(c.p), int(c.q))
+        else:
+            coef[rest] = coef.get(rest, Fraction(0)) + Fraction(int(c.p), int(c.q))
+    return coef, const, strict
+
+
+def _sign_rows(parameters) -> list[tuple[dict, Fraction, bool]]:
+    rows = []
+    for p in parameters:
+        if p.sign == "positive":
+            rows.append(({p.symbol: Fraction(1)}, Fraction(0), True))
+        elif p.sign == "nonnegative":
+            rows.append(({p.symbol: Fraction(1)}, Fraction(0), False))
+        elif p.sign == "negative":
+            rows.append(({p.symbol: Fraction(-1)}, Fraction(0), True))
+    return rows
+
+
+#: Most rows Fourier-Motzkin elimination may create before it gives up (returns None).
+MAX_ROWS = 5000
+
+
+def linear_feasible(rows: list[tuple[dict, Fraction, bool]]) -> bool | None:
+    """Exact feasibility of affine conditions ``sum c_v v + c0 > 0`` (strict) or ``>= 0``, by Fourier-Motzkin.
+
+    Each row is ``(coefficients, constant, strict)``. Returns True / False, or None when the
+    elimination grows past :data:`MAX_ROWS` rows.
+
+    >>> a, b = sympy.symbols("a b")
+    >>> linear_feasible([({a: Fraction(1), b: Fraction(-1)}, Fraction(0), True), ({b: Fraction(1), a: Fraction(-1)}, Fraction(0), True)])
+    False
+    >>> linear_feasible([({a: Fraction(1), b: Fraction(-1)}, Fraction(0), True), ({a: Fraction(1)}, Fraction(-2), False)])
+    True
+    """
+    rows = [({v: c for v, c in coef.items() if c != 0}, const, strict) for coef, const, strict in rows]
+    while True:
+        variables = {v for coef, _, _ in rows for v in coef}
+        if not variables:
+            break
+
+        # eliminate the variable that creates the fewest rows
+        def cost(v, rows=rows):
+            pos = sum(1 for coef, _, _ in rows if coef.get(v, 0) > 0)
+            neg = sum(1 for coef, _, _ in rows if coef.get(v, 0) < 0)
+            return pos * neg - pos - neg
+
+        v = min(variables, key=lambda u: (cost(u), str(u)))
+        lower = [r for r in rows if r[0].get(v, 0) > 0]
+        upper = [r for r in rows if r[0].get(v, 0) < 0]
+        rest = [r for r in rows if r[0].get(v, 0) == 0]
+        for cl, kl, sl in lower:
+            for cu, ku, su in upper:
+                a, b = cl[v], -cu[v]  # b * (row_l) + a * (row_u) eliminates v
+                coef = {}
+                for u in set(cl) | set(cu):
+                    if u == v:
+                        continue
+                    c = b * cl.get(u, 0) + a * cu.get(u, 0)
+                    if c != 0:
+                        coef[u] = c
+                rest.append((coef, b * kl + a * ku, sl or su))
+        rows = rest
+        if len(rows) > MAX_ROWS:
+            return None
+    for _, const, strict in rows:
+        if (strict and not const > 0) or (not strict and not const >= 0):
+            return False
+    return True
+
+
+def _sampled_consistent(assumptions, parameters, n: int = 20000) -> bool:
+    import numpy as np
+
+    rng = np.random.default_rng(20261204)
+    env = {}
+    for p in parameters:
+        lo, hi = {
+            "positive": (1e-6, 10.0),
+            "nonnegative": (0.0, 10.0),
+            "negative": (-10.0, -1e-6),
+            "any": (-10.0, 10.0),
+        }[p.sign]
+        if p.range is not None:
+            lo, hi = max(lo, p.range[0]), min(hi, p.range[1])
+        env[p.symbol] = rng.uniform(lo, hi, n)
+    ok = np.ones(n, dtype=bool)
+    syms = list(env)
+    for rel in assumptions:
+        f = sympy.lambdify(syms, rel.lhs - rel.rhs, modules="numpy")
+        with np.errstate(all="ignore"):
+            v = np.broadcast_to(np.asarray(f(*(env[s] for s in syms)), dtype=float), (n,))
+        if isinstance(rel, sympy.StrictGreaterThan):
+            ok &= v > 0
+        elif isinstance(rel, sympy.GreaterThan):
+            ok &= v >= 0
+        elif isinstance(rel, sympy.StrictLessThan):
+            ok &= v < 0
+        elif isinstance(rel, sympy.LessThan):
+            ok &= v <= 0
+    return bool(ok.any())
