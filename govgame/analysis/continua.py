@@ -47,7 +47,15 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-__all__ = ["PartVerdict", "ContinuumPart", "ContinuumStability", "continuum_stability", "distance_to", "part_index"]
+__all__ = [
+    "PartVerdict",
+    "ContinuumPart",
+    "ContinuumStability",
+    "continuum_stability",
+    "distance_to",
+    "rest_distances",
+    "part_index",
+]
 
 _LAM = sympy.Symbol("lambda_")
 
@@ -405,6 +413,33 @@ def distance_to(equilibrium, states, *, return_free: bool = False):
     else:
         d, t = _distance_parametrised(eq, S)
     return (d, t) if return_free else d
+
+
+def rest_distances(equilibria, states) -> np.ndarray:
+    """Maximum-norm distance from every state to every rest point: a ``(runs, len(equilibria))`` array.
+
+    Points and vertices by their coordinates; a continuum by :func:`distance_to` (the distance to
+    the actual curve or surface, never treating a coordinate that depends on a free one as free).
+    Entries without numeric results (no ``numeric_point``) are infinite. This is the one distance
+    the simulation's outcome rules use.
+
+    >>> import sympy
+    >>> from govgame.analysis.equilibria import Equilibrium, Kind
+    >>> v = Equilibrium("E1", Kind.PURE, (sympy.S(0), sympy.S(1)), ("b", "a"), numeric_point=(0.0, 1.0))
+    >>> rest_distances([v], [[0.0, 0.9], [0.5, 0.5]]).round(6).tolist()
+    [[0.1], [0.5]]
+    """
+    S = np.atleast_2d(np.asarray(states, dtype=float))
+    out = np.full((len(S), len(equilibria)), np.inf)
+    for k, e in enumerate(equilibria):
+        eq = getattr(e, "equilibrium", e)
+        if eq.numeric_point is None or not len(S):
+            continue
+        if eq.free or any(v is None for v in eq.numeric_point):
+            out[:, k] = distance_to(eq, S)
+        else:
+            out[:, k] = np.abs(S - np.array(eq.numeric_point, dtype=float)[None, :]).max(axis=1)
+    return out
 
 
 def _form(eq):

@@ -218,6 +218,9 @@ def simulation_to_dict(
                 run["near"] = o.near
             if o.t_needed is not None:
                 run["t_needed"] = float(o.t_needed)
+            if o.on is not None:
+                run["on"] = o.on
+                run["part"] = o.part
             runs.append(run)
         summary = Counter(summary_key(o, by_name) for o in found)
     else:

@@ -43,6 +43,8 @@ from enum import Enum
 
 import numpy as np
 
+from ..analysis.continua import rest_distances
+
 __all__ = ["Outcome", "RunOutcome", "Field", "run_outcomes", "summary_key"]
 
 _EIG_REL = 1e-9
@@ -81,6 +83,13 @@ class RunOutcome:
         The rest point a cycle encloses.
     t_needed : float or None
         Estimated horizon that would let a slowly converging run reach ``near``.
+    on : dict or None
+        For a run that reached a continuum: the free coordinates of the point of the continuum it
+        ended on (state name -> value).
+    part : str or None
+        For a run that reached a continuum: the kind of part it ended on, from the transversal growth
+        rates there (``attracting``; ``repelling`` only for a run confined to an invariant face;
+        ``non-hyperbolic`` when a rate is within tolerance of zero).
     """
 
     outcome: Outcome
@@ -89,6 +98,8 @@ class RunOutcome:
     period: float | None = None
     around: str | None = None
     t_needed: float | None = None
+    on: dict | None = None
+    part: str | None = None
 
 
 def summary_key(o: RunOutcome, equilibria_by_name: Mapping[str, object]) -> str:
@@ -261,6 +272,47 @@ class _RestInfo:
             return True
         return bool(np.any(self.eig(k).real > thr))
 
+    def _outside(self, k: int, m: int) -> np.ndarray:
+        """Mask of the full coordinates whose strategies lie outside rest point ``k``'s support."""
+        offs = self.field.offs
+        outside = np.zeros(m, dtype=bool)
+        for p, supp in enumerate(getattr(self.eqs[k], "support", ())):
+            for j in range(offs[p + 1] - offs[p]):
+                outside[offs[p] + j] = j not in supp
+        return outside
+
+    def _transversal(self, k: int, y: np.ndarray) -> tuple[np.ndarray, float]:
+        g = self.field.growth(y)
+        scale = max([1.0, *np.abs(g).tolist()])
+        return g, max(_EIG_ABS, _EIG_REL * scale)
+
+    def on_continuum(self, k: int, y: np.ndarray, x: np.ndarray) -> dict:
+        """``on`` and ``part`` of a run that reached the continuum ``k`` (see :class:`RunOutcome`)."""
+        from ..analysis.continua import distance_to
+
+        eq = self.eqs[k]
+        _, free = distance_to(eq, x[None, :], return_free=True)
+        names = [str(s) for s in sorted({s for c in (eq.numeric_form or eq.point) for s in c.free_symbols}, key=str)]
+        on = {n: float(v) for n, v in zip(names, free[0])}
+        outside = self._outside(k, len(y))
+        if not outside.any():
+            return {"on": on, "part": None}
+        g, thr = self._transversal(k, y)
+        rates = g[outside]
+        part = "attracting" if np.all(rates < -thr) else ("repelling" if np.all(rates > thr) else "non-hyperbolic")
+        return {"on": on, "part": part}
+
+    def transversal_unstable(self, k: int, y: np.ndarray) -> bool:
+        """Whether a run at ``y`` near the continuum ``k`` sits where the continuum repels it.
+
+        A strategy outside the continuum's support that the run still uses (share > 0) and whose
+        growth rate at ``y`` is clearly positive makes ``y`` a point of a repelling or mixed part:
+        the run passes there, it has not reached the continuum.
+        """
+        outside = self._outside(k, len(y))
+        g, thr = self._transversal(k, y)
+        return bool(np.any(g[outside & (y > 0.0)] > thr))
+
     def slowest_decay(self, k: int, y: np.ndarray) -> float | None:
         """The slowest decay rate at a stable rest point (None when it is not stable for this run)."""
         if self.full[k] is None:
@@ -344,26 +396,17 @@ def run_outcomes(
     names = [e.name for e in eqs]
     is_vertex = [str(e.kind) == "pure" and e.profile is not None for e in eqs]
     pts = info.full
-    # distances: vertices and points by max norm on full shares; continua by their fixed coordinates
-    red = []
-    for e in eqs:
-        pt = getattr(e, "numeric_point", None)
-        red.append(None if pt is None else np.array([np.nan if v is None else float(v) for v in pt]))
+    # distances (maximum norm, reduced coordinates): to points, and to a continuum's curve or surface itself
     X = _reduced(game, F)
+    D = rest_distances(eqs, X)
     out: list[RunOutcome] = []
     for r in range(len(F)):
         st = Status(status[r])
         y = F[r]
         # nearest rest point within tol (vertices first), as SPEC §4
         best, best_rank = None, math.inf
-        dists = []
-        for k, pr in enumerate(red):
-            if pr is None:
-                dists.append(math.inf)
-                continue
-            diff = np.abs(X[r] - pr)
-            d = float(np.max(np.where(np.isnan(diff), 0.0, diff)))
-            dists.append(d)
+        dists = D[r].tolist()
+        for k, d in enumerate(dists):
             rank = d + (0.0 if is_vertex[k] else 2.0)
             if d <= tol and rank < best_rank:
                 best, best_rank = k, rank
@@ -386,9 +429,12 @@ def run_outcomes(
             )
             continue
         if best is not None:
-            passing = info.unstable_for(best, y) if pts[best] is not None else False
+            passing = info.unstable_for(best, y) if pts[best] is not None else info.transversal_unstable(best, y)
             if not passing and st.settled:
-                out.append(RunOutcome(Outcome.EQUILIBRIUM, reached=names[best]))
+                if pts[best] is None:  # a continuum: where on it, and on which kind of part
+                    out.append(RunOutcome(Outcome.EQUILIBRIUM, reached=names[best], **info.on_continuum(best, y, X[r])))
+                else:
+                    out.append(RunOutcome(Outcome.EQUILIBRIUM, reached=names[best]))
                 continue
             if passing:
                 o = Outcome.HETEROCLINIC if kind is Cycle.HETEROCLINIC else Outcome.UNSETTLED

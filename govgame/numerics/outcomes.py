@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._deprecation import renamed_options
+from ..analysis.continua import rest_distances
 from ..analysis.equilibria import Equilibrium, vertices
 from ..model.game import Game
 from .cycles import Outcome, RunOutcome, summary_key
@@ -83,8 +84,8 @@ def classify(final, equilibria: Sequence, *, reach_tol: float = REACH_TOL) -> li
     """Name of the equilibrium each final state has reached, or ``None``.
 
     A state has reached an equilibrium when its maximum-norm distance to it is at most
-    ``reach_tol``; for a continuum, the distance to the segment or face (free coordinates are
-    unconstrained). Vertices win over other rest points; otherwise the nearest wins.
+    ``reach_tol``; for a continuum, the distance to the segment, curve or surface itself
+    (:func:`govgame.analysis.continua.rest_distances`). Vertices win over other rest points; otherwise the nearest wins.
     Equilibria without a ``numeric_point`` are ignored.
 
     Parameters
@@ -113,10 +114,8 @@ def classify(final, equilibria: Sequence, *, reach_tol: float = REACH_TOL) -> li
     out: list[str | None] = [None] * len(F)
     if not eqs or not len(F):
         return out
-    pts = np.array([[np.nan if v is None else float(v) for v in e.numeric_point] for e in eqs])
     vert = np.array([_is_vertex(e) for e in eqs])
-    diff = np.abs(F[:, None, :] - pts[None, :, :])
-    dist = np.where(np.isnan(diff), 0.0, diff).max(axis=2)  # (runs, eqs)
+    dist = rest_distances(eqs, F)  # (runs, eqs); a continuum: the distance to the curve or surface itself
     # vertices first: push non-vertices behind any matching vertex
     rank = np.where(dist <= reach_tol, dist + np.where(vert, 0.0, 2.0), np.inf)
     best = np.argmin(rank, axis=1)
