@@ -57,7 +57,7 @@ Counter-based: the normals of step ``n`` of path ``(start, path)`` come from
 Philox4x64-10 (Salmon et al. 2011; the generator of :class:`numpy.random.Philox`, tested bit for bit)
 with key ``(seed, 1)`` and counter ``(n, start, path, block)``: the words of blocks 0, 1, ... of that
 counter are turned into normals by the 256-layer ziggurat (Marsaglia and Tsang 2000; one word per
-normal in 99 % of draws: layer from the low 8 bits, sign from bit 8, a 53-bit uniform from the top).
+normal in 99 % of draws: the layer from its low 8 bits, a signed 53-bit uniform from its top 53).
 A path's noise depends on nothing else, so results are identical whatever the batching, the number of
 threads or workers.
 """
@@ -116,6 +116,7 @@ _SHIFT = np.uint64(11)
 _TWO53 = 1.0 / 9007199254740992.0
 _SQRT_HALF = math.sqrt(0.5)
 _CHUNK = 16  # runs per parallel work item
+_ZBUF = 32  # steps whose normals are drawn together
 
 
 # --------------------------------------------------------------------------- random numbers
@@ -189,71 +190,114 @@ def _ziggurat_tables(r: float = 3.6541528853610088, n: int = 256) -> tuple[np.nd
 
 _ZX, _ZF = _ziggurat_tables()
 _ZR = float(_ZX[1])
+# Marsaglia's integer form of the fast test: with a signed 53-bit integer j, |j| < _KN[i] <=> |j| 2^-52 X[i] < X[i + 1]
+_KN = np.floor(_ZX[1:] / _ZX[:-1] * 2.0**52).astype(np.int64)
+_WN = _ZX[:-1] / 2.0**52
 _LAYER = np.uint64(0xFF)
-_SIGN = np.uint64(8)
-_ONE = np.uint64(1)
-
-
-@njit(cache=True, inline="always")
-def _word(buf, st, seed, start, path, step):
-    """Next 64-bit word of the stream of one step: block ``st[1]`` of Philox, word ``st[0]``."""
-    if st[0] == 4:
-        r0, r1, r2, r3 = _philox(
-            np.uint64(step), np.uint64(start), np.uint64(path), np.uint64(st[1]), np.uint64(seed), np.uint64(DOMAIN)
-        )
-        buf[0] = r0
-        buf[1] = r1
-        buf[2] = r2
-        buf[3] = r3
-        st[1] += 1
-        st[0] = 0
-    w = buf[st[0]]
-    st[0] += 1
-    return w
 
 
 @njit(cache=True, inline="always")
 def _uniform_open(w):
-    return (float(w >> _SHIFT) + 0.5) * _TWO53
+    return (float(np.int64(w >> _SHIFT)) + 0.5) * _TWO53
+
+
+@njit(cache=True, error_model="numpy")
+def _normal_slow(w, i, seed, start, path, step):
+    """The ziggurat's rare branches for normal ``i`` whose first word ``w`` missed the fast test.
+
+    Further words come from Philox blocks with counter word 3 equal to ``(i + 1) * 2**32 + k``
+    (``k = 0, 1, ...``), so every normal of a step depends only on (seed, start, path, step, i).
+    """
+    k = 0
+    pos = 4
+    r0 = r1 = r2 = r3 = np.uint64(0)
+    while True:
+        li = np.int64(w & _LAYER)
+        j = np.int64(w) >> 11
+        aj = j if j >= 0 else -j
+        if aj < _KN[li]:
+            return j * _WN[li]
+        # draw the next word of this normal's own stream
+        if li == 0:
+            while True:
+                if pos == 4:
+                    r0, r1, r2, r3 = _philox(
+                        np.uint64(step),
+                        np.uint64(start),
+                        np.uint64(path),
+                        np.uint64((i + 1) * 4294967296 + k),
+                        np.uint64(seed),
+                        np.uint64(DOMAIN),
+                    )
+                    k += 1
+                    pos = 0
+                # two words per attempt: the block holds two attempts
+                if pos == 0:
+                    u1, u2 = r0, r1
+                else:
+                    u1, u2 = r2, r3
+                pos += 2
+                a = -math.log(_uniform_open(u1)) / _ZR
+                bb = -math.log(_uniform_open(u2))
+                if bb + bb > a * a:
+                    return _ZR + a if j >= 0 else -(_ZR + a)
+        if pos == 4:
+            r0, r1, r2, r3 = _philox(
+                np.uint64(step),
+                np.uint64(start),
+                np.uint64(path),
+                np.uint64((i + 1) * 4294967296 + k),
+                np.uint64(seed),
+                np.uint64(DOMAIN),
+            )
+            k += 1
+            pos = 0
+        if pos == 0:
+            u, w = r0, r1
+        else:
+            u, w = r2, r3
+        pos += 2
+        x = j * _WN[li]
+        if _ZF[li] + float(np.int64(u >> _SHIFT)) * _TWO53 * (_ZF[li + 1] - _ZF[li]) < math.exp(-0.5 * x * x):
+            return x
+        # rejected in the wedge: w (drawn with u) is the next first word
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _normal(buf, st, seed, start, path, step):
-    """One standard normal by the 256-layer ziggurat (Marsaglia and Tsang 2000).
+def _normal(w, i, seed, start, path, step):
+    """Normal ``i`` of a step from its first word ``w``: the 256-layer ziggurat (Marsaglia and Tsang 2000).
 
-    A word gives the layer (its low 8 bits), the sign (bit 8) and a 53-bit uniform (bits 11-63);
-    99 % of draws end at the first comparison. The tail beyond ``r`` uses Marsaglia's exponential
-    rejection method.
+    The word gives the layer (its low 8 bits) and, read as a signed integer shifted right by 11 bits,
+    a signed 53-bit uniform ``j``; ``x = j 2^-52 X[layer]`` is accepted at once when ``|j| < KN[layer]``
+    (99 % of draws: one integer comparison and one multiplication). Otherwise the wedge test, or for
+    the base layer Marsaglia's exponential method for the tail beyond ``r``
+    (:func:`_normal_slow`).
     """
-    while True:
-        w = _word(buf, st, seed, start, path, step)
-        i = np.int64(w & _LAYER)
-        x = float(w >> _SHIFT) * _TWO53 * _ZX[i]
-        if x < _ZX[i + 1]:
-            break
-        if i == 0:
-            while True:
-                a = -math.log(_uniform_open(_word(buf, st, seed, start, path, step))) / _ZR
-                b = -math.log(_uniform_open(_word(buf, st, seed, start, path, step)))
-                if b + b > a * a:
-                    break
-            x = _ZR + a
-            break
-        u = float(_word(buf, st, seed, start, path, step) >> _SHIFT) * _TWO53
-        if _ZF[i] + u * (_ZF[i + 1] - _ZF[i]) < math.exp(-0.5 * x * x):
-            break
-    if (w >> _SIGN) & _ONE:
-        return -x
-    return x
+    li = np.int64(w & _LAYER)
+    j = np.int64(w) >> 11
+    aj = j if j >= 0 else -j
+    if aj < _KN[li]:
+        return j * _WN[li]
+    return _normal_slow(w, i, seed, start, path, step)
 
 
-@njit(cache=True, inline="always")
-def _fill_normals(seed, start, path, step, W, z, buf, st):
-    """Standard normals ``z[0:W]`` of one step of one path (``buf``, ``st``: scratch of 4 and 2 words)."""
-    st[0] = 4
-    st[1] = 0
-    for i in range(W):
-        z[i] = _normal(buf, st, seed, start, path, step)
+@njit(cache=True, error_model="numpy", inline="always")
+def _fill_normals(seed, start, path, step, W, z, row):
+    """Standard normals ``z[row, 0:W]`` of one step of one path: normal ``i`` starts from word ``i mod 4``
+    of Philox block ``i // 4`` of the counter ``(step, start, path, block)``.
+    """
+    for b in range((W + 3) // 4):
+        r0, r1, r2, r3 = _philox(
+            np.uint64(step), np.uint64(start), np.uint64(path), np.uint64(b), np.uint64(seed), np.uint64(DOMAIN)
+        )
+        i = 4 * b
+        z[row, i] = _normal(r0, i, seed, start, path, step)
+        if i + 1 < W:
+            z[row, i + 1] = _normal(r1, i + 1, seed, start, path, step)
+        if i + 2 < W:
+            z[row, i + 2] = _normal(r2, i + 2, seed, start, path, step)
+        if i + 3 < W:
+            z[row, i + 3] = _normal(r3, i + 3, seed, start, path, step)
 
 
 @njit(cache=True)
@@ -264,11 +308,10 @@ def normals(seed, start, path, step, count):
     >>> bool(np.all(a == normals(0, 3, 7, 11, 5))), a.shape
     (True, (5,))
     """
-    z = np.empty(count)
-    buf = np.empty(4, dtype=np.uint64)
-    st = np.empty(2, dtype=np.int64)
-    _fill_normals(seed, start, path, step, count, z, buf, st)
-    return z
+    z = np.empty((1, max(count, 1)))
+    if count > 0:
+        _fill_normals(seed, start, path, step, count, z, 0)
+    return z[0, :count].copy()
 
 
 # --------------------------------------------------------------------------- layout
@@ -291,6 +334,15 @@ def _reduced_vertex(y, offs, P, Tn):
     for q in range(P):
         a = offs[q]
         k = offs[q + 1] - a
+        if k == 2:  # the reduced coordinate is y[a]: distance min(y[a], y[a + 1]) to the nearer end
+            if y[a + 1] > y[a]:
+                d = y[a]
+                j += Tn[q]
+            else:
+                d = y[a + 1]
+            if d > dist:
+                dist = d
+            continue
         best = a
         for i in range(a + 1, a + k):
             if y[i] > y[best]:
@@ -307,8 +359,8 @@ def _reduced_vertex(y, offs, P, Tn):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _step(y, K, dw, h, offs, wo, P, sig, noise, scheme):
-    """Advance every population by one step with increments ``dw``; returns a status code.
+def _step(y, K, dw, q, h, offs, wo, P, sig, noise, scheme):
+    """Advance every population by one step with the increments ``dw[q]``; returns a status code.
 
     ``K[0]`` holds the replicator field at ``y``. Each population's noise depends on its own
     shares only, so the update is done in place. A population that would leave the state space
@@ -329,11 +381,11 @@ def _step(y, K, dw, h, offs, wo, P, sig, noise, scheme):
                 if y[a0] <= y[a0 + 1]:
                     b = a0
                     o = a0 + 1
-                    dW = dw[w0]
+                    dW = dw[q, w0]
                 else:
                     b = a0 + 1
                     o = a0
-                    dW = -dw[w0]
+                    dW = -dw[q, w0]
                 x = y[b]
                 inc = s * dW
                 if mil:
@@ -343,7 +395,7 @@ def _step(y, K, dw, h, offs, wo, P, sig, noise, scheme):
                 b = a0
                 o = a0 + 1
                 x = y[b]
-                dW = dw[w0]
+                dW = dw[q, w0]
                 inc = s * dW
                 if mil:
                     inc += 0.5 * s * s * (dW * dW - h)
@@ -360,17 +412,17 @@ def _step(y, K, dw, h, offs, wo, P, sig, noise, scheme):
             abar = 0.0
             ysq = 0.0
             for i in range(k):
-                abar += y[a0 + i] * dw[w0 + i]
+                abar += y[a0 + i] * dw[q, w0 + i]
                 ysq += y[a0 + i] * y[a0 + i]
             var = 0.0
             for i in range(k):
-                d = dw[w0 + i] - abar
+                d = dw[q, w0 + i] - abar
                 var += y[a0 + i] * d * d
             total = 0.0
             bad = False
             for i in range(k):
                 yi = y[a0 + i]
-                d = dw[w0 + i] - abar
+                d = dw[q, w0 + i] - abar
                 inc = sd * d
                 if mil:
                     inc += 0.5 * sd * sd * (d * d - var - 2.0 * h * (ysq - yi))
@@ -388,7 +440,7 @@ def _step(y, K, dw, h, offs, wo, P, sig, noise, scheme):
             bad = False
             for i in range(k - 1):
                 yi = y[a0 + i]
-                dW = dw[w0 + i]
+                dW = dw[q, w0 + i]
                 inc = s * dW
                 if mil:
                     inc += 0.5 * s * s * (dW * dW - h)
@@ -415,7 +467,7 @@ def _worse(code, bad, y, a0, k, out_code):
 @njit(cache=True, error_model="numpy")
 def _one_path(
     pay, dpay, binary, t, offs, L, Tn, po, so, wo, sig, noise, scheme, y0, dt, nsteps, h_last, seed, sid, pid,
-    tol, sample_steps, samples, row, r, given, dWg, y, K, z, pre, suf, hit, buf, st,
+    tol, sample_steps, samples, row, r, given, dWg, y, K, z, pre, suf, hit,
 ):  # fmt: skip
     P = offs.shape[0] - 1
     m = offs[P]
@@ -448,15 +500,17 @@ def _one_path(
             _rhs_binary(dpay, t, P, y, K, 0, pre)
         else:
             _rhs_general(pay, t, offs, L, Tn, po, so, y, K, 0, pre, suf)
+        jb = n % _ZBUF
         if given:
             for i in range(W):
-                z[i] = dWg[r, n, i]
-        else:
-            _fill_normals(seed, sid, pid, n, W, z, buf, st)
-            sq = sqlast if last else sqdt
-            for i in range(W):
-                z[i] *= sq
-        code = _step(y, K, z, h, offs, wo, P, sig, noise, scheme)
+                z[jb, i] = dWg[r, n, i]
+        elif jb == 0:  # the normals of the next _ZBUF steps at once: independent Philox calls overlap in the CPU
+            for q in range(n, min(n + _ZBUF, nsteps)):
+                _fill_normals(seed, sid, pid, q, W, z, q - n)
+                sq = sqlast if q == nsteps - 1 else sqdt
+                for i in range(W):
+                    z[q - n, i] *= sq
+        code = _step(y, K, z, jb, h, offs, wo, P, sig, noise, scheme)
         t_now = h_last + (nsteps - 1) * dt if last else (n + 1) * dt
         if code != T_END:
             break
@@ -514,18 +568,16 @@ def _ensemble(
     for c in prange(n_items):
         y = np.empty(m)
         K = np.empty((1, m))
-        z = np.empty(max(W, 1))
+        z = np.empty((_ZBUF, max(W, 1)))
         pre = np.empty(max(po[P], 1 << (P - 1)))
         suf = np.empty(so[P])
         hit = np.empty(J)
-        buf = np.empty(4, dtype=np.uint64)
-        st = np.empty(2, dtype=np.int64)
         for r in range(c * _CHUNK, min(R, (c + 1) * _CHUNK)):
             row = r if store else 0
             cd, ts, tf, vf, ve, th = _one_path(
                 pay, dpay, binary, tidx[r], offs, L, Tn, po, so, wo, sig, noise, scheme, Y0[run_start[r]], dt,
                 nsteps, h_last, seed, sids[r], pids[r], tol, sample_steps, samples, row, r, given, dWg,
-                y, K, z, pre, suf, hit, buf, st,
+                y, K, z, pre, suf, hit,
             )  # fmt: skip
             code[r] = cd
             t_stop[r] = ts

@@ -194,7 +194,7 @@ def test_step_is_the_milstein_expansion_and_noise_commutes(noise, shape):
             assert np.allclose(DG[:, ll, :] @ G[:, j], DG[:, j, :] @ G[:, ll], atol=1e-8)
         for scheme, target in (("milstein", want), ("euler", y + f * h + G @ dw)):
             got = y.copy()
-            code = _sde._step(got, f.reshape(1, -1), dw, h, offs, wo, len(shape), sigma, _sde.NOISES.index(noise),
+            code = _sde._step(got, f.reshape(1, -1), dw.reshape(1, -1), 0, h, offs, wo, len(shape), sigma, _sde.NOISES.index(noise),
                               _sde.SCHEMES.index(scheme))  # fmt: skip
             # linear noise may leave the state space (the step then reports it and keeps the outside state)
             assert code == _sde.T_END or (noise == "linear" and code == _sde.LEFT)
@@ -217,7 +217,7 @@ def test_binary_milstein_step_never_crosses_the_near_face(x, dw, d, sigma, mirro
     y = np.array([x, 1.0 - x]) if not mirror else np.array([1.0 - x, x])
     f = x * (1 - x) * d
     K = np.array([[f, -f]]) if not mirror else np.array([[-f, f]])
-    _sde._step(y, K, np.array([dw if not mirror else -dw]), h, np.array([0, 2]), np.array([0, 1]), 1,
+    _sde._step(y, K, np.array([[dw if not mirror else -dw]]), 0, h, np.array([0, 2]), np.array([0, 1]), 1,
                np.array([sigma]), 0, 0)  # fmt: skip
     small = y[0] if not mirror else y[1]
     assert small >= 0.0
@@ -238,11 +238,15 @@ def test_binary_steps_leave_only_beyond_the_stated_thresholds():
             for a in (-(edge - 0.01), edge - 0.01):
                 y = np.array([x, 1 - x])
                 f = x * (1 - x) * 0.1
-                code = _sde._step(y, np.array([[f, -f]]), np.array([a / s]), h, offs, wo, 1, np.array([s]), 0, scheme)
+                code = _sde._step(
+                    y, np.array([[f, -f]]), np.array([[a / s]]), 0, h, offs, wo, 1, np.array([s]), 0, scheme
+                )
                 assert code == _sde.T_END, (scheme, x, a)
         # and beyond them a step does leave where they are sharp (the check is real: no clipping)
         y = np.array([worst, 1 - worst])
-        code = _sde._step(y, np.zeros((1, 2)), np.array([-(edge + 0.1) / s]), h, offs, wo, 1, np.array([s]), 0, scheme)
+        code = _sde._step(
+            y, np.zeros((1, 2)), np.array([[-(edge + 0.1) / s]]), 0, h, offs, wo, 1, np.array([s]), 0, scheme
+        )
         assert code == _sde.STEP_OUTSIDE and y[0] < 0
 
 
@@ -326,7 +330,7 @@ def test_exact_logit_solution(scheme, order):
                 x = y[0]
                 K[0, 0] = x * (1 - x) * (c + s * s * (0.5 - x))
                 K[0, 1] = -K[0, 0]
-                if _sde._step(y, K, inc[r, i : i + 1], T / n, offs, wo, 1, sig, 0, code) != _sde.T_END:
+                if _sde._step(y, K, inc[r].reshape(-1, 1), i, T / n, offs, wo, 1, sig, 0, code) != _sde.T_END:
                     inside[r] = False
                     break
             ends[a, r] = y[0]
