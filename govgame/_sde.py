@@ -932,6 +932,13 @@ class Ensemble:
         lo, hi = np.quantile(X, q, axis=0)
         return X.mean(axis=0), lo, hi
 
+    def plot(self, game: Game, start: int = 0, *, max_paths: int = 20, axes=None):
+        """Realisations from one start with their mean and 5–95 % band (:func:`govgame.plot.stochastic_paths`)."""
+        from . import plot
+
+        mean, lo, hi = self.band(start)
+        return plot.stochastic_paths(game, self.t, self.samples[start], mean, lo, hi, max_paths=max_paths, axes=axes)
+
     def __len__(self) -> int:
         return int(self.code.size)
 
