@@ -430,7 +430,7 @@ def scale_probability(d, sigma, x0):
 def test_vertex_probabilities_match_the_scale_function(d, sigma, x0):
     g = constant_difference_game(d)
     N = 2000
-    ens = _sde.simulate_sde(g, [[x0, 0.5]], params={}, sigma={"pop0": sigma}, dt=0.02, t_end=300.0, paths=N)
+    ens = _sde.simulate_sde(g, [[x0, 0.5]], params={}, sigma={"pop0": sigma}, dt=0.025, t_end=150.0, paths=N)
     x_end = ens.final[0, :, 0]
     settled = (x_end <= 1e-3) | (x_end >= 1 - 1e-3)
     assert settled.mean() > 0.99
@@ -459,13 +459,13 @@ def test_vertex_probabilities_against_an_independent_numpy_simulation():
     """A coordination game with unequal rewards from an off-centre start: binomial standard errors."""
     tensors = [np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 1.5]])]
     g = game_from_tensors(tensors, name="coord2")
-    sigma, x0, N = 0.9, [0.4, 0.45], 3000
-    ens = _sde.simulate_sde(g, [x0], params={}, sigma=sigma, dt=0.01, t_end=60.0, paths=N, seed=5)
+    sigma, x0, N = 0.9, [0.4, 0.45], 2000
+    ens = _sde.simulate_sde(g, [x0], params={}, sigma=sigma, dt=0.01, t_end=40.0, paths=N, seed=5)
 
     def d_of(x, y):  # payoff differences (strategy 0 minus strategy 1)
         return 2 * y - (1 - y), 1 * x - 1.5 * (1 - x)
 
-    ref = numpy_logit_reference(d_of, sigma, x0, dt=0.002, t_end=60.0, paths=N, seed=6)
+    ref = numpy_logit_reference(d_of, sigma, x0, dt=0.004, t_end=40.0, paths=N, seed=6)
     vertices = vertex_equilibria(g)
     ref_keys = [outcome_key(e) if e else "none" for e in
                 [None if n is None else {v.name: v for v in vertices}[n] for n in classify(ref, vertices)]]  # fmt: skip
