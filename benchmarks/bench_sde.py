@@ -35,7 +35,7 @@ def numpy_loop(game, params, x0, sigma, dt, steps, paths, seed=1):
     """What a paper's code does: lambdify the replicator equations, loop over the steps, vectorised over paths."""
     import sympy
 
-    from govgame.dynamics import replicator
+    from govgame.analysis.dynamics import replicator
 
     dyn = replicator(game)
     rhs = [sympy.sympify(e).subs(game.subs_map(params)) for e in dyn.rhs]
@@ -53,7 +53,7 @@ def numpy_loop(game, params, x0, sigma, dt, steps, paths, seed=1):
 
 def startup(quick: bool) -> None:
     code = (
-        "import time; t0 = time.perf_counter(); from govgame import _sde; from govgame.loader import load_model; "
+        "import time; t0 = time.perf_counter(); from govgame.numerics import sde as _sde; from govgame.model.loader import load_model; "
         "g = load_model('battery_recycling'); t1 = time.perf_counter(); "
         "_sde.simulate_sde(g, [[0.5, 0.5, 0.5]], params=g.values(), sigma=0.5, t_end=1.0, paths=10); "
         "t2 = time.perf_counter(); "
@@ -80,8 +80,8 @@ def main() -> None:
 
     import numba
 
-    from govgame import _sde
-    from govgame.loader import load_model
+    from govgame.model.loader import load_model
+    from govgame.numerics import sde as _sde
 
     game = load_model("battery_recycling")
     params = game.values()

@@ -10,8 +10,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_rgb  # noqa: E402
 
-from govgame import _sde, plot  # noqa: E402
+from govgame import plot  # noqa: E402
 from govgame.model import Game, Population  # noqa: E402
+from govgame.numerics import sde as _sde  # noqa: E402
 
 
 def coordination():
@@ -29,8 +30,8 @@ def ensemble():
 
 def test_paths_mean_and_band_are_the_ensemble(ensemble, tmp_path):
     g, ens = ensemble
-    axes = ens.plot(g, max_paths=7)
     mean, lo, hi = ens.band(0)
+    axes = plot.stochastic_paths(g, ens.t, ens.samples[0], mean, lo, hi, max_paths=7)
     assert len(axes) == 2
     for col, ax in enumerate(axes):
         grey = [ln for ln in ax.lines if ln.get_linewidth() < 0.5]

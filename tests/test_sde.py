@@ -21,10 +21,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
-from govgame import _kernel, _sde
 from govgame.errors import SimulationError
+from govgame.io.json import ensemble_to_dict
 from govgame.model import Game, Population
-from govgame.simulate import classify, grid_starts, outcome_key, outcomes, simulate, vertex_equilibria
+from govgame.numerics import kernel as _kernel
+from govgame.numerics import sde as _sde
+from govgame.numerics.integrate import simulate
+from govgame.numerics.outcomes import classify, outcome_key, outcomes, vertex_equilibria
+from govgame.numerics.starts import grid_starts
 
 
 def game_from_tensors(tensors, name="g"):
@@ -383,7 +387,7 @@ def test_linear_noise_leaves_the_state_space_and_is_stopped_there():
 
 @pytest.mark.parametrize("text_model", ["tripartite", "k3"])
 def test_small_sigma_recovers_the_deterministic_end_points(text_model, tripartite_text, k3_text):
-    from govgame.loader import loads_model
+    from govgame.model.loader import loads_model
 
     g = loads_model(tripartite_text if text_model == "tripartite" else k3_text)
     values = g.values()
@@ -574,7 +578,7 @@ def test_step_grid_ends_exactly_at_t_end():
 def test_json_lines_up_with_the_spec():
     g = coordination()
     ens = _sde.simulate_sde(g, [[0.5, 0.5], [0.2, 0.9]], params={}, sigma=0.6, t_end=20.0, paths=7, seed=3)
-    d = json.loads(json.dumps(_sde.ensemble_to_dict(g, {}, ens)))
+    d = json.loads(json.dumps(ensemble_to_dict(g, ens)))
     assert list(d)[:5] == ["model", "state", "parameters", "t_end", "stochastic"]
     assert d["stochastic"] == {"sigma": {"pop0": 0.6, "pop1": 0.6}, "noise": "tangent", "scheme": "milstein",
                                "dt": 0.01, "seed": 3, "paths": 7}  # fmt: skip

@@ -8,14 +8,15 @@ import json
 import numpy as np
 import pytest
 import sympy
-from conftest import THREE_STRATEGIES, TRIPARTITE
 
-from govgame import _sde
-from govgame._stochastic import stochastic_stability, stochastic_to_dict
+from conftest import THREE_STRATEGIES, TRIPARTITE
+from govgame.analysis.pipeline import analyze
+from govgame.analysis.stochastic import stochastic_stability
 from govgame.errors import SimulationError
-from govgame.loader import loads_model
+from govgame.io.json import stochastic_to_dict
 from govgame.model import Game, Population
-from govgame.stability import analyze
+from govgame.model.loader import loads_model
+from govgame.numerics import sde as _sde
 
 
 def deviations(game, profile):

@@ -1,7 +1,7 @@
 r"""Stochastic stability of the vertices under the linearisation (SPEC §6).
 
 The stochastic replicator dynamics (Itô) are :math:`dy = f(y)\,dt + \sigma_p G_p(y)\,dW`
-(:mod:`govgame._sde`). Near a vertex where population :math:`p` plays strategy :math:`s`, every
+(:mod:`govgame.numerics.sde`). Near a vertex where population :math:`p` plays strategy :math:`s`, every
 other share :math:`y_i` of :math:`p` is small, and to first order
 
 .. math:: dy_i = \lambda_i\, y_i\, dt + \sigma_p\, y_i\, dB_i, \qquad \lambda_i = u_i - u_s,
@@ -31,11 +31,11 @@ Which vertices are rest points of the SDE
     no conditions, and the output says why.
 
 Conditions are symbolic in the parameters (the intensities enter as exact rationals); whether they
-can hold and a witness come from :class:`govgame.conditions.Region` (linear programming where the
+can hold and a witness come from :class:`govgame.analysis.regions.Region` (linear programming where the
 conditions are linear).
 
->>> from govgame.loader import load_model
->>> from govgame.stability import analyze
+>>> from govgame.model import load_model
+>>> from govgame.analysis.pipeline import analyze
 >>> sa = stochastic_stability(analyze(load_model("battery_recycling")), 0.5)
 >>> v = sa.vertices[0]
 >>> v.rest_point, len(v.almost_sure), str(v.almost_sure[0]).endswith("< 0")
@@ -44,14 +44,27 @@ conditions are linear).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sympy
 
-from .conditions import Feasibility, Region
-from .errors import SimulationError
+from ..errors import SimulationError
+from ..model.game import Game
+from .regions import Feasibility, Region
 
-__all__ = ["NOISE_FORMS", "StochasticStability", "StochasticAnalysis", "stochastic_stability", "stochastic_to_dict"]
+__all__ = [
+    "NOISES",
+    "NOISE_FORMS",
+    "sigma_values",
+    "StochasticStability",
+    "StochasticAnalysis",
+    "stochastic_stability",
+]
+
+#: The noise forms, in the order of the kernel's codes (:mod:`govgame.numerics.sde`).
+NOISES = ("tangent", "linear")
 
 #: How each noise form is written (for the output).
 NOISE_FORMS = {
@@ -107,7 +120,7 @@ class StochasticStability:
 
 @dataclass(frozen=True)
 class StochasticAnalysis:
-    """The stochastic conditions of every vertex of an :class:`~govgame.stability.Analysis`."""
+    """The stochastic conditions of every vertex of an :class:`~govgame.analysis.pipeline.Analysis`."""
 
     sigma: dict[str, float]
     noise: str
@@ -121,10 +134,43 @@ class StochasticAnalysis:
         raise KeyError(name)
 
 
-def _sigma_map(game, sigma) -> dict[str, float]:
-    from ._sde import sigma_values
+def sigma_values(game: Game, sigma) -> dict[str, float]:
+    """Noise intensity of every population from a number (all) or a mapping ``{population: sigma}``.
 
-    return sigma_values(game, sigma)
+    Populations missing from a mapping get 0. Intensities must be finite and >= 0.
+
+    >>> from govgame.model import Game, Population
+    >>> g = Game(name="g", populations=(Population("a", ("p", "q"), ("x",)), Population("b", ("s", "t"), ("y",))),
+    ...          parameters=(), payoffs={pr: (0, 0) for pr in [("p", "s"), ("p", "t"), ("q", "s"), ("q", "t")]})
+    >>> sigma_values(g, 0.5), sigma_values(g, {"b": 1})
+    ({'a': 0.5, 'b': 0.5}, {'a': 0.0, 'b': 1.0})
+    >>> sigma_values(g, {"c": 1})
+    Traceback (most recent call last):
+    ...
+    govgame.errors.SimulationError: sigma: no population "c" in model "g"; populations are: a, b
+    """
+    names = [p.name for p in game.populations]
+    if isinstance(sigma, Mapping):
+        out = dict.fromkeys(names, 0.0)
+        for k, v in sigma.items():
+            if k not in out:
+                raise SimulationError(
+                    f'sigma: no population "{k}" in model "{game.name}"; populations are: {", ".join(names)}'
+                )
+            out[k] = _intensity(v, f"sigma {k}")
+        return out
+    v = _intensity(sigma, "sigma")
+    return dict.fromkeys(names, v)
+
+
+def _intensity(v, what: str) -> float:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        raise SimulationError(f"{what} must be a number >= 0, found {v!r}") from None
+    if isinstance(v, bool) or not math.isfinite(x) or x < 0:
+        raise SimulationError(f"{what} must be a finite number >= 0 (a noise intensity), found {v!r}")
+    return x
 
 
 def _vertex_pairs(dynamics, eq) -> list[tuple[sympy.Expr, int, int]]:
@@ -161,7 +207,7 @@ def stochastic_stability(analysis, sigma, *, noise: str = "tangent") -> Stochast
 
     Parameters
     ----------
-    analysis : govgame.stability.Analysis
+    analysis : govgame.analysis.pipeline.Analysis
     sigma : float or mapping
         Noise intensity of every population, or ``{population name: intensity}`` (others 0).
     noise : {"tangent", "linear"}
@@ -177,7 +223,7 @@ def stochastic_stability(analysis, sigma, *, noise: str = "tangent") -> Stochast
     no vertex is mean-square stable.
 
     >>> from govgame.model import Game, Population
-    >>> from govgame.stability import analyze
+    >>> from govgame.analysis.pipeline import analyze
     >>> g = Game(name="c", populations=(Population("a", ("l", "r"), ("x",)), Population("b", ("l", "r"), ("y",))),
     ...          parameters=(), payoffs={("l", "l"): (1, 1), ("l", "r"): (0, 0), ("r", "l"): (0, 0), ("r", "r"): (1, 1)})
     >>> sa = stochastic_stability(analyze(g), 2.0)
@@ -190,7 +236,7 @@ def stochastic_stability(analysis, sigma, *, noise: str = "tangent") -> Stochast
         raise SimulationError(f"noise must be one of {', '.join(NOISE_FORMS)}, found {noise!r}")
     game = analysis.game
     dyn = analysis.dynamics
-    sig = _sigma_map(game, sigma)
+    sig = sigma_values(game, sigma)
     pops = game.populations
     region = Region(game, analysis.params)
     numeric = game.complete(analysis.params)
@@ -274,68 +320,3 @@ def _decide(signs: list[int | None]) -> bool | None:
     if any(s == 0 for s in signs):
         return None  # an exponent exactly 0: the linearisation decides nothing
     return True
-
-
-def stochastic_to_dict(sa: StochasticAnalysis) -> dict:
-    """JSON-ready parts: ``{"stochastic": {...}, "vertices": {name: {...}}}`` for ``analyze --sigma`` (SPEC §6).
-
-    >>> from govgame.model import Game, Population
-    >>> from govgame.stability import analyze
-    >>> g = Game(name="c", populations=(Population("a", ("l", "r"), ("x",)), Population("b", ("l", "r"), ("y",))),
-    ...          parameters=(), payoffs={("l", "l"): (1, 1), ("l", "r"): (0, 0), ("r", "l"): (0, 0), ("r", "r"): (1, 1)})
-    >>> d = stochastic_to_dict(stochastic_stability(analyze(g), 0.5))
-    >>> d["stochastic"]["sigma"], d["vertices"]["E1"]["almost_sure"]
-    ({'a': 0.5, 'b': 0.5}, ['-9/8 < 0', '-9/8 < 0'])
-    """
-    from .export import format_expr
-
-    def feas(f: Feasibility | None) -> tuple[bool, dict | None, str]:
-        if f is None:
-            return False, None, ""
-        w = {str(k): float(v) for k, v in f.witness.items()} if f.feasible and f.witness is not None else None
-        return bool(f.feasible), w, str(f.method)
-
-    vertices = {}
-    for v in sa.vertices:
-        if not v.rest_point:
-            vertices[v.name] = {
-                "noise": sa.noise,
-                "rest_point": False,
-                "almost_sure": None,
-                "mean_square": None,
-                "note": v.note,
-            }
-            continue
-        ca, wa, ma = feas(v.almost_sure_feasibility)
-        cm, wm, mm = feas(v.mean_square_feasibility)
-        d = {
-            "noise": sa.noise,
-            "rest_point": True,
-            "almost_sure": [format_expr(c) for c in v.almost_sure],
-            "mean_square": [format_expr(c) for c in v.mean_square],
-            "populations": list(v.populations),
-            "can_be_almost_sure": ca,
-            "witness_almost_sure": wa,
-            "method_almost_sure": ma,
-            "can_be_mean_square": cm,
-            "witness_mean_square": wm,
-            "method_mean_square": mm,
-        }
-        if v.almost_sure_exponents:
-            d["numeric"] = {
-                "almost_sure": v.numeric_almost_sure,
-                "mean_square": v.numeric_mean_square,
-                "almost_sure_exponents": list(v.almost_sure_exponents),
-                "mean_square_exponents": list(v.mean_square_exponents),
-            }
-        vertices[v.name] = d
-    return {
-        "stochastic": {
-            "sigma": {k: float(x) for k, x in sa.sigma.items()},
-            "noise": sa.noise,
-            "noise_form": NOISE_FORMS[sa.noise],
-            "calculus": "Ito",
-        },
-        "vertices": vertices,
-        "notes": list(sa.notes),
-    }

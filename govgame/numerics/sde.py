@@ -4,7 +4,7 @@ The model (SPEC §6) is the Itô system
 
 .. math:: dy = f(y)\,dt + \sigma_p\, G_p(y)\, dW^{(p)} \quad\text{for each population } p,
 
-with :math:`f` the replicator field (:mod:`govgame._kernel`, payoff tensors as data) and one
+with :math:`f` the replicator field (:mod:`govgame.numerics.kernel`, payoff tensors as data) and one
 independent Wiener process per binary population, ``k`` per population with ``k > 2`` strategies.
 
 Noise forms
@@ -67,17 +67,21 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from llvmlite import ir
 from numba import njit, prange, types
 from numba.extending import intrinsic
 
-from ._kernel import _rhs_binary, _rhs_general, pack
-from .dynamics import numeric_payoffs
-from .errors import SimulationError
-from .model import Game
+from ..analysis.dynamics import Dynamics, numeric_payoffs
+from ..analysis.stochastic import NOISES, sigma_values
+from ..errors import SimulationError
+from ..model.game import Game
+from .coordinates import to_full, to_reduced
+from .kernel import _rhs_binary, _rhs_general, pack
+from .outcomes import REACH_TOL
+from .starts import check_starts
 
 __all__ = [
     "STATUS",
@@ -88,10 +92,8 @@ __all__ = [
     "normals",
     "noise_slots",
     "integrate_sde",
-    "sigma_values",
     "Ensemble",
     "simulate_sde",
-    "ensemble_to_dict",
     "stochastic_notes",
     "warm",
 ]
@@ -99,8 +101,7 @@ __all__ = [
 #: Path statuses, indexed by the codes the kernel returns.
 STATUS = ("t_end", "left-state-space", "step-outside", "non-finite")
 T_END, LEFT, STEP_OUTSIDE, NON_FINITE = range(4)
-#: Noise forms and schemes, indexed by the codes the kernel takes.
-NOISES = ("tangent", "linear")
+#: Schemes, indexed by the codes the kernel takes (noise forms: :data:`govgame.analysis.stochastic.NOISES`).
 SCHEMES = ("milstein", "euler")
 TANGENT, LINEAR = 0, 1
 MILSTEIN, EULER = 0, 1
@@ -644,7 +645,7 @@ def integrate_sde(
     Parameters
     ----------
     pay, offs : numpy.ndarray
-        Payoff tensors and population offsets from :func:`govgame._kernel.pack`.
+        Payoff tensors and population offsets from :func:`govgame.numerics.kernel.pack`.
     Y0 : numpy.ndarray
         ``(S, m)`` starts in full coordinates.
     sigma : numpy.ndarray
@@ -680,7 +681,7 @@ def integrate_sde(
 
     Examples
     --------
-    >>> from govgame._kernel import pack
+    >>> from govgame.numerics.kernel import pack
     >>> a = [np.array([[2.0, 0.0], [3.0, 1.0]]), np.array([[2.0, 3.0], [0.0, 1.0]])]  # prisoner's dilemma
     >>> pay, offs = pack((2, 2), a)
     >>> out = integrate_sde(pay, offs, np.array([[0.5, 0.5, 0.5, 0.5]]), np.array([0.5, 0.5]), t_end=50.0)
@@ -737,45 +738,6 @@ def integrate_sde(
 MAX_SAMPLE_BYTES = 2 * 1024**3
 
 
-def sigma_values(game: Game, sigma) -> dict[str, float]:
-    """Noise intensity of every population from a number (all) or a mapping ``{population: sigma}``.
-
-    Populations missing from a mapping get 0. Intensities must be finite and >= 0.
-
-    >>> from govgame.model import Game, Population
-    >>> g = Game(name="g", populations=(Population("a", ("p", "q"), ("x",)), Population("b", ("s", "t"), ("y",))),
-    ...          parameters=(), payoffs={pr: (0, 0) for pr in [("p", "s"), ("p", "t"), ("q", "s"), ("q", "t")]})
-    >>> sigma_values(g, 0.5), sigma_values(g, {"b": 1})
-    ({'a': 0.5, 'b': 0.5}, {'a': 0.0, 'b': 1.0})
-    >>> sigma_values(g, {"c": 1})
-    Traceback (most recent call last):
-    ...
-    govgame.errors.SimulationError: sigma: no population "c" in model "g"; populations are: a, b
-    """
-    names = [p.name for p in game.populations]
-    if isinstance(sigma, Mapping):
-        out = dict.fromkeys(names, 0.0)
-        for k, v in sigma.items():
-            if k not in out:
-                raise SimulationError(
-                    f'sigma: no population "{k}" in model "{game.name}"; populations are: {", ".join(names)}'
-                )
-            out[k] = _intensity(v, f"sigma {k}")
-        return out
-    v = _intensity(sigma, "sigma")
-    return dict.fromkeys(names, v)
-
-
-def _intensity(v, what: str) -> float:
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        raise SimulationError(f"{what} must be a number >= 0, found {v!r}") from None
-    if isinstance(v, bool) or not math.isfinite(x) or x < 0:
-        raise SimulationError(f"{what} must be a finite number >= 0 (a noise intensity), found {v!r}")
-    return x
-
-
 @dataclass(frozen=True, eq=False)
 class Ensemble:
     """Result of :func:`simulate_sde`: ``paths`` realisations from each start.
@@ -801,19 +763,21 @@ class Ensemble:
     t_stop : numpy.ndarray
         ``(S, N)`` time at which each path ended.
     t_first : numpy.ndarray
-        ``(S, N)`` first time the path came within ``tol`` of any vertex (NaN: never).
+        ``(S, N)`` first time the path came within ``reach_tol`` of any vertex (NaN: never).
     v_first : numpy.ndarray
         ``(S, N)`` that vertex (-1: none).
     v_end : numpy.ndarray
-        ``(S, N)`` the vertex within ``tol`` of the end state of a path that ran to ``t_end`` (-1: none).
+        ``(S, N)`` the vertex within ``reach_tol`` of the end state of a path that ran to ``t_end`` (-1: none).
     t_hit : numpy.ndarray
-        ``(S, N)`` first-passage time: the first time the path came within ``tol`` of the vertex it
+        ``(S, N)`` first-passage time: the first time the path came within ``reach_tol`` of the vertex it
         ends at (NaN when it ends at none).
-    tol : float
+    reach_tol : float
     t : numpy.ndarray or None
         Times of the stored samples (multiples of ``dt``, and ``t_end``).
     samples : numpy.ndarray or None
         ``(S, N, T, n)`` states at :attr:`t`; after a stop the stopped state repeats.
+    params : dict
+        The parameter values the paths used.
     """
 
     state: tuple[str, ...]
@@ -833,9 +797,10 @@ class Ensemble:
     v_first: np.ndarray
     v_end: np.ndarray
     t_hit: np.ndarray
-    tol: float = 1e-3
+    reach_tol: float = 1e-3
     t: np.ndarray | None = None
     samples: np.ndarray | None = None
+    params: dict[str, float] = field(default_factory=dict)
 
     @property
     def status(self) -> np.ndarray:
@@ -850,7 +815,7 @@ class Ensemble:
     def outcome_keys(self) -> np.ndarray:
         """``(S, N)`` where each path ended, keyed as in summaries.
 
-        The profile joined by ``/`` for a path that ends within ``tol`` of a vertex; ``"none"`` for one that
+        The profile joined by ``/`` for a path that ends within ``reach_tol`` of a vertex; ``"none"`` for one that
         ends elsewhere; otherwise its status (``"left-state-space"``, ``"step-outside"``, ``"non-finite"``).
         """
         vk = np.array(["/".join(p) for p in self.profiles] + ["none"], dtype=object)
@@ -932,13 +897,6 @@ class Ensemble:
         lo, hi = np.quantile(X, q, axis=0)
         return X.mean(axis=0), lo, hi
 
-    def plot(self, game: Game, start: int = 0, *, max_paths: int = 20, axes=None):
-        """Realisations from one start with their mean and 5–95 % band (:func:`govgame.plot.stochastic_paths`)."""
-        from . import plot
-
-        mean, lo, hi = self.band(start)
-        return plot.stochastic_paths(game, self.t, self.samples[start], mean, lo, hi, max_paths=max_paths, axes=axes)
-
     def __len__(self) -> int:
         return int(self.code.size)
 
@@ -980,7 +938,7 @@ def _execute(tasks: list[tuple], *, workers, scheduler) -> list[dict]:
 
 
 def simulate_sde(
-    game: Game,
+    system: Game | Dynamics,
     x0,
     *,
     params: Mapping[str, float],
@@ -992,7 +950,7 @@ def simulate_sde(
     paths: int = 100,
     seed: int = 0,
     t_eval=None,
-    tol: float = 1e-3,
+    reach_tol: float = REACH_TOL,
     workers: int | None = None,
     scheduler: str | None = None,
     batch: int | None = None,
@@ -1001,7 +959,9 @@ def simulate_sde(
 
     Parameters
     ----------
-    game : Game
+    system : Game or Dynamics
+        The game; or its :class:`~govgame.analysis.dynamics.Dynamics`, which keeps the compiled
+        payoffs between calls.
     x0 : array_like
         ``(S, n)`` or ``(n,)`` starts in state order.
     params : mapping
@@ -1023,7 +983,7 @@ def simulate_sde(
     t_eval : array_like, optional
         Times at which to store every path (rounded to the step grid); memory grows with
         ``S * paths * len(t_eval)``. By default only statistics and end states are kept.
-    tol : float
+    reach_tol : float
         Maximum-norm distance within which an end state counts as a vertex (as ``reached`` in SPEC §4).
     workers : int, optional
         Run batches of paths in this many local processes.
@@ -1049,8 +1009,7 @@ def simulate_sde(
     >>> bool(np.all(ens.final >= 0) and np.all(ens.final <= 1))
     True
     """
-    from .simulate import check_starts, to_full, to_reduced
-
+    game = system.game if isinstance(system, Dynamics) else system
     if noise not in NOISES:
         raise SimulationError(f"noise must be one of {', '.join(NOISES)}, found {noise!r}")
     if scheme not in SCHEMES:
@@ -1088,7 +1047,7 @@ def simulate_sde(
                 f"storing {S * N} paths at {len(sample_steps)} times needs {need / 1024**3:.1f} GB; "
                 "ask for fewer times, paths or starts"
             )
-    tensors = numeric_payoffs(game, params)
+    tensors = numeric_payoffs(system, params)
     pay, offs = pack(game.shape, tensors)
     Y0 = to_full(game, X)
     runs = np.stack(np.meshgrid(np.arange(S), np.arange(N), indexing="ij"), axis=-1).reshape(-1, 2).astype(np.int64)
@@ -1098,7 +1057,20 @@ def simulate_sde(
         batch = max(1, math.ceil(R / parts))
     sv = np.array([sig[p.name] for p in game.populations])
     tasks = [
-        (pay, offs, Y0, sv, runs[a : a + batch], noise, scheme, dt, float(t_end), int(seed), float(tol), sample_steps)
+        (
+            pay,
+            offs,
+            Y0,
+            sv,
+            runs[a : a + batch],
+            noise,
+            scheme,
+            dt,
+            float(t_end),
+            int(seed),
+            float(reach_tol),
+            sample_steps,
+        )
         for a in range(0, R, batch)
     ]
     results = _execute(tasks, workers=workers, scheduler=scheduler)
@@ -1130,9 +1102,10 @@ def simulate_sde(
         v_first=cat("v_first").reshape(S, N),
         v_end=cat("v_end").reshape(S, N),
         t_hit=np.where(t_hit < 0, np.nan, t_hit).reshape(S, N),
-        tol=float(tol),
+        reach_tol=float(reach_tol),
         t=times,
         samples=samples,
+        params={k: float(params[k]) for k in game.parameter_names if k in params},
     )
 
 
@@ -1176,97 +1149,8 @@ def stochastic_notes(ens: Ensemble) -> list[str]:
     return notes
 
 
-def ensemble_to_dict(game: Game, params: Mapping[str, float], ens: Ensemble, equilibria=None) -> dict:
-    """The JSON-ready dict of ``govgame simulate --sigma ... --format json`` (SPEC §4 and §6).
-
-    Parameters
-    ----------
-    game : Game
-    params : mapping
-        The parameter values used.
-    ens : Ensemble
-    equilibria : sequence, optional
-        Equilibria from the analysis; vertices are named after them (default: :func:`vertex_equilibria`).
-
-    Examples
-    --------
-    >>> from govgame.model import Game, Population
-    >>> g = Game(name="pd", populations=(Population("a", ("c", "d"), ("x",)), Population("b", ("c", "d"), ("y",))),
-    ...          parameters=(), payoffs={("c", "c"): (2, 2), ("c", "d"): (0, 3), ("d", "c"): (3, 0), ("d", "d"): (1, 1)})
-    >>> d = ensemble_to_dict(g, {}, simulate_sde(g, [0.5, 0.5], params={}, sigma=0.3, t_end=40.0, paths=3))
-    >>> d["stochastic"]["paths"], d["summary"], [r["path"] for r in d["runs"]], d["runs"][0]["reached"]
-    (3, {'d/d': 3}, [0, 1, 2], 'E1')
-    """
-    from .simulate import vertex_equilibria
-
-    eqs = vertex_equilibria(game) if equilibria is None else [getattr(e, "equilibrium", e) for e in equilibria]
-    names = {tuple(e.profile): e.name for e in eqs if str(e.kind) == "pure" and e.profile is not None}
-    keys = ens.outcome_keys()
-    runs = []
-    S, N = ens.code.shape
-    for s in range(S):
-        start = [float(v) for v in ens.x0[s]]
-        for p in range(N):
-            j = int(ens.v_end[s, p])
-            profile = list(ens.profiles[j]) if j >= 0 else None
-            code = int(ens.code[s, p])
-            th = ens.t_hit[s, p]
-            runs.append(
-                {
-                    "from": start,
-                    "path": p,
-                    "to": [float(v) for v in ens.final[s, p]],
-                    "reached": names.get(tuple(profile)) if profile else None,
-                    "profile": profile,
-                    "outcome": "equilibrium" if j >= 0 else ("unsettled" if code == T_END else STATUS[code]),
-                    "status": STATUS[code],
-                    "left_state_space": code == LEFT,
-                    "t_stop": float(ens.t_stop[s, p]),
-                    "first_passage": None if math.isnan(th) else float(th),
-                }
-            )
-    summary = Counter(keys.ravel().tolist())
-    probs, errs, fpt = ens.probabilities(), ens.standard_errors(), ens.first_passage()
-    means, qs = ens.end_mean(), ens.end_quantiles(QUANTILES)
-    starts = []
-    for s in range(S):
-        starts.append(
-            {
-                "from": [float(v) for v in ens.x0[s]],
-                "paths": N,
-                "reached": probs[s],
-                "standard_error": errs[s],
-                "first_passage": fpt[s],
-                "end_mean": _floats(means[s]),
-                "end_quantiles": {f"{q:g}": _floats(qs[s, i]) for i, q in enumerate(QUANTILES)},
-            }
-        )
-    return {
-        "model": game.name,
-        "state": list(game.state_names),
-        "parameters": {k: float(params[k]) for k in game.parameter_names if k in params},
-        "t_end": float(ens.t_end),
-        "stochastic": {
-            "sigma": {k: float(v) for k, v in ens.sigma.items()},
-            "noise": ens.noise,
-            "scheme": ens.scheme,
-            "dt": float(ens.dt),
-            "seed": int(ens.seed),
-            "paths": int(ens.paths),
-        },
-        "runs": runs,
-        "summary": dict(sorted(summary.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "starts": starts,
-        "notes": stochastic_notes(ens),
-    }
-
-
 #: Quantiles of the end states reported per start.
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-
-
-def _floats(v) -> list:
-    return [None if not math.isfinite(float(a)) else float(a) for a in v]
 
 
 def warm() -> None:
