@@ -58,6 +58,7 @@ __all__ = [
     "sweep_to_dict",
     "ensemble_to_dict",
     "stochastic_to_dict",
+    "analysis_with_stochastic",
     "json_lines",
 ]
 
@@ -468,6 +469,33 @@ def stochastic_to_dict(sa: StochasticAnalysis) -> dict:
         "vertices": vertices,
         "notes": list(sa.notes),
     }
+
+
+def analysis_with_stochastic(analysis: Analysis, sa: StochasticAnalysis) -> dict:
+    """``analyze --sigma --format json``: SPEC §3's JSON with ``"stochastic"`` at the top and in every vertex.
+
+    >>> from govgame.model import Game, Population
+    >>> from govgame.analysis.pipeline import analyze
+    >>> from govgame.analysis.stochastic import stochastic_stability
+    >>> g = Game(name="c", populations=(Population("a", ("l", "r"), ("x",)), Population("b", ("l", "r"), ("y",))),
+    ...          parameters=(), payoffs={("l", "l"): (1, 1), ("l", "r"): (0, 0), ("r", "l"): (0, 0), ("r", "r"): (1, 1)})
+    >>> a = analyze(g)
+    >>> d = analysis_with_stochastic(a, stochastic_stability(a, 2.0))
+    >>> d["stochastic"]["noise"], d["equilibria"][1]["stochastic"]["numeric"]["almost_sure"]
+    ('tangent', True)
+    """
+    d = analysis_to_dict(analysis)
+    sd = stochastic_to_dict(sa)
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        out[k] = v
+        if k == "parameters":
+            out["stochastic"] = sd["stochastic"]
+    for entry in out["equilibria"]:
+        if entry["name"] in sd["vertices"]:
+            entry["stochastic"] = sd["vertices"][entry["name"]]
+    out["notes"] = [*out.get("notes", []), *sd["notes"]]
+    return out
 
 
 def json_lines(data: Mapping, bulk: str) -> str:

@@ -1119,6 +1119,9 @@ def _positive(v, what: str) -> float:
     return x
 
 
+_SCHEME_NAMES = {"milstein": "Milstein", "euler": "Euler–Maruyama"}
+
+
 def stochastic_notes(ens: Ensemble) -> list[str]:
     """What a reader must know about an ensemble: the linear noise's flaw, numerical events (one line each).
 
@@ -1140,7 +1143,7 @@ def stochastic_notes(ens: Ensemble) -> list[str]:
     n = int((ens.code == STEP_OUTSIDE).sum())
     if n:
         notes.append(
-            f"{n} of {total} paths stopped because a {ens.scheme} step of dt = {ens.dt:g} would have left the "
+            f"{n} of {total} paths stopped because a {_SCHEME_NAMES[ens.scheme]} step of dt = {ens.dt:g} would have left the "
             "state space (a numerical event: the exact solution stays inside); reduce --dt"
         )
     n = int((ens.code == NON_FINITE).sum())
