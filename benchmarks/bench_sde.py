@@ -7,7 +7,8 @@ dt = 0.01, t_end = 100 (10^4 steps):
 (a) 10^4 paths x 10^4 steps: wall time of ``simulate_sde`` (Milstein and Euler–Maruyama, all threads
     and one thread) and the ratio of time per path-step against a plain numpy Euler–Maruyama loop in the
     same process (vectorised over the paths, right-hand side from ``sympy.lambdify``, numpy's default
-    generator), timed on the same paths for a tenth of the steps and scaled;
+    generator), timed on the same paths for a tenth of the steps and scaled, and against the plain
+    Python loop (one path and one step at a time) many papers' code is, timed on 20 paths x 1000 steps;
 (b) peak resident memory of (a) (statistics accumulated in the kernel; no paths kept);
 (c) sampled paths: the same run keeping 101 times of every path;
 (d) start-up: a fresh process's import and first call (numba's on-disk cache), and the one-time
@@ -49,6 +50,29 @@ def numpy_loop(game, params, x0, sigma, dt, steps, paths, seed=1):
         dW = rng.standard_normal((len(X), paths)) * sq
         X = [x + fx * dt + sigma * x * (1 - x) * w for x, fx, w in zip(X, F, dW)]
     return time.perf_counter() - t0, np.array(X).T
+
+
+def python_loop(game, params, x0, sigma, dt, steps, paths, seed=1):
+    """The hand-written loop of many papers: one path at a time, one step at a time, in plain Python."""
+    import math
+    import random
+
+    import sympy
+
+    from govgame.analysis.dynamics import replicator
+
+    dyn = replicator(game)
+    rhs = [sympy.sympify(e).subs(game.subs_map(params)) for e in dyn.rhs]
+    f = sympy.lambdify(dyn.state, rhs, modules="math")
+    rnd = random.Random(seed)
+    sq = math.sqrt(dt)
+    t0 = time.perf_counter()
+    for _ in range(paths):
+        X = [float(v) for v in x0]
+        for _ in range(steps):
+            F = f(*X)
+            X = [x + fx * dt + sigma * x * (1 - x) * sq * rnd.gauss(0.0, 1.0) for x, fx in zip(X, F)]
+    return time.perf_counter() - t0
 
 
 def startup(quick: bool) -> None:
@@ -99,6 +123,9 @@ def main() -> None:
     t_np, _ = numpy_loop(game, params, x0, sigma, dt, base_steps, paths)
     per_np = t_np / (paths * base_steps)
     print(f"numpy Euler–Maruyama loop: {t_np:.2f} s for {base_steps} steps ({per_np * 1e9:.1f} ns per path-step)")
+    t_py = python_loop(game, params, x0, sigma, dt, 1000, 20)
+    per_py = t_py / (20 * 1000)
+    print(f"plain Python loop (one path at a time): {per_py * 1e9:.0f} ns per path-step (20 paths x 1000 steps)")
 
     rows = []
     for scheme in ("milstein", "euler"):
@@ -114,7 +141,7 @@ def main() -> None:
             probs = ", ".join(f"{k} {v:.3f}" for k, v in ens.probabilities()[0].items())
             print(
                 f"(a) {scheme:8s} {nthreads} thread(s): {el:6.2f} s ({per * 1e9:5.1f} ns per path-step), "
-                f"{per_np / per:5.1f}x the numpy loop; ends: {probs}"
+                f"{per_np / per:5.1f}x the numpy loop, {per_py / per:5.0f}x the Python loop; ends: {probs}"
             )
     numba.set_num_threads(threads)
     print(f"(b) peak RSS {rss_mb():.0f} MB ({base_rss:.0f} MB before the runs)")
