@@ -41,13 +41,15 @@ population is exactly 1); linear :math:`x' = x + f h + \sigma x \Delta W + \tfra
 
 Steps that leave the state space
 --------------------------------
-Under tangent noise the exact solution never leaves, but a discrete step can. Binary Milstein:
-:math:`x'/x = \tfrac12 (1 + (1-x)\sigma\Delta W)^2 + \tfrac12 + O(h)` for :math:`x \to 0`, positive
-whatever :math:`\Delta W`; a step from :math:`x \le 1/2` can become negative only if
-:math:`\sigma \Delta W < -2 + O(h)` (for :math:`x < 1/3`: never, up to the :math:`O(h)` terms), and
-symmetrically at the other face. Euler–Maruyama needs only :math:`\sigma\Delta W < -1/(1-x)`. Such a
-step is a *numerical* event: the path is stopped with status ``step-outside`` (never clipped) and
-the output advises a smaller ``dt``. With :math:`\sigma\sqrt{dt} \le 0.25` (Milstein) or
+Under tangent noise the exact solution never leaves, but a discrete step can. Binary Milstein, for
+the smaller share :math:`x \le 1/2`, :math:`u = 1 - x`, :math:`a = \sigma\Delta W`:
+:math:`x'/x = 1 + u a + \tfrac12 u (1 - 2x) a^2 + O(h)`, whose minimum over :math:`a` is
+:math:`1 - u/(2(1-2x)) \ge 1/4` for :math:`x \le 1/4`: near a face a step never crosses it, whatever
+:math:`\Delta W` (:math:`x'/x \to \tfrac12(1 + a)^2 + \tfrac12` as :math:`x \to 0`). Anywhere, leaving
+needs :math:`|\sigma\Delta W| > 2 - O(h)` (sharpest at :math:`x = 1/2`). Euler–Maruyama,
+:math:`x'/x = 1 + u a`, leaves already for :math:`\sigma\Delta W < -1/u`. Such a step is a *numerical*
+event: the path is stopped with status ``step-outside`` (its state kept as computed, never clipped)
+and the output advises a smaller ``dt``. With :math:`\sigma\sqrt{dt} \le 0.25` (Milstein) or
 :math:`\le 0.125` (Euler–Maruyama) it needs a normal deviate beyond 8 standard deviations
 (probability below :math:`10^{-15}` per step).
 
@@ -55,9 +57,11 @@ Random numbers
 --------------
 Counter-based: the normals of step ``n`` of path ``(start, path)`` come from
 Philox4x64-10 (Salmon et al. 2011; the generator of :class:`numpy.random.Philox`, tested bit for bit)
-with key ``(seed, 1)`` and counter ``(n, start, path, block)``: the words of blocks 0, 1, ... of that
-counter are turned into normals by the 256-layer ziggurat (Marsaglia and Tsang 2000; one word per
-normal in 99 % of draws: the layer from its low 8 bits, a signed 53-bit uniform from its top 53).
+with key ``(seed, 1)`` and counter ``(n, start, path, block)``: normal ``i`` of the step starts from
+word ``i mod 4`` of block ``i // 4`` and is drawn by the 256-layer ziggurat (Marsaglia and Tsang
+2000; one word in 99 % of draws: the layer from its low 8 bits, a signed 53-bit uniform from its top
+53); its rare extra words come from blocks ``(i + 1) 2^32 + k``, so every normal is a function of
+``(seed, start, path, step, i)`` alone.
 A path's noise depends on nothing else, so results are identical whatever the batching, the number of
 threads or workers.
 """
