@@ -185,7 +185,7 @@ def test_step_is_the_milstein_expansion_and_noise_commutes(noise, shape):
     rng = np.random.default_rng(3)
     offs = np.concatenate([[0], np.cumsum(shape)]).astype(np.int64)
     wo = _sde.noise_slots(shape)
-    for _ in range(20):
+    for _ in range(8):
         y = random_full_state(rng, shape)
         sigma = rng.uniform(0.2, 2.0, len(shape))
         u = rng.normal(size=len(y))  # expected payoffs: f_i = y_i (u_i - ubar) per population
