@@ -314,35 +314,55 @@ def exact_logit_case(c, sigma, x0, T, R, nf, seed):
     return dW, exact
 
 
-@pytest.mark.parametrize("scheme,order", [("milstein", 1.0), ("euler", 0.5)])
-def test_exact_logit_solution(scheme, order):
-    """The scheme's step (the state-dependent drift given directly) against the exact solution."""
-    c, s, x0, T, R, nf = 0.4, 1.0, 0.3, 1.0, 200, 2**10
+def test_exact_logit_solution_through_the_kernel():
+    """State-dependent payoffs through the kernel's payoff program: D(x) = c + s^2 (1/2 - x) gives, by Itô's
+    lemma, logit x(t) = logit x0 + c t + s W_t exactly; Milstein converges to it with order 1, Euler-Maruyama 1/2."""
+    from govgame.model.program import compile_program
+
+    c, s, x0, T, R, nf = 0.4, 1.0, 0.3, 1.0, 400, 2**10
+    x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
+    cc, ss = sympy.Rational(2, 5), sympy.Integer(1)
+    d = cc + ss**2 * (sympy.Rational(1, 2) - x)
+    prog = compile_program([d, d, 0.0, 0.0], params=[], shares=[x, None, y, None])  # binary layout: D_x, D_y
+    regs = _kernel.payoff_registers(prog, np.zeros((1, 0)))
+    pay, offs = np.zeros((1, 2, 4)), np.array([0, 2, 4])
     dW, exact = exact_logit_case(c, s, x0, T, R, nf, seed=1)
-    offs, wo, sig = np.array([0, 2]), np.array([0, 1]), np.array([s])
-    code = _sde.SCHEMES.index(scheme)
+    Y0 = np.repeat([[x0, 1 - x0, 0.5, 0.5]], R, axis=0)
     levels = (4, 5, 6, 7, 8, 9)
-    ends = np.empty((len(levels), R))
-    inside = np.ones(R, dtype=bool)
-    K = np.zeros((1, 2))
-    for a, lv in enumerate(levels):
-        n = 2**lv
-        inc = dW.reshape(R, n, nf // n).sum(axis=2)
-        for r in range(R):
-            y = np.array([x0, 1 - x0])
-            for i in range(n):
-                x = y[0]
-                K[0, 0] = x * (1 - x) * (c + s * s * (0.5 - x))
-                K[0, 1] = -K[0, 0]
-                if _sde._step(y, K, inc[r].reshape(-1, 1), i, T / n, offs, wo, 1, sig, 0, code) != _sde.T_END:
-                    inside[r] = False
-                    break
-            ends[a, r] = y[0]
-    assert inside.mean() > 0.95
-    errs = np.abs(ends[:, inside] - exact[inside]).mean(axis=1)
-    slope = np.polyfit(np.log(T / 2.0 ** np.array(levels)), np.log(errs), 1)[0]
-    assert abs(slope - order) < 0.15, (slope, errs)
-    assert errs[-1] < (2e-3 if order == 1.0 else 3e-2)
+    for scheme, order in (("milstein", 1.0), ("euler", 0.5)):
+        errs, inside = [], np.ones(R, dtype=bool)
+        ends = []
+        for lv in levels:
+            n = 2**lv
+            inc = np.zeros((R, n, 2))
+            inc[:, :, 0] = dW.reshape(R, n, nf // n).sum(axis=2)
+            out = _sde.integrate_sde(pay, offs, Y0, np.array([s, 0.0]), scheme=scheme, dt=T / n, t_end=T,
+                                     increments=inc, program=prog, registers=regs)  # fmt: skip
+            inside &= out["code"] == _sde.T_END
+            ends.append(out["final"][:, 0])
+        assert inside.mean() > 0.95
+        errs = [np.abs(e[inside] - exact[inside]).mean() for e in ends]
+        slope = np.polyfit(np.log(T / 2.0 ** np.array(levels)), np.log(errs), 1)[0]
+        assert abs(slope - order) < 0.15, (scheme, slope, errs)
+        assert errs[-1] < (2e-3 if order == 1.0 else 3e-2)
+
+
+def test_state_dependent_drift_matches_the_static_field_when_it_is_static():
+    """The payoff program and the payoff tensors give the same paths for the same (constant) payoffs."""
+    from govgame.model.program import compile_program
+
+    tensors = [np.array([[1.0, -0.5], [0.2, 0.7]]), np.array([[0.8, -0.3], [0.1, 0.4]])]
+    pay, offs = _kernel.pack((2, 2), tensors)
+    dpay = _sde._binary_differences(pay, np.diff(offs))[0]  # (P, 2): differences over the other's profile
+    x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
+    diffs = [sympy.Rational(repr(float(v))) + 0 * x for v in dpay.ravel()]
+    prog = compile_program(diffs, params=[], shares=[x, None, y, None])
+    regs = _kernel.payoff_registers(prog, np.zeros((1, 0)))
+    Y0 = np.array([[0.3, 0.7, 0.6, 0.4]] * 5)
+    kw = dict(path_ids=np.arange(5), run_start=np.zeros(5, dtype=np.int64), t_end=5.0, dt=0.01)
+    a = _sde.integrate_sde(pay, offs, Y0, np.array([0.7, 0.9]), **kw)
+    b = _sde.integrate_sde(np.zeros_like(pay), offs, Y0, np.array([0.7, 0.9]), program=prog, registers=regs, **kw)
+    assert np.allclose(a["final"], b["final"], atol=1e-12, rtol=0)
 
 
 # ---------------------------------------------------------------- the kernel: state space, sigma -> 0

@@ -4,8 +4,10 @@ The model (SPEC §6) is the Itô system
 
 .. math:: dy = f(y)\,dt + \sigma_p\, G_p(y)\, dW^{(p)} \quad\text{for each population } p,
 
-with :math:`f` the replicator field (:mod:`govgame.numerics.kernel`, payoff tensors as data) and one
-independent Wiener process per binary population, ``k`` per population with ``k > 2`` strategies.
+with :math:`f` the replicator field, evaluated by the deterministic kernel's own functions
+(:mod:`govgame.numerics.kernel`: payoff tensors as data, and state-dependent payoffs through its
+compiled payoff program, so every game the ODE kernel handles has an SDE), and one independent
+Wiener process per binary population, ``k`` per population with ``k > 2`` strategies.
 
 Noise forms
 -----------
@@ -78,12 +80,13 @@ from llvmlite import ir
 from numba import njit, prange, types
 from numba.extending import intrinsic
 
-from ..analysis.dynamics import Dynamics, numeric_payoffs
+from ..analysis.dynamics import Dynamics
 from ..analysis.stochastic import NOISES, sigma_values
 from ..errors import SimulationError
 from ..model.game import Game
 from .coordinates import to_full, to_reduced
-from .kernel import _rhs_binary, _rhs_general, pack
+from .integrate import kernel_program, prepare_payoffs
+from .kernel import _dbin, _dyn_table, _expected, pack
 from .outcomes import REACH_TOL
 from .starts import check_starts
 
@@ -469,10 +472,40 @@ def _worse(code, bad, y, a0, k, out_code):
     return out_code if code == T_END else code
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _field(y, K, binary, dyn, ptab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, u, D, pre, suf):
+    """``K[0]``: the replicator field in full coordinates at ``y``, from the deterministic kernel's functions.
+
+    :func:`govgame.numerics.kernel._dbin` (payoff differences, binary games) or
+    :func:`~govgame.numerics.kernel._expected` (expected payoffs); for state-dependent payoffs the
+    kernel's payoff program first fills the table at ``y`` (:func:`~govgame.numerics.kernel._dyn_table`).
+    """
+    m = offs[P]
+    if dyn:
+        for i in range(m):
+            reg[sbase + i] = y[i]
+        _dyn_table(code, reg, dp, dj, dr, ptab)
+    if binary:
+        _dbin(ptab, ti, P, y, D, pre)
+        for p in range(P):
+            v = y[2 * p] * y[2 * p + 1] * D[p]
+            K[0, 2 * p] = v
+            K[0, 2 * p + 1] = -v
+    else:
+        _expected(ptab, ti, offs, L, Tn, po, so, y, u, pre, suf)
+        for p in range(P):
+            ubar = 0.0
+            for i in range(offs[p], offs[p + 1]):
+                ubar += y[i] * u[i]
+            for i in range(offs[p], offs[p + 1]):
+                K[0, i] = y[i] * (u[i] - ubar)
+
+
 @njit(cache=True, error_model="numpy")
 def _one_path(
-    pay, dpay, binary, t, offs, L, Tn, po, so, wo, sig, noise, scheme, y0, dt, nsteps, h_last, seed, sid, pid,
-    tol, sample_steps, samples, row, r, given, dWg, y, K, z, pre, suf, hit,
+    pay, dpay, binary, dyn, code_, regs0, sbase, op_, oj, orr, dp, dj, dr, t, offs, L, Tn, po, so, wo, sig, noise,
+    scheme, y0, dt, nsteps, h_last, seed, sid, pid, tol, sample_steps, samples, row, r, given, dWg, y, K, z, pre,
+    suf, hit, tab, reg, u, D,
 ):  # fmt: skip
     P = offs.shape[0] - 1
     m = offs[P]
@@ -480,6 +513,14 @@ def _one_path(
     T = sample_steps.shape[0]
     for i in range(m):
         y[i] = y0[i]
+    ti = t
+    if dyn:  # the parameter-only part of the payoff program, as the deterministic kernel does
+        ti = 0
+        for i in range(reg.shape[0]):
+            reg[i] = regs0[t, i]
+        for q in range(op_.shape[0]):
+            tab[0, op_[q], oj[q]] = regs0[t, orr[q]]
+    ptab = tab if dyn else (dpay if binary else pay)
     for j in range(hit.shape[0]):
         hit[j] = -1.0
     t_first = -1.0
@@ -501,10 +542,7 @@ def _one_path(
     for n in range(nsteps):
         last = n == nsteps - 1
         h = h_last if last else dt
-        if binary:
-            _rhs_binary(dpay, t, P, y, K, 0, pre)
-        else:
-            _rhs_general(pay, t, offs, L, Tn, po, so, y, K, 0, pre, suf)
+        _field(y, K, binary, dyn, ptab, ti, offs, L, Tn, po, so, code_, reg, sbase, dp, dj, dr, P, u, D, pre, suf)
         jb = n % _ZBUF
         if given:
             for i in range(W):
@@ -547,8 +585,8 @@ def _one_path(
 
 @njit(cache=True, parallel=True)
 def _ensemble(
-    pay, dpay, binary, offs, L, Tn, po, so, wo, sig, noise, scheme, Y0, run_start, sids, pids, tidx, dt, nsteps,
-    h_last, seed, tol, sample_steps, store, given, dWg,
+    pay, dpay, binary, dyn, code_, regs0, sbase, op_, oj, orr, dp, dj, dr, offs, L, Tn, po, so, wo, sig, noise,
+    scheme, Y0, run_start, sids, pids, tidx, dt, nsteps, h_last, seed, tol, sample_steps, store, given, dWg,
 ):  # fmt: skip
     R = run_start.shape[0]
     P = offs.shape[0] - 1
@@ -570,19 +608,24 @@ def _ensemble(
     else:
         samples = np.empty((0, T, m))
     n_items = (R + _CHUNK - 1) // _CHUNK
+    ncol = dpay.shape[2] if binary else J
     for c in prange(n_items):
         y = np.empty(m)
         K = np.empty((1, m))
         z = np.empty((_ZBUF, max(W, 1)))
-        pre = np.empty(max(po[P], 1 << (P - 1)))
+        pre = np.empty(max(po[P], 1 << max(P - 1, 0)))
         suf = np.empty(so[P])
         hit = np.empty(J)
+        tab = np.zeros((1, P, ncol))
+        reg = np.empty(regs0.shape[1])
+        u = np.empty(m)
+        D = np.empty(P)
         for r in range(c * _CHUNK, min(R, (c + 1) * _CHUNK)):
             row = r if store else 0
             cd, ts, tf, vf, ve, th = _one_path(
-                pay, dpay, binary, tidx[r], offs, L, Tn, po, so, wo, sig, noise, scheme, Y0[run_start[r]], dt,
-                nsteps, h_last, seed, sids[r], pids[r], tol, sample_steps, samples, row, r, given, dWg,
-                y, K, z, pre, suf, hit,
+                pay, dpay, binary, dyn, code_, regs0, sbase, op_, oj, orr, dp, dj, dr, tidx[r], offs, L, Tn, po, so,
+                wo, sig, noise, scheme, Y0[run_start[r]], dt, nsteps, h_last, seed, sids[r], pids[r], tol,
+                sample_steps, samples, row, r, given, dWg, y, K, z, pre, suf, hit, tab, reg, u, D,
             )  # fmt: skip
             code[r] = cd
             t_stop[r] = ts
@@ -608,6 +651,33 @@ def _binary_differences(pay: np.ndarray, ks: np.ndarray) -> np.ndarray:
             axis=1,
         )
     )
+
+
+def _program_tables(program, registers, ks):
+    """The payoff program's arrays in the layout of the deterministic kernel (see ``kernel.integrate_runs``)."""
+    if registers is None:
+        raise SimulationError("a state-dependent program needs its registers (payoff_registers)")
+    P = len(ks)
+    nd = 1 << max(P - 1, 0)
+    J = int(np.prod(ks))
+    binary = bool(np.all(ks == 2))
+    regs0 = np.ascontiguousarray(registers, dtype=np.float64)
+    code = np.ascontiguousarray(program.code[program.n_static :], dtype=np.int64)
+    outs = program.outputs
+    if binary:
+        if len(outs) != P * nd:
+            raise SimulationError("a binary game needs the payoff-difference program")
+        pos_p, pos_j = np.arange(len(outs)) // nd, np.arange(len(outs)) % nd
+    else:
+        if len(outs) != P * J:
+            raise SimulationError("the payoff-table program does not match the game's shape")
+        pos_p, pos_j = np.arange(len(outs)) % P, np.arange(len(outs)) // P
+    dyn_out = program.dynamic_outputs
+    static_vals = regs0[:, outs[np.setdiff1d(np.arange(len(outs)), dyn_out)]]
+    if not np.all(np.isfinite(static_vals)):
+        raise SimulationError("a payoff is not a finite number at these parameter values")
+    op_, oj, orr = pos_p.astype(np.int64), pos_j.astype(np.int64), np.asarray(outs).astype(np.int64)
+    return code, regs0, int(program.n_params), op_, oj, orr, op_[dyn_out], oj[dyn_out], orr[dyn_out]
 
 
 def steps_for(t_end: float, dt: float) -> tuple[int, float]:
@@ -643,6 +713,8 @@ def integrate_sde(
     tol: float = 1e-3,
     sample_steps: np.ndarray | None = None,
     increments: np.ndarray | None = None,
+    program=None,
+    registers: np.ndarray | None = None,
 ):
     """Integrate many paths of the stochastic replicator dynamics in full coordinates.
 
@@ -674,6 +746,9 @@ def integrate_sde(
     increments : numpy.ndarray, optional
         ``(R, nsteps, W)`` Brownian increments to use instead of the Philox streams
         (``W = noise_slots(shape)[-1]``), for convergence studies on given Brownian paths.
+    program, registers : optional
+        State-dependent payoffs (SPEC §1.5): the payoff program and its registers, as for
+        :func:`govgame.numerics.kernel.integrate_runs` (:func:`govgame.numerics.integrate.kernel_program`).
 
     Returns
     -------
@@ -710,7 +785,16 @@ def integrate_sde(
     wo = noise_slots(ks)
     pay = np.ascontiguousarray(pay, dtype=np.float64)
     binary = bool(np.all(ks == 2))
-    dpay = _binary_differences(pay, ks) if binary else np.zeros((pay.shape[0], P, 0))
+    dyn = program is not None
+    if dyn:
+        code_, regs0, sbase, op_, oj, orr, dp, dj, dr = _program_tables(program, registers, ks)
+        dpay = np.zeros((pay.shape[0], P, 1 << max(P - 1, 0))) if binary else np.zeros((pay.shape[0], P, 0))
+    else:
+        if not np.all(np.isfinite(pay)):
+            raise SimulationError("a payoff is not a finite number at these parameter values")
+        code_, regs0, sbase = np.zeros((0, 4), dtype=np.int64), np.zeros((1, 1)), 0
+        op_ = oj = orr = dp = dj = dr = np.zeros(0, dtype=np.int64)
+        dpay = _binary_differences(pay, ks) if binary else np.zeros((pay.shape[0], P, 0))
     nsteps, h_last = steps_for(float(t_end), float(dt))
     store = sample_steps is not None
     ss = np.zeros(0, dtype=np.int64) if sample_steps is None else np.ascontiguousarray(sample_steps, dtype=np.int64)
@@ -722,8 +806,9 @@ def integrate_sde(
     else:
         dWg = np.zeros((0, 0, int(wo[-1])))
     final, code, t_stop, t_first, v_first, v_end, t_hit, samples = _ensemble(
-        pay, dpay, binary, offs, L, Tn, po, so, wo, sig, NOISES.index(noise), SCHEMES.index(scheme), Y0, run_start,
-        sids, pids, tidx, float(dt), int(nsteps), float(h_last), np.uint64(seed), float(tol), ss, store, given, dWg,
+        pay, dpay, binary, dyn, code_, regs0, sbase, op_, oj, orr, dp, dj, dr, offs, L, Tn, po, so, wo, sig,
+        NOISES.index(noise), SCHEMES.index(scheme), Y0, run_start, sids, pids, tidx, float(dt), int(nsteps),
+        float(h_last), np.uint64(seed), float(tol), ss, store, given, dWg,
     )  # fmt: skip
     return {
         "final": final,
@@ -905,7 +990,23 @@ class Ensemble:
         return int(self.code.size)
 
 
-def _run_task(pay, offs, Y0, sig, runs, noise, scheme, dt, t_end, seed, tol, sample_steps, threads=None):
+def _run_task(
+    pay,
+    offs,
+    Y0,
+    sig,
+    runs,
+    noise,
+    scheme,
+    dt,
+    t_end,
+    seed,
+    tol,
+    sample_steps,
+    program=None,
+    registers=None,
+    threads=None,
+):
     """One batch of paths (any process): ``runs`` is ``(R, 2)`` of (start, path) indices."""
     if threads is not None:
         import numba
@@ -913,7 +1014,8 @@ def _run_task(pay, offs, Y0, sig, runs, noise, scheme, dt, t_end, seed, tol, sam
         numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
     return integrate_sde(
         pay, offs, Y0, sig, run_start=runs[:, 0], start_ids=runs[:, 0], path_ids=runs[:, 1], noise=noise,
-        scheme=scheme, dt=dt, t_end=t_end, seed=seed, tol=tol, sample_steps=sample_steps,
+        scheme=scheme, dt=dt, t_end=t_end, seed=seed, tol=tol, sample_steps=sample_steps, program=program,
+        registers=registers,
     )  # fmt: skip
 
 
@@ -1051,8 +1153,8 @@ def simulate_sde(
                 f"storing {S * N} paths at {len(sample_steps)} times needs {need / 1024**3:.1f} GB; "
                 "ask for fewer times, paths or starts"
             )
-    tensors = numeric_payoffs(system, params)
-    pay, offs = pack(game.shape, tensors)
+    pay, offs, _ = prepare_payoffs(system, params)
+    program, registers = kernel_program(game, [params])
     Y0 = to_full(game, X)
     runs = np.stack(np.meshgrid(np.arange(S), np.arange(N), indexing="ij"), axis=-1).reshape(-1, 2).astype(np.int64)
     R = len(runs)
@@ -1074,6 +1176,8 @@ def simulate_sde(
             int(seed),
             float(reach_tol),
             sample_steps,
+            program,
+            registers,
         )
         for a in range(0, R, batch)
     ]
