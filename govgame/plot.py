@@ -49,6 +49,8 @@ __all__ = [
     "sensitivity",
     "region_map",
     "basin_shares",
+    "stochastic_paths",
+    "noise_comparison",
 ]
 
 #: The Okabe-Ito colour-blind-safe palette, in the order govgame uses it
@@ -872,6 +874,170 @@ def sensitivity(
         last.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, handlelength=1.4)
         if axes is None:
             fig.tight_layout(w_pad=0.8)
+    return np.asarray(axes_arr, dtype=object)
+
+
+def _state_panels(game: Game, axes, *, height: float = 2.0):
+    """One panel per state coordinate (created in a row, or checked when given)."""
+    n = len(game.state_names)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        width = min(_DOUBLE, 2.2 * n + 0.6)
+        fig, axs = plt.subplots(1, n, figsize=(width, height), sharey=True, squeeze=False)
+        return axs[0], True
+    arr = np.asarray(axes, dtype=object).ravel()
+    if len(arr) != n:
+        raise ValueError(f"axes must hold one Axes per state coordinate ({n}), found {len(arr)}")
+    return arr, False
+
+
+def _share_axes(game: Game, ax: Axes, col: int, t: np.ndarray) -> None:
+    pop, i = _coordinates(game)[col]
+    ax.set_title(pop.label)
+    ax.set_xlim(t[0], t[-1])
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("Time $t$")
+    ax.set_ylabel(f"Share playing {_words(pop.strategies[i])} (${_share_latex(pop.shares[i])}$)")
+    ax.yaxis.set_tick_params(labelleft=True)
+    _finish_2d(ax)
+
+
+def stochastic_paths(
+    game: Game,
+    t: Any,
+    samples: Any,
+    mean: Any,
+    lo: Any,
+    hi: Any,
+    *,
+    max_paths: int = 20,
+    band: str = "5–95 %",
+    axes: Sequence[Axes] | None = None,
+) -> np.ndarray:
+    """Realisations of a stochastic simulation: each share over time, with the mean and a quantile band.
+
+    Parameters
+    ----------
+    game : Game
+    t : array_like, shape (times,)
+    samples : array_like, shape (paths, times, n)
+        Sampled paths from one start (``Ensemble.samples[start]``).
+    mean, lo, hi : array_like, shape (times, n)
+        Mean and band edges over the paths (``Ensemble.band(start)``).
+    max_paths : int, default 20
+        Realisations drawn (thin grey lines); the band and the mean use every path.
+    band : str
+        Legend text of the band.
+    axes : sequence of Axes, optional
+        One per state coordinate; a new row of panels otherwise.
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+
+    Examples
+    --------
+    >>> import matplotlib, numpy as np
+    >>> matplotlib.use("Agg")
+    >>> from govgame.model import Game, Population
+    >>> pops = (Population("row", ("a", "b"), ("x",)), Population("col", ("a", "b"), ("y",)))
+    >>> game = Game("toy", pops, (), {(r, c): (0, 0) for r in "ab" for c in "ab"})
+    >>> t = np.linspace(0, 1, 11)
+    >>> X = np.random.default_rng(0).uniform(size=(5, 11, 2))
+    >>> axes = stochastic_paths(game, t, X, X.mean(0), X.min(0), X.max(0))
+    >>> len(axes), len(axes[0].lines), axes[-1].get_legend_handles_labels()[1]
+    (2, 8, ['realisations', 'mean', '5–95 %'])
+    """
+    t = np.asarray(t, dtype=float)
+    n = len(game.state_names)
+    X = np.asarray(samples, dtype=float)
+    if X.ndim != 3 or X.shape[1:] != (len(t), n):
+        raise ValueError(f"samples must have shape (paths, len(t), {n}), found {X.shape}")
+    curves = [np.asarray(a, dtype=float) for a in (mean, lo, hi)]
+    for a in curves:
+        if a.shape != (len(t), n):
+            raise ValueError(f"mean, lo and hi must have shape (len(t), {n}), found {a.shape}")
+    mean, lo, hi = curves
+    with style():
+        axes_arr, created = _state_panels(game, axes)
+        for col, ax in enumerate(axes_arr):
+            owner = _coordinates(game)[col][0]
+            colour = OKABE_ITO[next(i for i, p in enumerate(game.populations) if p is owner) % len(OKABE_ITO)]
+            for k, path in enumerate(X[:max_paths]):
+                ax.plot(
+                    t, path[:, col], color=_GREY, linewidth=0.4, alpha=0.8, label="realisations" if k == 0 else None
+                )
+            ax.plot(t, mean[:, col], color=colour, linewidth=1.4, label="mean")
+            ax.fill_between(t, lo[:, col], hi[:, col], color=colour, alpha=0.2, linewidth=0, label=band)
+            for edge in (lo, hi):
+                ax.plot(t, edge[:, col], color=colour, linewidth=0.7, linestyle="--")
+            _share_axes(game, ax, col, t)
+        handles, labels = axes_arr[-1].get_legend_handles_labels()
+        axes_arr[-1].legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+        if created:
+            axes_arr[0].figure.tight_layout(w_pad=0.8)
+    return np.asarray(axes_arr, dtype=object)
+
+
+def noise_comparison(
+    game: Game,
+    t: Any,
+    curves: Mapping[str, Any],
+    *,
+    bands: Mapping[str, tuple[Any, Any]] | None = None,
+    axes: Sequence[Axes] | None = None,
+) -> np.ndarray:
+    r"""Shares over time for several noise intensities (the figure stochastic-game papers print).
+
+    Parameters
+    ----------
+    game : Game
+    t : array_like, shape (times,)
+    curves : mapping of str to array_like (times, n)
+        A label (e.g. ``"$\\sigma = 0.5$"``) and a curve per intensity: the mean over paths, or one
+        realisation.
+    bands : mapping of str to (lo, hi), optional
+        Quantile bands drawn lightly behind the curves with the same labels.
+    axes : sequence of Axes, optional
+        One per state coordinate.
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+
+    Examples
+    --------
+    >>> import matplotlib, numpy as np
+    >>> matplotlib.use("Agg")
+    >>> from govgame.model import Game, Population
+    >>> pops = (Population("row", ("a", "b"), ("x",)), Population("col", ("a", "b"), ("y",)))
+    >>> game = Game("toy", pops, (), {(r, c): (0, 0) for r in "ab" for c in "ab"})
+    >>> t = np.linspace(0, 1, 11)
+    >>> axes = noise_comparison(game, t, {"$\\sigma = 0$": np.full((11, 2), 0.5), "$\\sigma = 1$": np.full((11, 2), 0.6)})
+    >>> [ln.get_linestyle() for ln in axes[0].lines]
+    ['-', '--']
+    """
+    t = np.asarray(t, dtype=float)
+    n = len(game.state_names)
+    styles = ["-", "--", ":", "-."]
+    with style():
+        axes_arr, created = _state_panels(game, axes)
+        for k, (label, curve) in enumerate(curves.items()):
+            c = np.asarray(curve, dtype=float)
+            if c.shape != (len(t), n):
+                raise ValueError(f"curve {label!r} must have shape (len(t), {n}), found {c.shape}")
+            colour = OKABE_ITO[k % len(OKABE_ITO)]
+            for col, ax in enumerate(axes_arr):
+                if bands is not None and label in bands:
+                    lo, hi = (np.asarray(b, dtype=float) for b in bands[label])
+                    ax.fill_between(t, lo[:, col], hi[:, col], color=colour, alpha=0.12, linewidth=0)
+                ax.plot(t, c[:, col], color=colour, linestyle=styles[k % len(styles)], label=label)
+        for col, ax in enumerate(axes_arr):
+            _share_axes(game, ax, col, t)
+        axes_arr[-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, handlelength=2.2)
+        if created:
+            axes_arr[0].figure.tight_layout(w_pad=0.8)
     return np.asarray(axes_arr, dtype=object)
 
 

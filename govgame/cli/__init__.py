@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import GovgameError
-from .args import positive_float, positive_int
+from .args import nonnegative_int, positive_float, positive_int
 
 __all__ = ["main", "build_parser", "PROG"]
 
@@ -90,8 +90,25 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--t-end", metavar="T", type=positive_float, default=100.0, help="end time (default 100)")
         p.add_argument("--plot", metavar="FILE", help="save a figure to FILE")
 
+    def noise(p: argparse.ArgumentParser) -> argparse._ArgumentGroup:
+        g = p.add_argument_group("stochastic dynamics (Itô SDE, SPEC §6)")
+        g.add_argument(
+            "--sigma",
+            metavar="S|NAME=S",
+            action="append",
+            default=[],
+            help="noise intensity of every population (S) or of one (NAME=S); repeat S to compare intensities",
+        )
+        g.add_argument(
+            "--noise",
+            choices=("tangent", "linear"),
+            help="tangent: sigma*x*(1-x)*dW, paths stay in the state space (default); linear: sigma*x*dW",
+        )
+        return g
+
     p = sub.add_parser("analyze", help="replicator equations, equilibria, eigenvalues, stability verdicts")
     common(p)
+    noise(p)
     p.set_defaults(command_module="analyze")
 
     p = sub.add_parser("simulate", help="trajectories from a grid of starts (or --from) and where they end")
@@ -105,6 +122,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="one initial state in state order (repeatable)",
     )
+    p.add_argument(
+        "--trajectories",
+        metavar="FILE.csv",
+        help="write the sampled paths to a CSV file (run or start/path, t, shares)",
+    )
+    g = noise(p)
+    g.add_argument("--scheme", choices=("milstein", "euler"), help="milstein (strong order 1, default) or euler")
+    g.add_argument("--dt", metavar="H", type=positive_float, help="step of the SDE scheme (default 0.01)")
+    g.add_argument("--paths", metavar="N", type=positive_int, help="realisations per start (default 100)")
+    g.add_argument("--seed", metavar="K", type=nonnegative_int, help="seed of the random streams (default 0)")
+    scale = g.add_mutually_exclusive_group()
+    scale.add_argument("--workers", metavar="N", type=positive_int, help="run the paths on N local processes")
+    scale.add_argument("--scheduler", metavar="ADDRESS", help="run the paths on the Dask cluster at ADDRESS")
     p.set_defaults(command_module="simulate")
 
     p = sub.add_parser("sweep", help="outcomes over a parameter grid (region map)")

@@ -35,6 +35,9 @@ __all__ = [
     "option_names",
     "positive_int",
     "positive_float",
+    "nonnegative_int",
+    "parse_sigma",
+    "sigma_levels",
 ]
 
 
@@ -67,6 +70,21 @@ def positive_float(text: str) -> float:
     if not (math.isfinite(v) and v > 0):
         raise argparse.ArgumentTypeError(f"expected a positive number, found {text!r}")
     return v
+
+
+def nonnegative_int(text: str) -> int:
+    """An argparse type: a whole number >= 0 (below 2**63).
+
+    >>> nonnegative_int("0")
+    0
+    """
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, found {text!r}") from None
+    if not 0 <= n < 2**63:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, found {text!r}")
+    return n
 
 
 # --------------------------------------------------------------------------- values
@@ -270,3 +288,66 @@ def check_plot_path(path: str, *, what: str = "--plot") -> None:
         raise ParameterError(f'{what} "{path}": the folder {str(parent)!r} does not exist')
     if not os.access(parent, os.W_OK):
         raise ParameterError(f'{what} "{path}": cannot write into the folder {str(parent)!r}')
+
+
+# --------------------------------------------------------------------------- noise intensities
+def parse_sigma(game: Game, items: Sequence[str]) -> tuple[list[float], dict[str, float]]:
+    """``--sigma S`` / ``--sigma NAME=S`` options -> (intensities for all populations, per-population ones).
+
+    Every bare ``S`` is one intensity for every population (several give a comparison); ``NAME=S``
+    sets one population's intensity in every run (later options win).
+
+    >>> from govgame.model.loader import load_model
+    >>> g = load_model("battery_recycling")
+    >>> parse_sigma(g, ["0.5", "government=0", "1"])
+    ([0.5, 1.0], {'government': 0.0})
+    >>> parse_sigma(g, ["-1"])
+    Traceback (most recent call last):
+    ...
+    govgame.errors.SimulationError: --sigma -1: a noise intensity must be >= 0
+    >>> parse_sigma(g, ["state=1"])
+    Traceback (most recent call last):
+    ...
+    govgame.errors.SimulationError: --sigma state=1: no population "state" in model "battery_recycling"; populations are: government, enterprise, consumer
+    """
+    names = [p.name for p in game.populations]
+    levels: list[float] = []
+    per: dict[str, float] = {}
+    for item in items:
+        name, eq, value = item.partition("=")
+        text = value if eq else name
+        what = f"--sigma {item.strip()}"
+        try:
+            v = float(text.strip())
+        except ValueError:
+            raise SimulationError(f'--sigma "{item}": expected S or NAME=S with S a number, e.g. --sigma 0.5') from None
+        if not math.isfinite(v):
+            raise SimulationError(f"{what}: a noise intensity must be a finite number")
+        if v < 0:
+            raise SimulationError(f"{what}: a noise intensity must be >= 0")
+        if eq:
+            if name.strip() not in names:
+                raise SimulationError(
+                    f'{what}: no population "{name.strip()}" in model "{game.name}"; populations are: {", ".join(names)}'
+                )
+            per[name.strip()] = v
+        else:
+            levels.append(v)
+    return levels, per
+
+
+def sigma_levels(game: Game, items: Sequence[str]) -> list[dict[str, float]]:
+    """The intensity of every population for each run asked for by ``--sigma`` (empty without ``--sigma``).
+
+    Populations a ``NAME=S`` option does not name get the bare ``S`` (0 when there is none).
+
+    >>> from govgame.model.loader import load_model
+    >>> sigma_levels(load_model("battery_recycling"), ["consumer=2", "0.5"])
+    [{'government': 0.5, 'enterprise': 0.5, 'consumer': 2.0}]
+    >>> sigma_levels(load_model("battery_recycling"), ["consumer=2"])
+    [{'government': 0.0, 'enterprise': 0.0, 'consumer': 2.0}]
+    """
+    if not items:
+        return []
+    levels, per = parse_sigma(game, items)
+    return [{p.name: per.get(p.name, level) for p in game.populations} for level in (levels or [0.0])]

@@ -24,6 +24,7 @@ Compatible extensions of the JSON of SPEC §3
 from __future__ import annotations
 
 import json
+import math
 import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -45,11 +46,21 @@ from ._format import _complete, _eig_json, _finite, _params_used, format_expr
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.pipeline import Analysis
     from ..analysis.stability import Stability
+    from ..analysis.stochastic import StochasticAnalysis
     from ..model.game import Game
     from ..numerics.integrate import Trajectories
+    from ..numerics.sde import Ensemble
     from ..numerics.sweep import SweepResult
 
-__all__ = ["analysis_to_dict", "simulation_to_dict", "sweep_to_dict", "json_lines"]
+__all__ = [
+    "analysis_to_dict",
+    "simulation_to_dict",
+    "sweep_to_dict",
+    "ensemble_to_dict",
+    "stochastic_to_dict",
+    "analysis_with_stochastic",
+    "json_lines",
+]
 
 
 def _entry_dict(s: Stability, state: Sequence[str], numeric_ok: bool) -> dict[str, Any]:
@@ -286,6 +297,208 @@ def sweep_to_dict(result: SweepResult) -> dict:
         "grid": result.grid,
         "cells": [{"values": dict(c.params), "ess": list(c.ess), "reached": dict(c.reached)} for c in result.cells],
     }
+
+
+# --------------------------------------------------------------------------- stochastic (SPEC §6)
+#: Quantiles of the end states reported per start by :func:`ensemble_to_dict`.
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def _floats(v) -> list:
+    return [float(a) if math.isfinite(float(a)) else None for a in v]
+
+
+def ensemble_to_dict(
+    game: Game, ens: Ensemble, equilibria: Sequence | None = None, *, params: Mapping[str, float] | None = None
+) -> dict:
+    """The JSON-ready dict of ``govgame simulate --sigma ... --format json`` (SPEC §4 and §6).
+
+    SPEC §4's keys, plus ``"stochastic"`` (the settings), and per run ``"path"`` (its index among the
+    paths of its start); ``summary`` counts paths. Extensions: per run ``"outcome"``, ``"status"``,
+    ``"left_state_space"``, ``"t_stop"`` and ``"first_passage"`` (the first time within ``reach_tol``
+    of the vertex it ends at); ``"starts"`` (per start: the share of paths ending at each outcome with
+    binomial standard errors, first-passage statistics, mean and quantiles of the end states); ``"notes"``.
+
+    Parameters
+    ----------
+    game : Game
+    ens : Ensemble
+    equilibria : sequence, optional
+        Equilibria from the analysis; vertices are named after them (default: the vertices).
+    params : mapping, optional
+        The parameter values to report (default: those the paths used).
+
+    Examples
+    --------
+    >>> from govgame.model import Game, Population
+    >>> from govgame.numerics.sde import simulate_sde
+    >>> g = Game(name="pd", populations=(Population("a", ("c", "d"), ("x",)), Population("b", ("c", "d"), ("y",))),
+    ...          parameters=(), payoffs={("c", "c"): (2, 2), ("c", "d"): (0, 3), ("d", "c"): (3, 0), ("d", "d"): (1, 1)})
+    >>> d = ensemble_to_dict(g, simulate_sde(g, [0.5, 0.5], params={}, sigma=0.3, t_end=40.0, paths=3))
+    >>> d["stochastic"]["paths"], d["summary"], [r["path"] for r in d["runs"]], d["runs"][0]["reached"]
+    (3, {'d/d': 3}, [0, 1, 2], 'E1')
+    """
+    from ..numerics.sde import LEFT, STATUS, T_END, stochastic_notes
+
+    params = ens.params if params is None else params
+    eqs = vertex_equilibria(game) if equilibria is None else [_eq(e) for e in equilibria]
+    names = {tuple(e.profile): e.name for e in eqs if _is_vertex(e)}
+    keys = ens.outcome_keys()
+    runs = []
+    S, N = ens.code.shape
+    for s in range(S):
+        start = [float(v) for v in ens.x0[s]]
+        for p in range(N):
+            j = int(ens.v_end[s, p])
+            profile = list(ens.profiles[j]) if j >= 0 else None
+            code = int(ens.code[s, p])
+            th = float(ens.t_hit[s, p])
+            runs.append(
+                {
+                    "from": start,
+                    "path": p,
+                    "to": _floats(ens.final[s, p]),
+                    "reached": names.get(tuple(profile)) if profile else None,
+                    "profile": profile,
+                    "outcome": "equilibrium" if j >= 0 else ("unsettled" if code == T_END else STATUS[code]),
+                    "status": STATUS[code],
+                    "left_state_space": code == LEFT,
+                    "t_stop": float(ens.t_stop[s, p]),
+                    "first_passage": None if math.isnan(th) else th,
+                }
+            )
+    summary = Counter(keys.ravel().tolist())
+    probs, errs, fpt = ens.probabilities(), ens.standard_errors(), ens.first_passage()
+    means, qs = ens.end_mean(), ens.end_quantiles(QUANTILES)
+    starts = [
+        {
+            "from": [float(v) for v in ens.x0[s]],
+            "paths": N,
+            "reached": probs[s],
+            "standard_error": errs[s],
+            "first_passage": fpt[s],
+            "end_mean": _floats(means[s]),
+            "end_quantiles": {f"{q:g}": _floats(qs[s, i]) for i, q in enumerate(QUANTILES)},
+        }
+        for s in range(S)
+    ]
+    return {
+        "model": game.name,
+        "state": list(game.state_names),
+        "parameters": {k: float(params[k]) for k in game.parameter_names if k in params},
+        "t_end": float(ens.t_end),
+        "stochastic": {
+            "sigma": {k: float(v) for k, v in ens.sigma.items()},
+            "noise": ens.noise,
+            "scheme": ens.scheme,
+            "dt": float(ens.dt),
+            "seed": int(ens.seed),
+            "paths": int(ens.paths),
+        },
+        "runs": runs,
+        "summary": dict(sorted(summary.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "starts": starts,
+        "notes": stochastic_notes(ens),
+    }
+
+
+def stochastic_to_dict(sa: StochasticAnalysis) -> dict:
+    """JSON-ready parts of ``analyze --sigma`` (SPEC §6): ``{"stochastic": {...}, "vertices": {name: {...}}, "notes"}``.
+
+    ``vertices[name]`` is added to that vertex's entry of :func:`analysis_to_dict` under the key
+    ``"stochastic"``: ``almost_sure`` and ``mean_square`` (the conditions, one per eigenvalue, or
+    ``null`` when the vertex is not a rest point of the SDE, with a ``note`` saying why), the population
+    of each eigenvalue, whether each list can hold with a witness and the method, and with values
+    ``numeric`` (the exponents and whether the conditions hold; ``null`` when an exponent is 0).
+
+    >>> from govgame.model import Game, Population
+    >>> from govgame.analysis.pipeline import analyze
+    >>> from govgame.analysis.stochastic import stochastic_stability
+    >>> g = Game(name="c", populations=(Population("a", ("l", "r"), ("x",)), Population("b", ("l", "r"), ("y",))),
+    ...          parameters=(), payoffs={("l", "l"): (1, 1), ("l", "r"): (0, 0), ("r", "l"): (0, 0), ("r", "r"): (1, 1)})
+    >>> d = stochastic_to_dict(stochastic_stability(analyze(g), 0.5))
+    >>> d["stochastic"]["sigma"], d["vertices"]["E1"]["almost_sure"]
+    ({'a': 0.5, 'b': 0.5}, ['-9/8 < 0', '-9/8 < 0'])
+    """
+    from ..analysis.stochastic import NOISE_FORMS
+
+    def feas(f) -> tuple[bool, dict | None, str]:
+        if f is None:
+            return False, None, ""
+        w = {str(k): float(v) for k, v in f.witness.items()} if f.feasible and f.witness is not None else None
+        return bool(f.feasible), w, str(f.method)
+
+    vertices: dict[str, dict] = {}
+    for v in sa.vertices:
+        if not v.rest_point:
+            vertices[v.name] = {
+                "noise": sa.noise,
+                "rest_point": False,
+                "almost_sure": None,
+                "mean_square": None,
+                "note": v.note,
+            }
+            continue
+        ca, wa, ma = feas(v.almost_sure_feasibility)
+        cm, wm, mm = feas(v.mean_square_feasibility)
+        d: dict[str, Any] = {
+            "noise": sa.noise,
+            "rest_point": True,
+            "almost_sure": [format_expr(c) for c in v.almost_sure],
+            "mean_square": [format_expr(c) for c in v.mean_square],
+            "populations": list(v.populations),
+            "can_be_almost_sure": ca,
+            "witness_almost_sure": wa,
+            "method_almost_sure": ma,
+            "can_be_mean_square": cm,
+            "witness_mean_square": wm,
+            "method_mean_square": mm,
+        }
+        if v.almost_sure_exponents:
+            d["numeric"] = {
+                "almost_sure": v.numeric_almost_sure,
+                "mean_square": v.numeric_mean_square,
+                "almost_sure_exponents": _floats(v.almost_sure_exponents),
+                "mean_square_exponents": _floats(v.mean_square_exponents),
+            }
+        vertices[v.name] = d
+    return {
+        "stochastic": {
+            "sigma": {k: float(x) for k, x in sa.sigma.items()},
+            "noise": sa.noise,
+            "noise_form": NOISE_FORMS[sa.noise],
+            "calculus": "Ito",
+        },
+        "vertices": vertices,
+        "notes": list(sa.notes),
+    }
+
+
+def analysis_with_stochastic(analysis: Analysis, sa: StochasticAnalysis) -> dict:
+    """``analyze --sigma --format json``: SPEC §3's JSON with ``"stochastic"`` at the top and in every vertex.
+
+    >>> from govgame.model import Game, Population
+    >>> from govgame.analysis.pipeline import analyze
+    >>> from govgame.analysis.stochastic import stochastic_stability
+    >>> g = Game(name="c", populations=(Population("a", ("l", "r"), ("x",)), Population("b", ("l", "r"), ("y",))),
+    ...          parameters=(), payoffs={("l", "l"): (1, 1), ("l", "r"): (0, 0), ("r", "l"): (0, 0), ("r", "r"): (1, 1)})
+    >>> a = analyze(g)
+    >>> d = analysis_with_stochastic(a, stochastic_stability(a, 2.0))
+    >>> d["stochastic"]["noise"], d["equilibria"][1]["stochastic"]["numeric"]["almost_sure"]
+    ('tangent', True)
+    """
+    d = analysis_to_dict(analysis)
+    sd = stochastic_to_dict(sa)
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        out[k] = v
+        if k == "parameters":
+            out["stochastic"] = sd["stochastic"]
+    for entry in out["equilibria"]:
+        if entry["name"] in sd["vertices"]:
+            entry["stochastic"] = sd["vertices"][entry["name"]]
+    out["notes"] = [*out.get("notes", []), *sd["notes"]]
+    return out
 
 
 def json_lines(data: Mapping, bulk: str) -> str:

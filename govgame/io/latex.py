@@ -58,6 +58,8 @@ __all__ = [
     "latex_document",
     "analysis_mathjax",
     "simulation_latex",
+    "ensemble_latex",
+    "stochastic_latex",
     "sweep_latex",
 ]
 
@@ -635,3 +637,22 @@ def sweep_latex(result: SweepResult) -> str:
     2 & d/d & d/d 100\% \\
     """
     return latex_table(*sweep_rows(result))
+
+
+def ensemble_latex(data: Mapping[str, Any]) -> str:
+    """``govgame simulate --sigma ... --format latex``: each start's outcomes and the summary (booktabs).
+
+    ``data`` is :func:`govgame.io.json.ensemble_to_dict`.
+    """
+    from .text import ensemble_rows
+
+    summary = latex_table(["outcome", "paths"], [[k, str(v)] for k, v in data["summary"].items()])
+    return "\n".join([latex_table(*ensemble_rows(data)), "", summary])
+
+
+def stochastic_latex(sd: Mapping[str, Any], profiles: Mapping[str, Sequence[str]]) -> str:
+    """The stochastic stability table of ``analyze --sigma --format latex`` (conditions as written, escaped)."""
+    from .text import stochastic_rows
+
+    headers, rows = stochastic_rows(sd, profiles)
+    return latex_table(headers, [["; ".join(cell) for cell in r] for r in rows])

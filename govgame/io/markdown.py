@@ -21,13 +21,30 @@ from ._format import (
     _witness_lines,
     format_expr,
 )
-from .text import _simulation_title, _summary_rows, _sweep_title, simulation_rows, sweep_rows
+from .text import (
+    _ensemble_title,
+    _simulation_title,
+    _summary_rows,
+    _sweep_title,
+    ensemble_rows,
+    ensemble_settings,
+    simulation_rows,
+    stochastic_rows,
+    sweep_rows,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.pipeline import Analysis
     from ..numerics.sweep import SweepResult
 
-__all__ = ["analysis_markdown", "markdown_table", "simulation_markdown", "sweep_markdown"]
+__all__ = [
+    "analysis_markdown",
+    "markdown_table",
+    "simulation_markdown",
+    "sweep_markdown",
+    "ensemble_markdown",
+    "stochastic_markdown",
+]
 
 
 def _md_cell(text: str) -> str:
@@ -153,3 +170,37 @@ def sweep_markdown(result: SweepResult) -> str:
     | 4 | c/c d/d | c/c 75%, d/d 25% |
     """
     return "\n".join([_sweep_title(result), "", markdown_table(*sweep_rows(result))])
+
+
+def ensemble_markdown(data: Mapping[str, Any]) -> str:
+    """``govgame simulate --sigma ... --format markdown``: settings, each start's outcomes, summary and notes.
+
+    ``data`` is :func:`govgame.io.json.ensemble_to_dict`.
+    """
+    lines = [_ensemble_title(data), "", ensemble_settings(data), "", markdown_table(*ensemble_rows(data)), ""]
+    lines += [
+        "Summary (paths):",
+        markdown_table(["outcome", "paths"], [[k, str(v)] for k, v in data["summary"].items()]),
+    ]
+    lines += [f"- {n}" for n in data.get("notes", [])]
+    return "\n".join(lines)
+
+
+def stochastic_markdown(sd: Mapping[str, Any], profiles: Mapping[str, Sequence[str]]) -> str:
+    """The stochastic stability table of ``analyze --sigma --format markdown``.
+
+    ``sd`` is :func:`govgame.io.json.stochastic_to_dict`.
+    """
+    st = sd["stochastic"]
+    sig = ", ".join(f"{k} {v:g}" for k, v in st["sigma"].items())
+    headers, rows = stochastic_rows(sd, profiles)
+    flat = [["<br>".join(_md_code(i) if j in (2, 3) else i for i in cell) for j, cell in enumerate(r)] for r in rows]
+    lines = [
+        f"### Stochastic stability (Itô; {st['noise']} noise `{st['noise_form']}`; sigma: {sig})",
+        "",
+        "Almost sure: λ − σ²/2 < 0 for every eigenvalue; mean square: λ + σ²/2 < 0.",
+        "",
+        markdown_table(headers, flat),
+    ]
+    lines += [f"- {n}" for n in sd.get("notes", [])]
+    return "\n".join(lines) + "\n"

@@ -38,6 +38,12 @@ __all__ = [
     "simulation_text",
     "sweep_rows",
     "sweep_text",
+    "ensemble_rows",
+    "ensemble_text",
+    "stochastic_rows",
+    "stochastic_text",
+    "paths_csv",
+    "ensemble_paths_csv",
 ]
 
 
@@ -377,3 +383,171 @@ def sweep_text(result: SweepResult) -> str:
       4  c/c d/d  c/c 75%, d/d 25%
     """
     return "\n".join([_sweep_title(result), "", *text_table(*sweep_rows(result))])
+
+
+# --------------------------------------------------------------------------- stochastic dynamics (SPEC §6)
+def _point(v) -> str:
+    return "(" + ", ".join(f"{float(a):.3g}" for a in v) + ")"
+
+
+def ensemble_settings(data: Mapping[str, Any]) -> str:
+    """One line: the SDE, its noise form, the intensities and the numerical settings.
+
+    >>> print(ensemble_settings({"stochastic": {"sigma": {"a": 0.5}, "noise": "tangent", "scheme": "milstein",
+    ...                                          "dt": 0.01, "seed": 0, "paths": 10}}))
+    Itô SDE, tangent noise; sigma: a 0.5; milstein, dt = 0.01, seed 0
+    """
+    st = data["stochastic"]
+    sig = ", ".join(f"{k} {v:g}" for k, v in st["sigma"].items())
+    return f"Itô SDE, {st['noise']} noise; sigma: {sig}; {st['scheme']}, dt = {st['dt']:g}, seed {st['seed']}"
+
+
+def ensemble_rows(data: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of the per-start table of ``simulate --sigma``: each outcome's share of the paths.
+
+    ``data`` is :func:`govgame.io.json.ensemble_to_dict`; ``s.e.`` is the binomial standard error and
+    ``first passage`` the mean first time within 1e-3 of the vertex, over the paths that end there.
+
+    >>> data = {"starts": [{"from": [0.5, 0.5], "paths": 4, "reached": {"a/a": 0.75, "b/b": 0.25},
+    ...          "standard_error": {"a/a": 0.2166, "b/b": 0.2166}, "first_passage": {"a/a": {"mean": 3.0}}}]}
+    >>> ensemble_rows(data)[1]
+    [['(0.5, 0.5)', 'a/a', '0.750', '0.217', '3'], ['', 'b/b', '0.250', '0.217', '-']]
+    """
+    headers = ["from", "outcome", "share", "s.e.", "first passage"]
+    rows = []
+    for st in data["starts"]:
+        first = _point(st["from"])
+        for key, p in st["reached"].items():
+            fp = st["first_passage"].get(key)
+            rows.append(
+                [first, key, f"{p:.3f}", f"{st['standard_error'][key]:.3f}", "-" if fp is None else f"{fp['mean']:.3g}"]
+            )
+            first = ""
+    return headers, rows
+
+
+def _ensemble_title(data: Mapping[str, Any]) -> str:
+    n = data["stochastic"]["paths"]
+    return (
+        f"{data['model']}: {n} paths from each of {len(data['starts'])} starts of ({', '.join(data['state'])}) "
+        f"to t = {data['t_end']:g}"
+    )
+
+
+def ensemble_text(data: Mapping[str, Any]) -> str:
+    """What ``govgame simulate --sigma ...`` prints: the settings, each start's outcomes, the summary, notes.
+
+    >>> data = {"model": "m", "state": ["x", "y"], "t_end": 10.0,
+    ...         "stochastic": {"sigma": {"a": 0.5, "b": 0.5}, "noise": "tangent", "scheme": "milstein",
+    ...                        "dt": 0.01, "seed": 0, "paths": 4},
+    ...         "starts": [{"from": [0.5, 0.5], "paths": 4, "reached": {"a/a": 1.0}, "standard_error": {"a/a": 0.0},
+    ...                     "first_passage": {"a/a": {"mean": 2.5}}}], "summary": {"a/a": 4}, "notes": []}
+    >>> print(ensemble_text(data))
+    m: 4 paths from each of 1 starts of (x, y) to t = 10
+    Itô SDE, tangent noise; sigma: a 0.5, b 0.5; milstein, dt = 0.01, seed 0
+    <BLANKLINE>
+      from        outcome  share  s.e.   first passage
+      (0.5, 0.5)  a/a      1.000  0.000  2.5
+    <BLANKLINE>
+    Summary (paths):
+      outcome  paths
+      a/a      4
+    """
+    lines = [_ensemble_title(data), ensemble_settings(data), "", *text_table(*ensemble_rows(data))]
+    lines += [
+        "",
+        "Summary (paths):",
+        *text_table(["outcome", "paths"], [[k, str(v)] for k, v in data["summary"].items()]),
+    ]
+    if data.get("notes"):
+        lines += ["", "Notes:", *(f"  {n}" for n in data["notes"])]
+    return "\n".join(lines)
+
+
+def _yes_no(v) -> str:
+    return "undecided" if v is None else ("yes" if v else "no")
+
+
+def stochastic_rows(
+    sd: Mapping[str, Any], profiles: Mapping[str, Sequence[str]]
+) -> tuple[list[str], list[list[list[str]]]]:
+    """Headers and rows (lists of items per cell) of the stochastic stability table of ``analyze --sigma``.
+
+    ``sd`` is :func:`govgame.io.json.stochastic_to_dict`; ``profiles`` maps vertex names to profiles.
+
+    >>> sd = {"vertices": {"E1": {"rest_point": True, "almost_sure": ["a - 1/8 < 0"], "mean_square": ["a + 1/8 < 0"],
+    ...       "can_be_almost_sure": True, "can_be_mean_square": False}}}
+    >>> stochastic_rows(sd, {"E1": ("l", "r")})[1]
+    [[['E1'], ['l/r'], ['a - 1/8 < 0'], ['a + 1/8 < 0'], ['-'], ['a.s.: yes', 'm.s.: no']]]
+    """
+    headers = ["vertex", "profile", "almost sure", "mean square", "at the values", "can hold"]
+    rows = []
+    for name, v in sd["vertices"].items():
+        prof = [_profile_text(profiles.get(name))]
+        if not v["rest_point"]:
+            rows.append([[name], prof, ["not a rest point"], ["-"], ["-"], [v["note"]]])
+            continue
+        num = v.get("numeric")
+        at = ["-"] if num is None else [f"a.s.: {_yes_no(num['almost_sure'])}", f"m.s.: {_yes_no(num['mean_square'])}"]
+        can = [f"a.s.: {_yes_no(v['can_be_almost_sure'])}", f"m.s.: {_yes_no(v['can_be_mean_square'])}"]
+        rows.append([[name], prof, list(v["almost_sure"]), list(v["mean_square"]), at, can])
+    return headers, rows
+
+
+def stochastic_text(sd: Mapping[str, Any], profiles: Mapping[str, Sequence[str]], *, width: int = 110) -> str:
+    """The section ``analyze --sigma`` adds: every vertex's almost-sure and mean-square conditions (SPEC §6).
+
+    >>> sd = {"stochastic": {"sigma": {"a": 0.5}, "noise": "tangent", "noise_form": "sigma*x*(1 - x)*dW"},
+    ...       "vertices": {"E1": {"rest_point": True, "almost_sure": ["-9/8 < 0"], "mean_square": ["-7/8 < 0"],
+    ...                           "can_be_almost_sure": True, "can_be_mean_square": True}}, "notes": []}
+    >>> print(stochastic_text(sd, {"E1": ("r",)}).splitlines()[0])
+    Stochastic stability under the linearisation (Itô; tangent noise sigma*x*(1 - x)*dW; sigma: a 0.5)
+    """
+    st = sd["stochastic"]
+    sig = ", ".join(f"{k} {v:g}" for k, v in st["sigma"].items())
+    lines = [
+        f"Stochastic stability under the linearisation (Itô; {st['noise']} noise {st['noise_form']}; sigma: {sig})",
+        "almost sure: lambda - sigma^2/2 < 0 for every eigenvalue; mean square: lambda + sigma^2/2 < 0",
+        "",
+    ]
+    headers, rows = stochastic_rows(sd, profiles)
+    cap = max(20, (width - 30) // 3)
+    lines.append(_grid(headers, rows, [8, 24, cap, cap, 14, 30]))
+    if sd.get("notes"):
+        lines += ["", *sd["notes"]]
+    return "\n".join(lines)
+
+
+def paths_csv(state: Sequence[str], t: Sequence[float], paths: Any) -> str:
+    """Sampled deterministic paths as CSV: ``run, t,`` then every share, one row per run and time (SPEC §4).
+
+    >>> print(paths_csv(["x"], [0.0, 1.0], [[[0.5], [0.75]]]), end="")
+    run,t,x
+    0,0,0.5
+    0,1,0.75
+    """
+    out = [",".join(["run", "t", *state])]
+    for r, path in enumerate(paths):
+        for ti, point in zip(t, path):
+            out.append(",".join([str(r), repr(float(ti)).removesuffix(".0"), *(repr(float(v)) for v in point)]))
+    return "\n".join(out) + "\n"
+
+
+def ensemble_paths_csv(state: Sequence[str], t: Sequence[float], samples: Any) -> str:
+    """Sampled stochastic paths as CSV: ``start, path, t,`` then every share (one row per path and time).
+
+    ``samples`` has shape ``(starts, paths, len(t), len(state))`` (``Ensemble.samples``).
+
+    >>> print(ensemble_paths_csv(["x"], [0.0, 1.0], [[[[0.5], [0.25]]]]), end="")
+    start,path,t,x
+    0,0,0,0.5
+    0,0,1,0.25
+    """
+    out = [",".join(["start", "path", "t", *state])]
+    for s, block in enumerate(samples):
+        for p, path in enumerate(block):
+            for ti, point in zip(t, path):
+                out.append(
+                    ",".join([str(s), str(p), repr(float(ti)).removesuffix(".0"), *(repr(float(v)) for v in point)])
+                )
+    return "\n".join(out) + "\n"
