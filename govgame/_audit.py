@@ -625,7 +625,8 @@ class _Auditor:
                 continue
             value = e.xreplace(pt)
             other = "-" if mark == "+" else "+"
-            cert = infeasibility_certificate([Row("claim", -g, False), *self.base_rows([g])])
+            # a certificate that g >= 0 never holds proves the other sign
+            cert = infeasibility_certificate([Row("claim", g, False), *self.base_rows([g])])
             if cert is not None:
                 suggestion = f'mark it "{other}": {text} {">" if other == "+" else "<"} 0 for every admissible value'
                 correction = "opposite-sign"
