@@ -294,15 +294,16 @@ class _Auditor:
         """Exact check of the parameter signs and assumptions (strictly inside with ``interior``)."""
         for p in self.game.parameters:
             v = point.get(p.symbol)
-            if v is None:
+            if v is None or p.sign == "any":
                 continue
-            if not p.sign_ok(float(v)) or (interior and p.sign == "nonnegative" and v == 0):
-                return False
-            if p.sign in ("positive", "nonnegative") and v < 0 or p.sign == "negative" and v >= 0:
+            if p.sign == "negative":
+                ok = v < 0
+            else:
+                ok = v > 0 if p.sign == "positive" or interior else v >= 0
+            if not ok:
                 return False
         for g, strict in self.assumptions:
-            ok = _sign_ok(g.xreplace(dict(point)), strict or interior)
-            if not ok:
+            if not _sign_ok(g.xreplace(dict(point)), strict or interior):
                 return False
         return True
 
@@ -367,10 +368,18 @@ class _Auditor:
         self,
         strict: Sequence[sympy.Expr],
         nonstrict: Sequence[sympy.Expr],
+        *,
+        what: str = "",
     ) -> dict[sympy.Symbol, sympy.Rational] | None:
-        """An admissible point where every ``g > 0`` (strict) and ``g >= 0`` (nonstrict) holds, checked exactly."""
+        """An admissible point where every ``g > 0`` (strict) and ``g >= 0`` (nonstrict) holds, checked exactly.
+
+        When only sampling could look for one and found none, ``what`` (if given) goes into the notes:
+        no finding is made, but the entry is not proved either.
+        """
         feas = self.region.feasible(strict=list(strict), nonstrict=list(nonstrict))
         if not feas.feasible or feas.witness is None:
+            if what and "not a proof" in feas.method:
+                self.notes.append(f"{what}: not proved; the expressions are nonlinear and {feas.method}")
             return None
         pt = self.witness_point(feas.witness)
         if not self.admissible(pt):
@@ -620,7 +629,7 @@ class _Auditor:
             pt = self.counterexample([-g], [])
             strict = pt is not None
             if pt is None:
-                pt = self.counterexample([], [-g])
+                pt = self.counterexample([], [-g], what=f"{c.label}, sign {k + 1} ({mark} for {text})")
             if pt is None:
                 continue
             value = e.xreplace(pt)
@@ -766,7 +775,8 @@ class _Auditor:
             pt = self.counterexample([*strict, lam], nonstrict)
             positive = pt is not None
             if pt is None:
-                pt = self.counterexample(strict, [*nonstrict, lam])
+                what = f"{c.label}: that its conditions make {_text(lam)} negative"
+                pt = self.counterexample(strict, [*nonstrict, lam], what=what)
             if pt is not None:
                 failing.append((j, lam, pt, positive))
         if failing:

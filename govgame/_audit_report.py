@@ -255,6 +255,17 @@ def _evidence(f: Finding) -> list[tuple[str, str]]:
     return []
 
 
+def _differences(result: Reconstruction) -> list[tuple[str, str, str]]:
+    """(population, the others' strategies, payoff difference) for every difference the table determines."""
+    pops = result.claims.populations
+    out = []
+    for (p, rest), value in sorted(result.differences.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        others = [q for i, q in enumerate(pops) if i != p]
+        against = ", ".join(f"{q.name} {q.strategies[0 if bit else 1]}" for q, bit in zip(others, rest))
+        out.append((f"{pops[p].name} ({pops[p].strategies[0]} - {pops[p].strategies[1]})", against, _fmt(value)))
+    return out
+
+
 # --------------------------------------------------------------------------- text
 def _plain(pieces: list[tuple[str, str]]) -> str:
     return "".join(t for _, t in pieces)
@@ -278,6 +289,12 @@ def audit_text(result: Audit | Reconstruction) -> str:
                 lines.append(f"     {r['multiplier']} x ({r['row']})    [{r['source']}]")
         if f.suggestion:
             lines.append(f"   correction: {f.suggestion}")
+    if getattr(result, "differences", None):
+        lines += [
+            "",
+            "Payoff differences read from the table (first minus second strategy, against the others' strategies):",
+        ]
+        lines += [f"  {who} against {against}: {value}" for who, against, value in _differences(result)]
     for note in result.notes:
         lines += ["", f"note: {note}"]
     return "\n".join(lines) + "\n"
@@ -336,6 +353,10 @@ def audit_markdown(result: Audit | Reconstruction) -> str:
             out.append("")
         if f.suggestion:
             out += [f"**Suggested correction.** {_md_cell(f.suggestion)}.", ""]
+    if getattr(result, "differences", None):
+        out += ["", "## Payoff differences read from the table", ""]
+        out += ["| population (first - second) | against | difference |", "| --- | --- | --- |"]
+        out += [f"| {_md_cell(w)} | {_md_cell(a)} | `{_md_cell(v)}` |" for w, a, v in _differences(result)]
     if result.notes:
         out += ["", "### Notes", ""] + [f"- {_md_cell(n)}" for n in result.notes]
     return "\n".join(out).rstrip() + "\n"
@@ -433,6 +454,16 @@ def audit_latex(result: Audit | Reconstruction) -> str:
             body.append(r"\end{center}")
         if f.suggestion:
             body.append(r"\par\noindent\emph{Suggested correction.} " + latex_escape(f.suggestion) + ".")
+    if getattr(result, "differences", None):
+        body += [r"\subsection*{Payoff differences read from the table}", r"\begin{center}"]
+        body += [
+            r"\begin{tabular}{@{}llp{0.45\linewidth}@{}}",
+            r"\toprule",
+            r"population (first $-$ second) & against & difference \\",
+        ]
+        body.append(r"\midrule")
+        body += [f"{latex_escape(w)} & {latex_escape(a)} & {tex.math(v)} \\\\" for w, a, v in _differences(result)]
+        body += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
     if result.notes:
         body.append(r"\subsection*{Notes}")
         body += [r"\begin{itemize}"] + [r"\item " + latex_escape(n) for n in result.notes] + [r"\end{itemize}"]
