@@ -74,7 +74,7 @@ from typing import Any
 import sympy
 
 from ._claims import Claim, Claims, claims_from_dict, load_claims
-from ._farkas import Certificate, Row, infeasibility_certificate
+from ._farkas import Certificate, Row, infeasibility_certificate, monomial_coefficients, monomial_sign
 from .conditions import Region, as_condition
 from .dynamics import replicator
 from .equilibria import Equilibrium, Kind, vertex_point
@@ -393,23 +393,28 @@ class _Auditor:
         return pt
 
     def base_rows(self, exprs: Iterable[sympy.Basic]) -> list[Row]:
-        """The model's assumptions and the signs of the parameters that ``exprs`` use, as rows."""
-        used: set[sympy.Symbol] = set()
-        for e in exprs:
-            used |= e.free_symbols
+        """The model's assumptions, and the sign of every monomial that ``exprs`` or they use, as rows.
+
+        A parameter's sign is the sign of a monomial of degree one; for products (``p_d*F_e``) the sign
+        follows from the factors' (:func:`govgame._farkas.monomial_sign`).
+        """
         rows = []
         for i, (rel, (g, strict)) in enumerate(zip(self.game.assumptions, self.assumptions)):
             rows.append(Row(f"assumption {i + 1}: {_text(rel)}", g, strict))
-            used |= g.free_symbols
-        for p in self.game.parameters:
-            if p.symbol not in used or p.sign == "any":
+        monomials: set[sympy.Expr] = set()
+        for e in [*exprs, *(r.expr for r in rows)]:
+            coef = monomial_coefficients(e)
+            if coef is not None:
+                monomials |= set(coef[1])
+        signs = {p.symbol: p.sign for p in self.game.parameters}
+        for m in sorted(monomials, key=sympy.default_sort_key):
+            found = monomial_sign(m, signs)
+            if found is None:
                 continue
-            if p.sign == "positive":
-                rows.append(Row(f"sign of {p.name}: {p.name} > 0", p.symbol, True))
-            elif p.sign == "nonnegative":
-                rows.append(Row(f"sign of {p.name}: {p.name} >= 0", p.symbol, False))
-            else:
-                rows.append(Row(f"sign of {p.name}: {p.name} < 0", -p.symbol, True))
+            sign, strict = found
+            op = (">" if strict else ">=") if sign > 0 else ("<" if strict else "<=")
+            what = f"sign of {m}" if m.is_Symbol else f"sign of the product {_text(m)}"
+            rows.append(Row(f"{what}: {_text(m)} {op} 0", sign * m, strict))
         return rows
 
     # ------------------------------------------------------------------ eigenvalues

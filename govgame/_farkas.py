@@ -11,8 +11,16 @@ since wherever they all held the sum would be :math:`\ge 0` (:math:`> 0` with a 
 The multipliers are found by a linear program (HiGHS, through :func:`scipy.optimize.linprog`)
 over the alternative system, then rounded to rationals and checked exactly; a certificate that
 does not check out is never returned. No bound on the parameters enters: the certificate proves
-infeasibility over all real values. Conditions that are not affine in the parameters are left
-out, which is sound (a subsystem without solutions shows the whole system has none).
+infeasibility over all real values.
+
+Polynomial conditions are handled by treating every monomial (``alpha*W2``, ``p_d*F_e``) as a
+variable of its own. That is a relaxation: any parameter values satisfying the conditions give
+values of the monomials satisfying the relaxed system, so a certificate for the relaxation proves
+the original infeasible (and it is checked the same way: the weighted sum expands to a constant).
+Rows saying what sign a monomial has (a product of positive parameters is positive) make the
+relaxation tighter; :func:`monomial_sign` derives them. Conditions with other terms (``exp``,
+``Max``, ...) are left out, which is sound too: a subsystem without solutions shows the whole
+system has none.
 
 >>> import sympy
 >>> a, b = sympy.symbols("a b")
@@ -32,7 +40,7 @@ from fractions import Fraction
 
 import sympy
 
-__all__ = ["Row", "Certificate", "affine_coefficients", "infeasibility_certificate"]
+__all__ = ["Row", "Certificate", "monomial_coefficients", "monomial_sign", "infeasibility_certificate"]
 
 
 @dataclass(frozen=True)
@@ -65,28 +73,68 @@ class Certificate:
         return bool(total < 0 or (total == 0 and strict_used))
 
 
-def affine_coefficients(expr: sympy.Expr) -> tuple[Fraction, dict[sympy.Symbol, Fraction]] | None:
-    """``(constant, {symbol: coefficient})`` when ``expr`` is affine with rational coefficients, else None.
+def monomial_coefficients(expr: sympy.Expr) -> tuple[Fraction, dict[sympy.Expr, Fraction]] | None:
+    """``(constant, {monomial: coefficient})`` when ``expr`` is a polynomial (or Laurent polynomial) with
+    rational coefficients in its symbols, each monomial taken as a variable; else None.
 
     >>> a, b = sympy.symbols("a b")
-    >>> affine_coefficients(3 * a - b / 2 + 1)
-    (Fraction(1, 1), {a: Fraction(3, 1), b: Fraction(-1, 2)})
-    >>> affine_coefficients(a * b) is None
+    >>> const, coef = monomial_coefficients(3 * a - b / 2 + 1)
+    >>> const, sorted((str(m), str(c)) for m, c in coef.items())
+    (Fraction(1, 1), [('a', '3'), ('b', '-1/2')])
+    >>> sorted((str(m), str(c)) for m, c in monomial_coefficients(a * b - 2 * a)[1].items())
+    [('a', '-2'), ('a*b', '1')]
+    >>> monomial_coefficients(sympy.exp(a)) is None
     True
     """
     const = Fraction(0)
-    coef: dict[sympy.Symbol, Fraction] = {}
+    coef: dict[sympy.Expr, Fraction] = {}
     for term, c in sympy.expand(expr).as_coefficients_dict().items():
         if not c.is_Rational:
             return None
         value = Fraction(int(c.p), int(c.q))
         if term == 1:
             const += value
-        elif term.is_Symbol:
+        elif _is_monomial(term):
             coef[term] = coef.get(term, Fraction(0)) + value
         else:
             return None
     return const, {s: v for s, v in coef.items() if v != 0}
+
+
+def _is_monomial(term: sympy.Expr) -> bool:
+    """A product of symbols raised to nonzero integer powers."""
+    return all(
+        f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer and f.exp != 0)
+        for f in sympy.Mul.make_args(term)
+    )
+
+
+def monomial_sign(term: sympy.Expr, signs: dict[sympy.Symbol, str]) -> tuple[int, bool] | None:
+    """``(sign, strict)`` that a monomial has for every admissible value of its symbols, or None.
+
+    ``signs`` maps symbols to ``positive``, ``nonnegative``, ``negative`` or ``any``. An even power is
+    nonnegative (positive when its base cannot be 0); an odd power has its base's sign.
+
+    >>> a, b, c = sympy.symbols("a b c")
+    >>> monomial_sign(a * b, {a: "positive", b: "negative"})
+    (-1, True)
+    >>> monomial_sign(a * c**2, {a: "nonnegative", c: "any"})
+    (1, False)
+    >>> monomial_sign(a * c, {a: "positive", c: "any"}) is None
+    True
+    """
+    sign, strict = 1, True
+    for f in sympy.Mul.make_args(term):
+        base, exp = (f.base, int(f.exp)) if f.is_Pow else (f, 1)
+        kind = signs.get(base, "any")
+        if exp % 2 == 0:
+            strict = strict and kind in ("positive", "negative")
+            continue
+        if kind == "any":
+            return None
+        sign *= -1 if kind == "negative" else 1
+        strict = strict and kind != "nonnegative"
+    return sign, strict
 
 
 def infeasibility_certificate(rows: Sequence[Row]) -> Certificate | None:
@@ -95,7 +143,7 @@ def infeasibility_certificate(rows: Sequence[Row]) -> Certificate | None:
     None means the affine rows have a common solution (or, rarely, that the rounded
     multipliers did not check out); it never means infeasible.
     """
-    lin = [(r, c) for r in rows if (c := affine_coefficients(r.expr)) is not None]
+    lin = [(r, c) for r in rows if (c := monomial_coefficients(r.expr)) is not None]
     if not lin:
         return None
     weights = _solve(lin)

@@ -241,8 +241,11 @@ def verify(finding: Finding, game: Game, table: dict) -> None:
         allowed = []  # every row the certificate may use: stated conditions, parameter signs, table signs
         for text in claim.get("conditions", []):
             allowed.append(as_condition(parse_relation(text, syms, where="test")))
-        for p in game.parameters:
-            allowed.append((p.symbol, p.sign == "positive"))
+        # a product of the (same-signed) parameters has their sign: positive, or nonnegative
+        positive = game.parameters[0].sign == "positive"
+        for r in range(1, 4):
+            for factors in itertools.combinations_with_replacement(game.parameter_symbols, r):
+                allowed.append((sympy.Mul(*factors), positive))
         if kind is FindingKind.EXCLUDED_CONDITIONS:
             for n, c in enumerate(table["claim"], 1):
                 for k, mark in enumerate(c.get("signs", []), 1):
@@ -902,3 +905,22 @@ def test_several_corruptions_at_once_are_each_found_and_named(game, data):
             (f.claim, [r["condition"] for r in f.evidence["reversed"]]) for f in findings if f.correction == "reversed"
         ]
         assert reversed_ == [(n + 1, [1])]
+
+
+def test_certificates_for_polynomial_conditions_treat_monomials_as_variables():
+    """alpha*W2 - alpha*H2 < 0 and the sign "+" of the same form elsewhere exclude each other."""
+    a, w, h = (sympy.Symbol(n, positive=True) for n in ("alpha", "W2", "H2"))
+    rows = [Row("condition", a * h - a * w, True), Row("sign", a * w - a * h, True)]
+    cert = infeasibility_certificate(rows)
+    assert cert is not None and cert.check() and cert.multipliers == (1, 1)
+    # alpha*W2 > 0 is implied by the signs: alpha*W2 < 0 cannot hold together with the monomial's sign row
+    assert infeasibility_certificate([Row("c", -a * w, True)]) is None  # no sign row given: the relaxation is feasible
+    assert infeasibility_certificate([Row("c", -a * w, True), Row("sign", a * w, True)]) is not None
+
+
+def test_conditions_with_products_of_parameters(battery):
+    # p_d*F_e is nonnegative for nonnegative p_d and F_e: p_d*F_e + C_g < 0 cannot hold
+    findings = one(battery, {"point": [1, 1, 1], "stable": True, "conditions": ["p_d*F_e + C_g < 0"]})
+    assert [f.kind for f in findings] == [FindingKind.INFEASIBLE_CONDITIONS]
+    rows = {r["row"] for r in findings[0].evidence["certificate"]["rows"]}
+    assert rows == {"-C_g - F_e*p_d > 0", "C_g >= 0", "F_e*p_d >= 0"}
