@@ -50,7 +50,8 @@ import sympy
 
 from .errors import GovgameError, ModelError
 from .expr import FUNCTIONS, parse_expression, parse_relation
-from .model import SIGNS, Game, Parameter, Population
+from .loader import _Builder, _did_you_mean
+from .model import Game, Parameter, Population
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -66,8 +67,6 @@ MAX_CLAIMS_SIZE = 2_000_000
 
 _TOP = ("title", "name", "claim", "population", "parameters", "assumptions")
 _CLAIM_KEYS = ("name", "point", "eigenvalues", "signs", "stable", "conditions")
-_PARAM_KEYS = ("description", "value", "range", "latex", "sign")
-_POP_KEYS = ("name", "label", "strategies", "share")
 
 
 class ClaimsError(ModelError):
@@ -268,53 +267,24 @@ def _names_in(text: object) -> set[str]:
     return out
 
 
-class _Reader:
+class _Reader(_Builder):
+    """Checks one claims mapping; the model loader's checks and messages for the tables they share."""
+
     def __init__(self, data: Mapping[str, Any], game: Game | None, source: str) -> None:
-        self.data = data
+        super().__init__(data, source)
         self.game = game
-        self.source = source
 
     def fail(self, msg: str) -> ClaimsError:
         return ClaimsError(f"{self.source}: {_one_line(msg)}")
-
-    def keys(self, table: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
-        import difflib
-
-        for key in table:
-            if key not in allowed:
-                hint = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
-                did = f'; did you mean "{hint[0]}"?' if hint else ""
-                raise self.fail(
-                    f'{where}: unknown key "{key}"{did} (allowed keys: {", ".join(allowed)}); unknown keys are '
-                    "usually typos"
-                )
-
-    def table(self, value: object, where: str) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            raise self.fail(f"{where} must be a table, found {type(value).__name__} {value!r:.60}")
-        return value
-
-    def string(self, value: object, where: str) -> str:
-        if not isinstance(value, str):
-            raise self.fail(f"{where} must be a string, found {value!r:.60}")
-        return value
-
-    def strings(self, value: object, where: str) -> list[str]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(f"{where} must be a list of strings, found {value!r:.80}")
-        return value
 
     # ------------------------------------------------------------------ whole file
     def read(self) -> Claims:
         data = self.table(self.data, "the claims file")
         for key in data:
             if key not in _TOP:
-                import difflib
-
-                hint = difflib.get_close_matches(str(key), list(_TOP), n=1, cutoff=0.6)
-                did = f"; did you mean {hint[0]}?" if hint else ""
                 raise self.fail(
-                    f"unknown top-level key {key}{did} (allowed: {', '.join(_TOP)}); unknown keys are usually typos"
+                    f"unknown top-level key {key}{_did_you_mean(key, list(_TOP), '{}')} (allowed: {', '.join(_TOP)}); "
+                    "unknown keys are usually typos"
                 )
         if "claim" not in data:
             raise self.fail("no [[claim]] tables; a claims file lists each point of the table as a [[claim]]")
@@ -413,32 +383,9 @@ class _Reader:
             for name in sorted(_names_in(t)):
                 if name not in found:
                     found.append(name)
-        out = []
-        for name, entry in declared.items():
-            where = f"[parameters.{name}]"
-            entry = self.table(entry, where)
-            self.keys(entry, _PARAM_KEYS, where)
-            kw: dict[str, Any] = {}
-            for key in ("description", "latex", "sign"):
-                if key in entry:
-                    kw[key] = self.string(entry[key], f"{where} {key}")
-            if "sign" in kw and kw["sign"] not in SIGNS:
-                raise self.fail(f'{where} sign = "{kw["sign"]}" is not one of {", ".join(SIGNS)}')
-            kw.setdefault("sign", "any")
-            if "value" in entry:
-                v = entry["value"]
-                if not _is_number(v) or not math.isfinite(float(v)):
-                    raise self.fail(f"{where} value must be a finite number, found {v!r:.60}")
-                kw["value"] = float(v)
-            if "range" in entry:
-                r = entry["range"]
-                if not isinstance(r, list) or len(r) != 2 or not all(_is_number(x) for x in r):
-                    raise self.fail(f"{where} range must be [low, high] with two numbers, found {r!r:.60}")
-                kw["range"] = (float(r[0]), float(r[1]))
-            try:
-                out.append(Parameter(name, **kw))
-            except GovgameError as exc:
-                raise self.fail(f"{where}: {exc}") from None
+        # the model loader's checks and messages, with "any" as the default sign (nothing is known)
+        entries = {name: {"sign": "any", **self.table(e, f"[parameters.{name}]")} for name, e in declared.items()}
+        out = list(_Builder.parameters(self, entries, []))
         names = {p.name for p in out}
         for name in found:
             if name not in names:
@@ -452,34 +399,19 @@ class _Reader:
         if entries:
             if len(entries) != n:
                 raise self.fail(f"[[population]] lists {len(entries)} populations; the points have {n} coordinates")
-            out = []
             for i, e in enumerate(entries):
-                where = f"[[population]] number {i + 1}"
-                e = self.table(e, where)
-                self.keys(e, _POP_KEYS, where)
-                for key in ("name", "strategies", "share"):
-                    if key not in e:
-                        raise self.fail(f"{where} has no {key}")
-                strategies = self.strings(e["strategies"], f"{where} strategies")
-                if len(strategies) != 2:
+                k = len(e["strategies"]) if isinstance(e, Mapping) and isinstance(e.get("strategies"), list) else 2
+                if k != 2:
                     raise self.fail(
-                        f"{where} has {len(strategies)} strategies; reconstruction reads binary populations only"
+                        f"[[population]] number {i + 1} has {k} strategies; reconstruction reads binary populations only"
                     )
-                share = self.string(e["share"], f"{where} share")
-                if share in taken:
-                    raise self.fail(f'{where}: the share "{share}" is also a parameter name; rename one')
-                try:
-                    out.append(
-                        Population(
-                            self.string(e["name"], f"{where} name"),
-                            tuple(strategies),
-                            (share,),
-                            label=self.string(e.get("label", ""), f"{where} label"),
-                        )
+            pops = _Builder.populations(self, entries)
+            for pop in pops:
+                if pop.shares[0] in taken:
+                    raise self.fail(
+                        f'[[population]] "{pop.name}": the share "{pop.shares[0]}" is also a parameter name; rename one'
                     )
-                except GovgameError as exc:
-                    raise self.fail(f"{where}: {exc}") from None
-            return tuple(out)
+            return tuple(pops)
         base = ["x", "y", "z", "w"] if n <= 4 else [f"x{i + 1}" for i in range(n)]
         shares = []
         for s in base[:n]:
