@@ -22,15 +22,15 @@ import sympy
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from govgame._audit import Finding, FindingKind, audit
-from govgame._claims import ClaimsError, claims_from_dict, loads_claims
-from govgame._farkas import Row, infeasibility_certificate
-from govgame._reconstruct import reconstruct
-from govgame.conditions import as_condition
-from govgame.errors import ModelError
-from govgame.expr import parse_expression, parse_relation
-from govgame.loader import load_model, loads_model
-from govgame.model import Game, Parameter, Population
+from govgame.analysis.audit import Finding, FindingKind, audit
+from govgame.analysis.farkas import Row, infeasibility_certificate
+from govgame.analysis.reconstruct import reconstruct
+from govgame.analysis.regions import as_condition
+from govgame.errors import ClaimsError, ModelError
+from govgame.model.claims import claims_from_dict, loads_claims
+from govgame.model.expr import parse_expression, parse_relation
+from govgame.model.game import Game, Parameter, Population
+from govgame.model.loader import load_model, loads_model
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -627,7 +627,7 @@ def test_a_bad_claims_file_is_one_line(battery, text, message):
 
 
 def test_claims_files_on_disk(battery, tmp_path):
-    from govgame._claims import load_claims
+    from govgame.model.claims import load_claims
 
     with pytest.raises(ClaimsError, match="no such file"):
         load_claims(tmp_path / "missing.toml", battery)
@@ -818,7 +818,7 @@ def example():
 
 
 def test_json_report_shape(example):
-    from govgame._audit_report import audit_to_dict
+    from govgame.io.audit import audit_to_dict
 
     data = json.loads(json.dumps(audit_to_dict(example), allow_nan=False))
     assert data["model"] == "battery_recycling" and data["checked"] == 8
@@ -829,7 +829,7 @@ def test_json_report_shape(example):
 
 
 def test_markdown_report_has_one_section_per_finding(example):
-    from govgame._audit_report import audit_markdown
+    from govgame.io.audit import audit_markdown
 
     md = audit_markdown(example)
     assert len([line for line in md.splitlines() if line.startswith("## ")]) == len(example.findings)
@@ -851,7 +851,7 @@ needs_pdflatex = pytest.mark.skipif(
 def test_latex_report_compiles(example, battery, tmp_path):
     import subprocess
 
-    from govgame._audit_report import audit_latex
+    from govgame.io.audit import audit_latex
 
     mixed = audit(battery, {"title": "Table 1 & 2 of 100% made-up #1", "claim": [
         {"point": [1, 0.5, 0], "stable": True},
@@ -924,3 +924,135 @@ def test_conditions_with_products_of_parameters(battery):
     assert [f.kind for f in findings] == [FindingKind.INFEASIBLE_CONDITIONS]
     rows = {r["row"] for r in findings[0].evidence["certificate"]["rows"]}
     assert rows == {"-C_g - F_e*p_d > 0", "C_g >= 0", "F_e*p_d >= 0"}
+
+
+# --------------------------------------------------------------------------- the command
+EXAMPLE = DOCS / "examples" / "battery_recycling_claims.toml"
+
+
+def cli(capsys, *argv):
+    from govgame.cli import main
+
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_cli_exit_status_is_1_with_findings_and_0_without(capsys, tmp_path):
+    status, out, err = cli(capsys, "audit", "battery_recycling", str(EXAMPLE))
+    assert status == 1 and out.startswith("battery_recycling: 8 claims checked, 2 findings") and err == ""
+    clean = tmp_path / "clean.toml"
+    clean.write_text(f"[[claim]]\npoint = [1, 1, 1]\neigenvalues = {json.dumps([CON_111, GOV_111, ENT_111])}\n")
+    status, out, err = cli(capsys, "audit", "battery_recycling", str(clean))
+    assert (status, err) == (0, "") and "no findings" in out
+
+
+def test_cli_json(capsys):
+    status, out, _ = cli(capsys, "audit", "battery_recycling", str(EXAMPLE), "--format", "json")
+    data = json.loads(out)
+    assert status == 1 and data["model"] == "battery_recycling" and data["checked"] == 8
+    assert [(f["claim"], f["kind"]) for f in data["findings"]] == [
+        (6, "wrong-eigenvalue"),
+        (8, "insufficient-conditions"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "latex"])
+def test_cli_reports(capsys, fmt):
+    status, out, _ = cli(capsys, "audit", "battery_recycling", str(EXAMPLE), "--format", fmt)
+    assert status == 1
+    assert out.startswith("# Audit") if fmt == "markdown" else out.startswith(r"\documentclass")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["audit", "battery_recycling"], "audit needs a MODEL and a CLAIMS file"),
+        (["audit"], "audit needs a MODEL and a CLAIMS file"),
+        (["audit", "battery_recycling", "--reconstruct", "t.toml"], "--reconstruct reads the table alone"),
+        (["audit", "battery_recycling", "EXAMPLE", "--out", "m.toml"], "--out writes a reconstructed model"),
+        (["audit", "no_such_model", "EXAMPLE"], 'no shipped model named "no_such_model"'),
+        (["audit", "battery_recycling", "/no/such/claims.toml"], "/no/such/claims.toml: no such file"),
+        (["audit", "battery_recycling", "EXAMPLE", "--format", "pdf"], "invalid choice: 'pdf'"),
+        (["audit", "--reconstruct", "/no/such/claims.toml"], "no such file"),
+    ],
+)
+def test_cli_bad_arguments_are_one_error_line(capsys, argv, message):
+    argv = [str(EXAMPLE) if a == "EXAMPLE" else a for a in argv]
+    status, out, err = cli(capsys, *argv)
+    assert status == 2 and out == ""
+    errors = [line for line in err.splitlines() if line.startswith("govgame: error:")]
+    assert len(errors) == 1 and message in errors[0] and "Traceback" not in err
+
+
+def test_cli_bad_claims_file_names_the_claim_and_the_entry(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[claim]]\npoint = [1, 1, 1]\n[[claim]]\npoint = [0, 0, 0]\nsigns = ["-", "+", "?"]\n')
+    status, out, err = cli(capsys, "audit", "battery_recycling", str(bad))
+    assert status == 2 and out == ""
+    assert err.strip() == f'govgame: error: {bad}: [[claim]] number 2, signs[3] = "?" is not one of "+", "-", "x"'
+
+
+def test_cli_hostile_claims_file_runs_no_code(tmp_path):
+    """The real command, in a subprocess: an expression that would run code is one error line, and runs nothing."""
+    import subprocess
+    import sys
+
+    marker = tmp_path / "MARKER"
+    bad = tmp_path / "hostile.toml"
+    bad.write_text(
+        "[[claim]]\npoint = [1, 1, 1]\nstable = true\n"
+        f"conditions = [\"__import__('os').system('touch {marker}') > 0\"]\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "govgame", "audit", "battery_recycling", str(bad)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )  # fmt: skip
+    assert proc.returncode == 2 and proc.stdout == "" and not marker.exists()
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("govgame: error: ")
+    assert "conditions[1]: attribute access is not allowed" in proc.stderr
+
+
+def test_cli_reconstruct_writes_a_model_that_reproduces_the_table(capsys, tmp_path):
+    table = tmp_path / "table.toml"
+    table.write_text(
+        '[[claim]]\npoint = [0, 0]\neigenvalues = ["a - c", "b"]\n'
+        '[[claim]]\npoint = [1, 0]\neigenvalues = ["c - a", "d"]\n'
+    )
+    out_file = tmp_path / "model.toml"
+    status, out, err = cli(capsys, "audit", "--reconstruct", str(table), "--out", str(out_file))
+    assert status == 0 and "consistent" in out
+    # the written model reproduces the table: auditing the table against it finds nothing
+    status, out, err = cli(capsys, "audit", str(out_file), str(table))
+    assert status == 0 and "no findings" in out
+    status, out, _ = cli(capsys, "audit", "--reconstruct", str(table))
+    assert status == 0 and loads_model(out).name == "reconstructed"  # without --out: the model on stdout
+    table.write_text(
+        '[[claim]]\npoint = [0, 0]\neigenvalues = ["a - c", "b"]\n'
+        '[[claim]]\npoint = [1, 0]\neigenvalues = ["a - c", "d"]\n'
+    )
+    status, out, _ = cli(capsys, "audit", "--reconstruct", str(table), "--format", "json")
+    data = json.loads(out)
+    assert status == 1 and data["reconstructed"] is False and data["model_file"] is None
+    # the first population's eigenvalue at (0, 0) must be minus the one at (1, 0): neither c - a nor -b is there
+    assert [(f["claim"], f["kind"], f["evidence"]["population"]) for f in data["findings"]] == [
+        (1, "inconsistent-table", "population_1")
+    ]
+    table.write_text(
+        '[[claim]]\npoint = [0, 0]\neigenvalues = ["a - c", "b"]\n'
+        '[[claim]]\npoint = [1, 0]\neigenvalues = ["c - a", "d"]\n'
+        '[[claim]]\npoint = [0, 1]\neigenvalues = ["e", "b"]\n'
+    )
+    status, out, _ = cli(capsys, "audit", "--reconstruct", str(table), "--format", "json")
+    # b at (0, 0) needs -b at (1, 0) or at (0, 1): neither prints it (b at (0, 1) may pair with the unlisted (1, 1))
+    assert status == 1
+    assert [(f["claim"], f["kind"], f["evidence"]["entry"]) for f in json.loads(out)["findings"]] == [
+        (1, "impossible-eigenvalue", 2)
+    ]
+
+
+def test_top_level_audit_is_lazy():
+    import govgame
+
+    assert govgame.audit is audit and govgame.ClaimsError is ClaimsError

@@ -1,13 +1,13 @@
 r"""Renderers of audit results: a JSON-ready dict, plain text, Markdown and LaTeX (a referee's report).
 
-Nothing here computes: every function formats what :func:`govgame._audit.audit` or
-:func:`govgame._reconstruct.reconstruct` found. The report has a summary line, a table of the
+Nothing here computes: every function formats what :func:`govgame.analysis.audit.audit` or
+:func:`govgame.analysis.reconstruct.reconstruct` found. The report has a summary line, a table of the
 findings, and one section per finding with the claim, the printed and the true entries, the
 evidence and the suggested correction. The LaTeX report is a complete document (booktabs tables,
-prose escaped with :func:`~govgame.export.latex_escape`, mathematics typeset with
-:func:`~govgame.export.latex_expr`).
+prose escaped with :func:`~govgame.io.latex.latex_escape`, mathematics typeset with
+:func:`~govgame.io.latex.latex_expr`).
 
->>> from govgame._audit import audit
+>>> from govgame.analysis.audit import audit
 >>> result = audit("battery_recycling", {"claim": [{"point": [0, 1, 1], "signs": ["-", "x", "x"]}]})
 >>> print(audit_text(result).splitlines()[0])
 battery_recycling: 1 claim checked, 1 finding (1 unimplied-sign).
@@ -20,12 +20,12 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import GovgameError
-from .expr import parse_expression, parse_relation
+from ..errors import GovgameError
+from ..model.expr import parse_expression, parse_relation
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._audit import Audit, Finding
-    from ._reconstruct import Reconstruction
+    from ..analysis.audit import Audit, Finding
+    from ..analysis.reconstruct import Reconstruction
 
 __all__ = ["audit_to_dict", "audit_text", "audit_markdown", "audit_latex"]
 
@@ -60,12 +60,12 @@ def audit_to_dict(result: Audit | Reconstruction) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from govgame._audit import audit
+    >>> from govgame.analysis.audit import audit
     >>> d = audit_to_dict(audit("battery_recycling", {"claim": [{"point": [1, 1, 1], "stable": True}]}))
     >>> d["model"], d["checked"], [f["kind"] for f in d["findings"]]
     ('battery_recycling', 1, ['insufficient-conditions'])
     """
-    from ._reconstruct import Reconstruction
+    from ..analysis.reconstruct import Reconstruction
 
     out: dict[str, Any] = {
         "model": result.model,
@@ -101,7 +101,7 @@ def audit_to_dict(result: Audit | Reconstruction) -> dict[str, Any]:
 
 
 def _fmt(e: Any) -> str:
-    from .expr import format_expression
+    from ..model.expr import format_expression
 
     return format_expression(e)
 
@@ -112,7 +112,7 @@ def _profile(result: Audit, profile: Sequence[int]) -> list[str]:
 
 # --------------------------------------------------------------------------- shared content
 def _summary(result: Audit | Reconstruction) -> str:
-    from ._reconstruct import Reconstruction
+    from ..analysis.reconstruct import Reconstruction
 
     n = len(result.findings)
     counts = Counter(str(f.kind) for f in result.findings)
@@ -314,12 +314,12 @@ def audit_markdown(result: Audit | Reconstruction) -> str:
 
     Examples
     --------
-    >>> from govgame._audit import audit
+    >>> from govgame.analysis.audit import audit
     >>> md = audit_markdown(audit("battery_recycling", {"claim": [{"point": [0, 1, 1], "signs": ["-", "x", "x"]}]}))
     >>> md.splitlines()[0]
     '# Audit of a stability table against the model battery_recycling'
     """
-    from ._reconstruct import Reconstruction
+    from ..analysis.reconstruct import Reconstruction
 
     if isinstance(result, Reconstruction):
         head = f"# Reconstruction of a model from {result.claims.title or result.claims.source}"
@@ -375,7 +375,7 @@ class _TeX:
         self.symbols.update({d.name: d.expr for d in getattr(game, "definitions", ())})
 
     def math(self, text: str, relation: bool = False) -> str:
-        from .export import latex_escape, latex_expr
+        from .latex import latex_escape, latex_expr
 
         try:
             parse = parse_relation if relation else parse_expression
@@ -384,7 +384,7 @@ class _TeX:
             return r"\texttt{" + latex_escape(text) + "}"
 
     def pieces(self, pieces: list[tuple[str, str]]) -> str:
-        from .export import latex_escape
+        from .latex import latex_escape
 
         return "".join(
             self.math(t, kind == "rel") if kind in ("math", "rel") else latex_escape(t) for kind, t in pieces
@@ -399,13 +399,13 @@ def audit_latex(result: Audit | Reconstruction) -> str:
 
     Examples
     --------
-    >>> from govgame._audit import audit
+    >>> from govgame.analysis.audit import audit
     >>> tex = audit_latex(audit("battery_recycling", {"claim": [{"point": [0, 1, 1], "signs": ["-", "x", "x"]}]}))
     >>> tex.splitlines()[0], r"\toprule" in tex, tex.rstrip().endswith(r"\end{document}")
     ('\\documentclass{article}', True, True)
     """
-    from ._reconstruct import Reconstruction
-    from .export import latex_document, latex_escape
+    from ..analysis.reconstruct import Reconstruction
+    from .latex import latex_document, latex_escape
 
     tex = _TeX(result)
     if isinstance(result, Reconstruction):

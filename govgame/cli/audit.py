@@ -12,41 +12,17 @@ import argparse
 import json
 from pathlib import Path
 
-from .errors import GovgameError
+from ..errors import GovgameError
 
-__all__ = ["add_parser", "run"]
+__all__ = ["run"]
 
 
 class AuditUsageError(GovgameError, ValueError):
     """The audit command was called with arguments that do not go together."""
 
 
-def add_parser(sub) -> argparse.ArgumentParser:
-    """Add the ``audit`` subcommand to the subparsers ``sub`` of the ``govgame`` parser."""
-    p = sub.add_parser(
-        "audit",
-        help="check a published stability table against its model (or reconstruct a model from it)",
-        description="Check a published stability table (a claims file) against the model it was derived from.",
-    )
-    p.add_argument("model", metavar="MODEL", nargs="?", help="path to a model file (.toml) or a shipped model")
-    p.add_argument("claims", metavar="CLAIMS", nargs="?", help="the claims file (TOML, [[claim]] tables)")
-    p.add_argument(
-        "--reconstruct",
-        metavar="CLAIMS",
-        help="without a model: reconstruct one from the table's vertex eigenvalues (binary populations)",
-    )
-    p.add_argument("--out", metavar="MODEL.toml", help="with --reconstruct: write the reconstructed model here")
-    p.add_argument(
-        "--format",
-        choices=("text", "json", "markdown", "latex"),
-        default="text",
-        help="output format (default: text)",
-    )
-    return p
-
-
 def _render(result, fmt: str) -> str:
-    from . import _audit_report as report
+    from ..io import audit as report
 
     if fmt == "json":
         return json.dumps(report.audit_to_dict(result), indent=2, allow_nan=False)
@@ -59,9 +35,9 @@ def _render(result, fmt: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``govgame audit``; the exit status is 0 without findings, 1 with findings."""
-    from ._audit import audit
-    from ._claims import load_claims
-    from .loader import load_model
+    from ..analysis.audit import audit
+    from ..model.claims import load_claims
+    from ..model.loader import load_model
 
     if args.reconstruct is not None:
         if args.model is not None:
@@ -81,8 +57,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _reconstruct(args: argparse.Namespace) -> int:
-    from ._claims import load_claims
-    from ._reconstruct import reconstruct
+    from ..analysis.reconstruct import reconstruct
+    from ..model.claims import load_claims
 
     result = reconstruct(load_claims(args.reconstruct))
     if result.consistent and args.out is not None:

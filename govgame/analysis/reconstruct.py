@@ -17,13 +17,15 @@ comes from a game: the one whose payoff is :math:`D_p(\sigma_{-p})` for the firs
 
 A printed eigenvalue :math:`e` at :math:`v` whose negation is printed at none of the vertices
 :math:`v'` (one for each population) is produced by no game together with the rest of the table:
-it is reported as ``impossible-eigenvalue``. When every entry has a partner, the entries are
-assigned to populations by an exhaustive search; if no assignment is consistent the table is
-``inconsistent-table``. Otherwise the model is written, and checked: loading it and computing its
+it is reported as ``impossible-eigenvalue``. Two listed vertices that differ in one population
+:math:`p` must share :math:`p`'s eigenvalue up to sign; when no entry of one is the negation of an
+entry of the other, the pair is ``inconsistent-table``. Otherwise the entries are assigned to
+populations by an exhaustive search; if no assignment is consistent the table is
+``inconsistent-table`` too. Otherwise the model is written, and checked: loading it and computing its
 vertex eigenvalues gives back the printed table exactly. Payoff differences that the table does
 not determine (both vertices of a pair missing) become parameters of their own.
 
->>> from govgame._claims import claims_from_dict
+>>> from govgame.model.claims import claims_from_dict
 >>> table = {"claim": [
 ...     {"point": [0, 0], "eigenvalues": ["a", "b"]}, {"point": [1, 0], "eigenvalues": ["-a", "c"]},
 ...     {"point": [0, 1], "eigenvalues": ["d", "-b"]}, {"point": [1, 1], "eigenvalues": ["-d", "-c"]},
@@ -40,6 +42,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -47,10 +50,10 @@ from typing import Any
 
 import sympy
 
-from ._audit import Finding, FindingKind, _canon
-from ._claims import Claim, Claims
-from .expr import format_expression
-from .model import Game, Parameter
+from ..model.claims import Claim, Claims, claims_from_dict, load_claims
+from ..model.expr import format_expression
+from ..model.game import Game, Parameter
+from .audit import Finding, FindingKind, _canon
 
 __all__ = ["Reconstruction", "reconstruct"]
 
@@ -109,18 +112,29 @@ def _rest(v: tuple[int, ...], p: int) -> tuple[int, ...]:
     return v[:p] + v[p + 1 :]
 
 
-def reconstruct(claims: Claims) -> Reconstruction:
+def reconstruct(claims: Claims | Mapping[str, Any] | str | os.PathLike[str]) -> Reconstruction:
     """Payoff differences, and a model file, from the vertex eigenvalues of a table alone.
 
     Parameters
     ----------
-    claims : Claims
-        Read without a model (:func:`govgame._claims.load_claims` with ``game=None``).
+    claims : Claims, mapping, or str / path-like
+        A claims file (path), a mapping laid out like one, or claims read without a model
+        (:func:`govgame.model.claims.load_claims` with no game).
 
     Returns
     -------
     Reconstruction
+
+    Examples
+    --------
+    >>> r = reconstruct({"claim": [{"point": [0, 0], "eigenvalues": ["a", "b"]}]})
+    >>> r.consistent, sorted(str(v) for v in r.differences.values())
+    (True, ['a', 'b'])
     """
+    if isinstance(claims, Mapping):
+        claims = claims_from_dict(claims)
+    elif not isinstance(claims, Claims):
+        claims = load_claims(claims)
     if claims.game_name is not None:
         raise ValueError("reconstruct reads claims loaded without a model (load_claims(path) with no game)")
     pops = claims.populations
@@ -131,7 +145,7 @@ def reconstruct(claims: Claims) -> Reconstruction:
     if skipped:
         notes.append(f"claims {', '.join(map(str, skipped))} are not vertices; reconstruction reads vertices only")
     if not table:
-        from ._claims import ClaimsError
+        from ..errors import ClaimsError
 
         raise ClaimsError(f"{claims.source}: no vertex lists its eigenvalues; reconstruction needs them")
     keys = {v: [_canon(e) for e in c.eigenvalues] for v, c in table.items()}
@@ -168,6 +182,30 @@ def reconstruct(claims: Claims) -> Reconstruction:
                     c.number, FindingKind.IMPOSSIBLE_EIGENVALUE, detail, ev, "", "check this entry and its neighbours"
                 )
             )
+    if findings:
+        return Reconstruction(claims, tuple(findings), notes=tuple(notes))
+    # population p's eigenvalue at v is minus its eigenvalue at the flipped vertex w: some entry at v must
+    # be the negation of some entry at w
+    for v, c in sorted(table.items(), key=lambda item: item[1].number):
+        for p in range(n):
+            w = _flip(v, p)
+            if w not in table or table[w].number < c.number:
+                continue
+            if any(_canon(-e) in keys[w] for e in keys[v]):
+                continue
+            d = table[w]
+            detail = (
+                f"{pops[p].name}'s eigenvalue at {c.point_text} must be minus its eigenvalue at {d.point_text} "
+                f"({pops[p].name} flipped), but no eigenvalue printed at {c.point_text} is the negation of one "
+                f"printed at {d.point_text}"
+            )
+            ev = {
+                "population": pops[p].name,
+                "points": [c.point_text, d.point_text],
+                "claims": [c.number, d.number],
+                "printed": [list(c.eigenvalue_texts), list(d.eigenvalue_texts)],
+            }
+            findings.append(Finding(c.number, FindingKind.INCONSISTENT_TABLE, detail, ev, "", "check both rows"))
     if findings:
         return Reconstruction(claims, tuple(findings), notes=tuple(notes))
 
@@ -243,7 +281,7 @@ def _toml(value: Any) -> str:
 
 
 def _write_model(claims: Claims, differences: dict) -> tuple[str, Game]:
-    from .loader import loads_model
+    from ..model.loader import loads_model
 
     pops = claims.populations
     n = len(pops)
@@ -327,14 +365,15 @@ def _write_model(claims: Claims, differences: dict) -> tuple[str, Game]:
 def _check(game: Game, claims: Claims) -> None:
     """The written model reproduces every printed vertex eigenvalue (as multisets), or an internal error."""
     from .dynamics import replicator
-    from .equilibria import Equilibrium, Kind, vertex_point
+    from .equilibria import vertices
     from .stability import vertex_eigenvalues
 
     dyn = replicator(game)
+    by_profile = {tuple(s[0] for s in eq.support): eq for eq in vertices(game)}
     for c in claims:
         if not c.is_vertex or c.eigenvalues is None:
             continue
-        eq = Equilibrium("", Kind.PURE, vertex_point(game, c.profile), support=tuple((j,) for j in c.profile))
+        eq = by_profile[c.profile]
         ours = sorted(map(str, (_canon(e) for e in vertex_eigenvalues(dyn, eq))))
         printed = sorted(map(str, (_canon(e) for e in c.eigenvalues)))
         if ours != printed:

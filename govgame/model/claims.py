@@ -48,17 +48,17 @@ from typing import Any
 
 import sympy
 
-from .errors import GovgameError, ModelError
+from ..errors import ClaimsError, GovgameError
 from .expr import FUNCTIONS, parse_expression, parse_relation
+from .game import Game, Parameter, Population
 from .loader import _Builder, _did_you_mean
-from .model import Game, Parameter, Population
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["ClaimsError", "Claim", "Claims", "load_claims", "loads_claims", "claims_from_dict", "SIGN_MARKS"]
+__all__ = ["Claim", "Claims", "load_claims", "loads_claims", "claims_from_dict", "SIGN_MARKS"]
 
 #: The marks of a sign column: positive, negative, undetermined.
 SIGN_MARKS = ("+", "-", "x")
@@ -67,10 +67,6 @@ MAX_CLAIMS_SIZE = 2_000_000
 
 _TOP = ("title", "name", "claim", "population", "parameters", "assumptions")
 _CLAIM_KEYS = ("name", "point", "eigenvalues", "signs", "stable", "conditions")
-
-
-class ClaimsError(ModelError):
-    """A claims file is malformed or does not fit the model."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +169,7 @@ def load_claims(source: str | os.PathLike[str], game: Game | None = None) -> Cla
     >>> load_claims("/no/such/claims.toml")
     Traceback (most recent call last):
     ...
-    govgame._claims.ClaimsError: /no/such/claims.toml: no such file
+    govgame.errors.ClaimsError: /no/such/claims.toml: no such file
     """
     path = Path(source)
     where = str(path)
@@ -197,7 +193,7 @@ def loads_claims(text: str, game: Game | None = None, *, source: str = "<string>
 
     Examples
     --------
-    >>> from govgame.loader import load_model
+    >>> from govgame.model.loader import load_model
     >>> game = load_model("battery_recycling")
     >>> claims = loads_claims('''
     ... [[claim]]
@@ -206,7 +202,7 @@ def loads_claims(text: str, game: Game | None = None, *, source: str = "<string>
     ... ''', game)
     Traceback (most recent call last):
     ...
-    govgame._claims.ClaimsError: <string>: [[claim]] number 1, eigenvalues[3]: "X_q" is not declared ...
+    govgame.errors.ClaimsError: <string>: [[claim]] number 1, eigenvalues[3]: "X_q" is not declared ...
     """
     if "\x00" in text:
         raise ClaimsError(f"{source}: not a TOML claims file (it contains binary data)")
@@ -224,7 +220,7 @@ def claims_from_dict(data: Mapping[str, Any], game: Game | None = None, *, sourc
 
     Examples
     --------
-    >>> from govgame.loader import load_model
+    >>> from govgame.model.loader import load_model
     >>> game = load_model("battery_recycling")
     >>> claims = claims_from_dict({"claim": [{"point": [1, 1, 1], "stable": True}]}, game)
     >>> claims[1].profile, claims[1].label
@@ -232,7 +228,7 @@ def claims_from_dict(data: Mapping[str, Any], game: Game | None = None, *, sourc
     >>> claims_from_dict({"claim": [{"point": [1, 1], "stable": True}]}, game)
     Traceback (most recent call last):
     ...
-    govgame._claims.ClaimsError: <dict>: [[claim]] number 1, point: expected 3 coordinates (x, y, z), found 2
+    govgame.errors.ClaimsError: <dict>: [[claim]] number 1, point: expected 3 coordinates (x, y, z), found 2
     """
     try:
         return _Reader(data, game, source).read()

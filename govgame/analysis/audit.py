@@ -1,6 +1,6 @@
 r"""Audit a published stability table against its own payoff matrix (SPEC §7).
 
-A claims file (:mod:`govgame._claims`) lists, for points of the state space, the eigenvalues a
+A claims file (:mod:`govgame.model.claims`) lists, for points of the state space, the eigenvalues a
 paper prints, its sign column, whether it calls the point stable, and the conditions it states.
 :func:`audit` compares every entry with the exact mathematics of the model and returns a
 :class:`Finding` for every entry that is provably wrong. A finding is never a guess: each one
@@ -33,7 +33,7 @@ Kinds of finding (the ``kind`` of the JSON):
     eigenvalue's ``< 0``.
 ``infeasible-conditions``
     A point called stable under conditions that cannot hold for any admissible parameters.
-    Evidence: a Farkas certificate (:mod:`govgame._farkas`): integer multipliers whose weighted sum
+    Evidence: a Farkas certificate (:mod:`govgame.analysis.farkas`): integer multipliers whose weighted sum
     of the conditions, assumptions and parameter signs is a constant of the impossible sign.
 ``excluded-conditions``
     Stated conditions that can hold only where a sign the table claims unconditionally (at this
@@ -48,14 +48,14 @@ Kinds of finding (the ``kind`` of the JSON):
 
 Examples
 --------
->>> from govgame.loader import load_model
+>>> from govgame.model.loader import load_model
 >>> game = load_model("battery_recycling")
 >>> result = audit(game, {"claim": [
 ...     {"point": [1, 1, 1], "eigenvalues": ["C_g + S_c + S_e - R_g", "B_e - K_e"], "stable": True},
 ... ]})
 Traceback (most recent call last):
 ...
-govgame._claims.ClaimsError: <dict>: [[claim]] number 1, eigenvalues lists 2 expressions; a vertex of this model has 3 ...
+govgame.errors.ClaimsError: <dict>: [[claim]] number 1, eigenvalues lists 2 expressions; a vertex of this model has 3 ...
 >>> result = audit(game, {"claim": [{"point": [0, 1, 1], "signs": ["-", "x", "x"]}]})
 >>> [(f.claim, str(f.kind)) for f in result.findings]
 [(1, 'unimplied-sign')]
@@ -73,13 +73,13 @@ from typing import Any
 
 import sympy
 
-from ._claims import Claim, Claims, claims_from_dict, load_claims
-from ._farkas import Certificate, Row, infeasibility_certificate, monomial_coefficients, monomial_sign
-from .conditions import Region, as_condition
+from ..model.claims import Claim, Claims, claims_from_dict, load_claims
+from ..model.expr import format_expression
+from ..model.game import Game
 from .dynamics import replicator
-from .equilibria import Equilibrium, Kind, vertex_point
-from .expr import format_expression
-from .model import Game
+from .equilibria import vertex_point, vertices
+from .farkas import Certificate, Row, infeasibility_certificate, monomial_coefficients, monomial_sign
+from .regions import Region, as_condition
 from .stability import vertex_eigenvalues
 
 __all__ = ["FindingKind", "Finding", "Audit", "audit"]
@@ -164,7 +164,7 @@ class Audit:
 
     def _repr_markdown_(self) -> str:
         """Jupyter: the Markdown report."""
-        from ._audit_report import audit_markdown
+        from ..io.audit import audit_markdown
 
         return audit_markdown(self)
 
@@ -194,7 +194,7 @@ def audit(game: Game | str | os.PathLike[str], claims: Claims | Mapping[str, Any
     ('wrong-eigenvalue', 'sign-flip', '-B_e + C_e - F_e*p_d + K_e - L_e*p_d - R_e + R_i - S_e')
     """
     if not isinstance(game, Game):
-        from .loader import load_model
+        from ..model.loader import load_model
 
         game = load_model(game)
     if isinstance(claims, Claims):
@@ -252,10 +252,8 @@ class _Auditor:
         self._other: dict = {}
         self.assumptions = [as_condition(r) for r in game.assumptions]
         self.vertex_truth: dict[tuple[int, ...], tuple[sympy.Expr, ...]] = {}
-        for idx in itertools.product(*(range(p.k) for p in game.populations)):
-            profile = tuple(p.strategies[j] for p, j in zip(game.populations, idx))
-            eq = Equilibrium("", Kind.PURE, vertex_point(game, idx), profile, support=tuple((j,) for j in idx))
-            self.vertex_truth[idx] = vertex_eigenvalues(self.dynamics, eq)
+        for eq in vertices(game):
+            self.vertex_truth[tuple(s[0] for s in eq.support)] = vertex_eigenvalues(self.dynamics, eq)
         self.by_profile = {c.profile: c for c in claims if c.profile is not None}
 
     # ------------------------------------------------------------------ plumbing
@@ -396,7 +394,7 @@ class _Auditor:
         """The model's assumptions, and the sign of every monomial that ``exprs`` or they use, as rows.
 
         A parameter's sign is the sign of a monomial of degree one; for products (``p_d*F_e``) the sign
-        follows from the factors' (:func:`govgame._farkas.monomial_sign`).
+        follows from the factors' (:func:`govgame.analysis.farkas.monomial_sign`).
         """
         rows = []
         for i, (rel, (g, strict)) in enumerate(zip(self.game.assumptions, self.assumptions)):
