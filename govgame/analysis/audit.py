@@ -21,7 +21,9 @@ Kinds of finding (the ``kind`` of the JSON):
     the printed value differs from every true eigenvalue there.
 ``unimplied-sign``
     A sign marked ``+`` or ``-`` that the parameter signs and ``[assumptions]`` do not imply.
-    Evidence: an admissible parameter point where the expression has the other sign (or is 0).
+    Evidence: an admissible parameter point where the expression has the other sign (or the
+    expression is identically 0). A sign that fails only where the expression vanishes (a
+    nonnegative parameter at 0) is a note, not a finding.
 ``contradictory-signs``
     Two sign entries that cannot both hold, whatever the model: ``s1*e1 + s2*e2`` is identically a
     constant ``<= 0`` (typically a linear form marked ``-`` at one vertex and its exact negative
@@ -29,7 +31,8 @@ Kinds of finding (the ``kind`` of the JSON):
 ``insufficient-conditions``
     A point called stable whose stated conditions do not imply that every eigenvalue is
     negative. Evidence: an admissible point satisfying every stated condition at which an
-    eigenvalue is ``>= 0``; the correction ``reversed`` says a condition is the reverse of an
+    eigenvalue is ``> 0`` (or an eigenvalue that is identically 0; one that vanishes only on the
+    boundary is a note); the correction ``reversed`` says a condition is the reverse of an
     eigenvalue's ``< 0``.
 ``infeasible-conditions``
     A point called stable under conditions that cannot hold for any admissible parameters.
@@ -633,6 +636,14 @@ class _Auditor:
             strict = pt is not None
             if pt is None:
                 pt = self.counterexample([], [-g], what=f"{c.label}, sign {k + 1} ({mark} for {text})")
+                if pt is not None and not self.key(e) == 0:
+                    # it fails only where it vanishes: on the boundary of the admissible region (a parameter
+                    # declared nonnegative at 0), which a paper assuming positive parameters excludes
+                    self.notes.append(
+                        f'{c.label}, sign {k + 1}: {text} is "{mark}" except where it vanishes, e.g. at '
+                        f"{_point_text(self.shown(pt, [e]))}; declare the parameters positive to exclude that"
+                    )
+                    continue
             if pt is None:
                 continue
             value = e.xreplace(pt)
@@ -656,10 +667,10 @@ class _Auditor:
                 "value": _number_text(value),
                 "strict": strict,
             }
-            where = "is " + ("positive" if other == "+" else "negative") if strict else "vanishes"
+            where = f"is {'positive' if other == '+' else 'negative'} at an admissible parameter point"
             detail = (
                 f'sign {k + 1} of {c.point_text} is marked "{mark}", but the assumptions do not imply it: '
-                f"{text} {where} at an admissible parameter point"
+                f"{text} {where if strict else 'is identically 0'}"
             )
             out.append(Finding(c.number, FindingKind.UNIMPLIED_SIGN, detail, ev, correction, suggestion))
             flagged.add((c.number, k))
@@ -780,6 +791,13 @@ class _Auditor:
             if pt is None:
                 what = f"{c.label}: that its conditions make {_text(lam)} negative"
                 pt = self.counterexample(strict, [*nonstrict, lam], what=what)
+                if pt is not None and not self.key(lam) == 0:
+                    self.notes.append(
+                        f"{c.label}: under its conditions the eigenvalue {_text(lam)} is negative except where it "
+                        f"vanishes, e.g. at {_point_text(self.shown(pt, [lam, *exprs]))}; declare the parameters "
+                        "positive to exclude that"
+                    )
+                    continue
             if pt is not None:
                 failing.append((j, lam, pt, positive))
         if failing:
@@ -888,6 +906,10 @@ class _Auditor:
             f"{'mixes' if len(mixing) == 1 else 'mix'} there: a mixed rest point of this game is never asymptotically stable"
         )
         return Finding(c.number, FindingKind.MIXED_STABLE, detail, ev, "not-stable", "call it unstable (not an ESS)")
+
+
+def _point_text(point: Mapping[str, float]) -> str:
+    return ", ".join(f"{k} = {v:g}" for k, v in point.items()) or "any admissible point"
 
 
 def _certificate_evidence(cert: Certificate) -> dict[str, Any]:
