@@ -518,14 +518,21 @@ def test_conditions_excluded_by_a_sign_elsewhere_in_the_table(battery):
              "conditions": ["R_g > C_g + S_e + S_c", f"{ENT_111} < 0", f"{CON_111} < 0"]},
             # at (0, 1, 1) the government's eigenvalue is -(C_g - R_g + S_c + S_e), marked "-"
             {"point": [0, 1, 1], "signs": ["-", "x", "x"]},
+            # signs that are wrong on their own exclude nothing: a 0 marked "-", and a form and its negation
+            # both marked "-" (the enterprise's B_e - K_e at (0, 0, 0) and K_e - B_e at (0, 1, 0))
+            {"point": [1, 1, 0], "eigenvalues": ["C_g - D_g*p_d - F_c*p_d - L_g - R_g", "K_e - B_e - p_d*F_e - p_d*L_e", "0"],
+             "signs": ["x", "x", "-"]},
+            {"point": [0, 0, 0], "signs": ["x", "-", "x"]},
+            {"point": [0, 1, 0], "signs": ["x", "-", "x"]},
         ]
     }  # fmt: skip
     findings = run(battery, table)
     excluded = [f for f in findings if f.kind is FindingKind.EXCLUDED_CONDITIONS]
     assert [(f.claim, f.evidence["excluded_by"]) for f in excluded] == [(1, [{"claim": 2, "entry": 1}])]
-    assert [(f.claim, f.kind) for f in findings if f.kind is FindingKind.UNIMPLIED_SIGN] == [
-        (2, FindingKind.UNIMPLIED_SIGN)
-    ]
+    assert [(f.claim, f.evidence["entry"]) for f in findings if f.kind is FindingKind.UNIMPLIED_SIGN] == [
+        (2, 1), (3, 3), (4, 2), (5, 2)
+    ]  # fmt: skip
+    assert [f.kind for f in findings if f.claim == 3] == [FindingKind.WRONG_EIGENVALUE, FindingKind.UNIMPLIED_SIGN]
 
 
 def test_a_mixed_point_called_stable(battery):

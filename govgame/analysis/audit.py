@@ -737,13 +737,7 @@ class _Auditor:
         static = not any(
             v.free_symbols & set(self.game.state_symbols) for vals in self.game.payoffs.values() for v in vals
         )
-        sign_rows = []
-        for c, k, mark, e, text in self.sign_entries():
-            if mark != "x":
-                sign_rows.append(
-                    (c.number, k, Row(f'sign {k + 1} of {c.label}: {text} {">" if mark == "+" else "<"} 0',
-                                      e if mark == "+" else -e, True))
-                )  # fmt: skip
+        sign_rows = self.consistent_sign_rows()
         for c in self.claims:
             if c.stable is None:
                 continue
@@ -764,6 +758,30 @@ class _Auditor:
                 if found is not None:
                     out.append(found)
         return out
+
+    def consistent_sign_rows(self) -> list[tuple[int, int, Row]]:
+        """The table's unconditional signs as rows ``(claim, entry, s*e > 0)``, without those that contradict
+        the assumptions or each other (they have findings of their own): what a stated condition can be
+        excluded by. Constant rows are left out too (true ones say nothing, false ones are findings).
+        """
+        rows = []
+        for c, k, mark, e, text in self.sign_entries():
+            if mark == "x" or e.is_number:
+                continue
+            rel = ">" if mark == "+" else "<"
+            rows.append(
+                (c.number, k, Row(f"sign {k + 1} of {c.label}: {text} {rel} 0", e if mark == "+" else -e, True))
+            )
+        while rows:
+            cert = infeasibility_certificate([*(r for _, _, r in rows), *self.base_rows(r.expr for _, _, r in rows)])
+            if cert is None:
+                break
+            used = {r.label for r in cert.rows}
+            kept = [t for t in rows if t[2].label not in used]
+            if len(kept) == len(rows):  # only assumptions and parameter signs used: nothing to drop
+                break
+            rows = kept
+        return rows
 
     def stable_claim(self, c: Claim, conds, cond_rows: list[Row], truth, sign_rows) -> list[Finding]:
         exprs = [g for g, _ in conds]
@@ -834,7 +852,7 @@ class _Auditor:
             cert = infeasibility_certificate([*rows, *self.base_rows([*exprs, *(r.expr for _, _, r in sign_rows)])])
             used = {r.label for r in cert.rows} if cert is not None else set()
             by = [(n, k) for n, k, r in sign_rows if r.label in used]
-            if cert is not None and by:
+            if cert is not None and by and any(r.label in used for r in cond_rows):
                 ev = {
                     "certificate": _certificate_evidence(cert),
                     "excluded_by": [{"claim": n, "entry": k + 1} for n, k in by],

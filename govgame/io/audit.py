@@ -218,7 +218,7 @@ def _evidence(f: Finding) -> list[tuple[str, str]]:
         return [
             ("text", f"At the admissible parameter point {_at(ev['at'])}, the expression equals "),
             ("math", ev["value"]),
-            ("text", "." if ev["strict"] else " (the sign fails only where it vanishes)."),
+            ("text", "." if ev["strict"] else " (it is identically 0)."),
         ]
     if kind == "contradictory-signs":
         return [("text", "Identically "), ("text", ev["identity"]), ("text", ", so the two signs cannot both hold.")]
