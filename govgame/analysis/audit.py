@@ -700,11 +700,7 @@ class _Auditor:
                 total = _canon((e1 if s1 == "+" else -e1) + (e2 if s2 == "+" else -e2))
                 if not (total.is_number and total <= 0):  # the identity, checked once more as a whole
                     continue
-                lhs = f"({t1}) + ({t2})" if s1 == s2 == "+" else None
-                if s1 == s2 == "-":
-                    lhs = f"-({t1}) - ({t2})"
-                elif s1 != s2:
-                    lhs = f"({t1}) - ({t2})" if s1 == "+" else f"({t2}) - ({t1})"
+                lhs = f"{'' if s1 == '+' else '-'}({t1}) {s2} ({t2})"
                 wrong = [(c.number, k + 1) for c, k in ((c1, k1), (c2, k2)) if (c.number, k) in flagged]
                 if len(wrong) == 1:
                     correction = "fix-sign"
@@ -712,7 +708,7 @@ class _Auditor:
                         f"sign {wrong[0][1]} of claim {wrong[0][0]} is the wrong one (see its unimplied-sign finding)"
                     )
                 else:
-                    correction = "" if not wrong else "fix-both"
+                    correction = "neither-implied" if wrong else ""
                     suggestion = "at most one of the two signs can hold" + (
                         "; neither is implied by the assumptions" if len(wrong) == 2 else ""
                     )
