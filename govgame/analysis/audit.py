@@ -379,7 +379,7 @@ class _Auditor:
         """
         feas = self.region.feasible(strict=list(strict), nonstrict=list(nonstrict))
         if not feas.feasible or feas.witness is None:
-            if what and "not a proof" in feas.method:
+            if what and not feas.proven:
                 self.notes.append(f"{what}: not proved; the expressions are nonlinear and {feas.method}")
             return None
         pt = self.witness_point(feas.witness)
