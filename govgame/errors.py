@@ -16,6 +16,7 @@ __all__ = [
     "GovgameError",
     "ModelError",
     "ExpressionError",
+    "ClaimsError",
     "ParameterError",
     "SimulationError",
     "ParameterWarning",
@@ -32,6 +33,10 @@ class ModelError(GovgameError, ValueError):
 
 class ExpressionError(ModelError):
     """An expression in a model is not valid govgame expression syntax."""
+
+
+class ClaimsError(ModelError):
+    """A claims file (a published stability table for ``govgame audit``) is malformed or does not fit its model."""
 
 
 class ParameterError(GovgameError, ValueError):

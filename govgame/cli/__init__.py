@@ -1,7 +1,8 @@
 """The ``govgame`` command (SPEC §2): parses arguments, calls the stages, prints.
 
 One module per command (:mod:`govgame.cli.models`, :mod:`~govgame.cli.analyze`,
-:mod:`~govgame.cli.simulate`, :mod:`~govgame.cli.sweep`, :mod:`~govgame.cli.report`), each with
+:mod:`~govgame.cli.simulate`, :mod:`~govgame.cli.sweep`, :mod:`~govgame.cli.report`,
+:mod:`~govgame.cli.audit`), each with
 a ``run(args)`` that returns the exit status; :mod:`govgame.cli.args` is the vocabulary of the
 options (``--set``, ``--vary``, ``--from``). A command's module is imported only when it runs.
 
@@ -156,6 +157,25 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--out", metavar="DIR", required=True, help="directory to write the report into")
     p.set_defaults(command_module="report")
+
+    p = sub.add_parser(
+        "audit",
+        help="check a published stability table against its model (or reconstruct a model from the table)",
+        description="Check a published stability table (a claims file, SPEC section 7) against the model it was "
+        "derived from. Exit status 0: no finding; 1: findings (the report is the output); 2: bad input.",
+    )
+    p.add_argument("model", metavar="MODEL", nargs="?", help="path to a model file (.toml) or a shipped model")
+    p.add_argument("claims", metavar="CLAIMS", nargs="?", help="the claims file (TOML, one [[claim]] per point)")
+    p.add_argument(
+        "--reconstruct",
+        metavar="CLAIMS",
+        help="without a model: reconstruct one from the table's vertex eigenvalues (binary populations)",
+    )
+    p.add_argument("--out", metavar="MODEL.toml", help="with --reconstruct: write the reconstructed model here")
+    p.add_argument(
+        "--format", choices=("text", "json", "markdown", "latex"), default="text", help="output format (default: text)"
+    )
+    p.set_defaults(command_module="audit")
     return parser
 
 

@@ -79,6 +79,8 @@ _LATEX_SPECIAL = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    "<": r"\textless{}",  # in the default OT1 encoding "<" and ">" print as inverted exclamation marks
+    ">": r"\textgreater{}",
     "≤": r"$\leq$",
     "≥": r"$\geq$",
     "×": r"$\times$",
