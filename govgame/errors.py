@@ -19,6 +19,7 @@ __all__ = [
     "ParameterError",
     "SimulationError",
     "ParameterWarning",
+    "OutputError",
 ]
 
 
@@ -74,3 +75,7 @@ class ParameterWarning(UserWarning):
     def __init__(self, message: str = "", *, parameter: str | None = None) -> None:
         super().__init__(message)
         self.parameter = parameter
+
+
+class OutputError(GovgameError):
+    """An output file or folder cannot be written where it was asked for (checked before the work starts)."""

@@ -42,6 +42,7 @@ from ..errors import ParameterWarning
 from ..io import latex
 from ..model.game import Game
 from .args import load, option_names, parse_set
+from ..io.files import atomic_folder, check_output_folder
 
 __all__ = ["run", "write_report", "key_parameters"]
 
@@ -132,7 +133,12 @@ def write_report(
     ----------
     game : Game
     out_dir : str or Path
-        Created if missing; existing files of the same names are overwritten.
+        Created if missing. Checked before any work (an :class:`~govgame.errors.OutputError`
+        for an empty name, a file, a place where nothing can be written). The files are
+        written into a temporary folder next to it and moved in only when all are complete
+        (:func:`govgame.io.files.atomic_folder`): an error or an interrupt leaves no partial
+        report; files of an earlier report are replaced, and those it wrote that this one
+        does not are removed.
     scenario : str, optional
         Named scenario of the model to start from.
     params : mapping, optional
@@ -159,10 +165,15 @@ def write_report(
     """
     from ..analysis.pipeline import analyze
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    final = check_output_folder(out_dir, what="report folder")  # before any work
     analysis = analyze(game, scenario=scenario, params=params)  # checks the values
     values = analysis.params
+    with atomic_folder(final) as out:
+        written = _write_all(game, analysis, values, out, scenario, t_end, region_grid, basin_grid)
+    return [final / p.relative_to(out) for p in written]
+
+
+def _write_all(game, analysis, values, out: Path, scenario, t_end, region_grid, basin_grid) -> list[Path]:
     written: list[Path] = []
 
     def write(name: str, text: str) -> str:

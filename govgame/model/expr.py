@@ -225,6 +225,11 @@ class _Parser:
             if "lambda" in self.placeholders.values() and ":" in self.text:
                 self.fail(f"lambda functions are not allowed in expressions: {_show(self.text)}")
             msg = exc.msg if hasattr(exc, "msg") else str(exc)
+            if "Exceeds the limit" in msg:  # an integer literal of thousands of digits
+                self.fail(
+                    f"a number in {_show(self.text)} has thousands of digits; numbers have absolute value at most "
+                    f"{MAX_MAGNITUDE:g}"
+                )
             for ph, name in self.placeholders.items():
                 msg = msg.replace(ph, name)
             detail = f" ({msg})" if msg and msg != "invalid syntax" else ""

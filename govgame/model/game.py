@@ -427,7 +427,10 @@ class Parameter:
         if self.value is not None:
             v = checked_float(self.value, where=f"{where}: value")
             object.__setattr__(self, "value", v)
-            self.check(v, where=f"{where}: value", range_is_error=True)
+            try:
+                self.check(v, where=f"{where}: value", range_is_error=True)
+            except ParameterError as exc:  # a default that breaks its own rules is a fault of the model
+                raise ModelError(str(exc)) from None
 
     @cached_property
     def symbol(self) -> sympy.Symbol:
