@@ -9,8 +9,8 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import PRISONERS_DILEMMA
 
+from conftest import PRISONERS_DILEMMA
 from govgame.errors import OutputError
 from govgame.io import files
 from govgame.io.files import (
@@ -189,13 +189,14 @@ def test_two_reports_at_once_never_mix(existing, tmp_path):
 
 
 def test_write_report_checks_the_folder_before_any_work(tmp_path, monkeypatch, a_file):
-    from govgame import report, stability
-    from govgame.loader import loads_model
+    from govgame.analysis import pipeline
+    from govgame.cli import report
+    from govgame.model.loader import loads_model
 
     def no_work(*a, **k):
         raise AssertionError("the analysis ran before the folder was checked")
 
-    monkeypatch.setattr(stability, "analyze", no_work)
+    monkeypatch.setattr(pipeline, "analyze", no_work)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         game = loads_model(PRISONERS_DILEMMA)

@@ -40,9 +40,9 @@ import numpy as np
 
 from ..errors import ParameterWarning
 from ..io import latex
+from ..io.files import atomic_folder, check_output_folder
 from ..model.game import Game
 from .args import load, option_names, parse_set
-from ..io.files import atomic_folder, check_output_folder
 
 __all__ = ["run", "write_report", "key_parameters"]
 

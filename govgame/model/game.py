@@ -462,9 +462,7 @@ class Parameter:
         ...
         govgame.errors.ParameterError: --set c must be a finite number, found inf
         """
-        v = checked_float(
-            v, where=f"parameter {self.name}" if where is None else where, error=self._error
-        )
+        v = checked_float(v, where=f"parameter {self.name}" if where is None else where, error=self._error)
         if not self.sign_ok(v):
             if where is None:
                 sign = f"parameter {self.name} = {_fmt(v)} violates its sign ({self.sign})"
@@ -963,7 +961,7 @@ class Game:
         >>> g.check_params({"b": -1.0})
         Traceback (most recent call last):
         ...
-        govgame.errors.ParameterError: parameter b = -1 violates the sign of b (nonnegative); give a nonnegative value
+        govgame.errors.ParameterError: parameter b = -1 violates its sign (nonnegative); give a nonnegative value
         """
         if not isinstance(params, Mapping):
             raise ParameterError(
