@@ -42,22 +42,26 @@ from ..errors import ParameterWarning
 from ..io import latex
 from ..io.files import atomic_folder, check_output_folder
 from ..model.game import Game
-from .args import load, option_names, parse_set
+from .args import load, option_names, parse_set, say
 
 __all__ = ["run", "write_report", "key_parameters"]
 
 
 def run(args: argparse.Namespace) -> int:
     """``govgame report``: LaTeX tables, figures and a standalone ``report.tex`` in ``--out``."""
+    from ..io.files import check_output_folder
+    from ..numerics.executors import run_interruptibly
+
+    check_output_folder(args.out, what="--out")  # before any work
     overrides = parse_set(args.set)
     game = load(args.model)
     with option_names("--set", overrides), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # figures and analysis: the files are the output
         warnings.simplefilter("always", ParameterWarning)  # but a --set value outside its range is said
-        files = write_report(game, out_dir=args.out, scenario=args.scenario, params=overrides)
+        files = run_interruptibly(write_report, game, out_dir=args.out, scenario=args.scenario, params=overrides)
     for f in files:
         print(f)
-    print(f"compile with: cd {args.out} && pdflatex report.tex", file=sys.stderr)
+    say(f"compile with: cd {args.out} && pdflatex report.tex")
     return 0
 
 

@@ -10,7 +10,8 @@ import argparse
 import warnings
 
 from ..errors import GovgameError, SimulationError
-from .args import check_plot_path, load, option_names, parse_from, parse_set, require_values
+from ..limits import MAX_STORED
+from .args import check_plot_path, load, option_names, parse_from, parse_set, require_values, save_figure
 
 __all__ = ["run"]
 
@@ -20,29 +21,40 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ..analysis.dynamics import replicator
+    from ..numerics.executors import run_interruptibly
     from ..numerics.integrate import simulate
     from ..numerics.starts import check_starts, grid_starts
 
+    if args.plot is not None:  # before any work, even before the model is read
+        check_plot_path(args.plot)
     overrides = parse_set(args.set)
     game = load(args.model)
     with option_names("--set", overrides):
         values = game.values(args.scenario, overrides)
     require_values(game, values, "simulate")
-    if args.plot:  # before any work: a bad file name or model shape fails at once
-        check_plot_path(args.plot)
+    if args.plot:  # before any work: a model shape the figure cannot draw fails at once
         n = len(game.state_names)
         if n not in (2, 3):
             raise SimulationError(f"--plot draws phase portraits of 2 or 3 state coordinates; this model has {n}")
     given = parse_from(game, args.starts)
     parts = []
     if args.grid is not None or not given:
-        parts.append(grid_starts(game, args.grid if args.grid is not None else 3))
+        grid = args.grid if args.grid is not None else 3
+        try:
+            parts.append(grid_starts(game, grid))
+        except SimulationError as exc:
+            raise SimulationError(f"--grid {grid}: {exc}") from None
     if given:
         parts.append(check_starts(game, given))
     x0 = np.concatenate(parts)
     dynamics = replicator(game)
     t_eval = np.linspace(0.0, args.t_end, 401) if args.plot else None
-    traj = simulate(dynamics, x0, params=values, t_end=args.t_end, t_eval=t_eval)
+    if t_eval is not None and len(x0) * len(t_eval) * len(game.state_names) > MAX_STORED:
+        raise SimulationError(
+            f"--plot keeps {len(t_eval)} points of each of the {len(x0):,} runs; the limit is {MAX_STORED:,} "
+            "stored values (fewer starts, or no --plot)"
+        )
+    traj = run_interruptibly(simulate, dynamics, x0, params=values, t_end=args.t_end, t_eval=t_eval)
     equilibria, stabilities = _rest_points(dynamics, values, verdicts=bool(args.plot))
 
     from ..io.json import json_lines, simulation_to_dict
@@ -99,7 +111,7 @@ def _plot(dynamics, values, traj, stabilities, path: str) -> None:
         ax = plot.phase_plane(game, dynamics.numeric(values).f, paths=traj.paths, equilibria=stabilities)
     else:
         raise SimulationError(f"--plot draws phase portraits of 2 or 3 state coordinates; this model has {n}")
-    plot.save(ax, path)
+    save_figure(ax, path)
 
 
 def _warn_slow(data) -> None:

@@ -48,8 +48,8 @@ __all__ = [
     "remove_temporaries",
 ]
 
-#: File name endings a figure may be saved as (the formats of matplotlib's Agg, PDF, PS and SVG backends).
-FIGURE_FORMATS = ("png", "pdf", "svg", "svgz", "eps", "ps", "jpg", "jpeg", "tif", "tiff", "webp", "pgf")
+#: File name endings a figure may be saved as (those :func:`govgame.plot.save` writes).
+FIGURE_FORMATS = ("pdf", "png", "svg", "eps")
 
 #: Name of the list of files a report folder holds (used to remove what an earlier report left).
 MANIFEST = ".govgame-report.json"
@@ -147,7 +147,7 @@ def check_output_file(path: str | os.PathLike[str], *, what: str = "output file"
     >>> check_output_file("figure.xyz", what="--plot", formats=FIGURE_FORMATS)
     Traceback (most recent call last):
     ...
-    govgame.errors.OutputError: --plot 'figure.xyz': unknown figure format "xyz"; use one of png, pdf, svg, svgz, eps, ps, jpg, jpeg, tif, tiff, webp, pgf
+    govgame.errors.OutputError: --plot 'figure.xyz': the file name must end in .pdf, .png, .svg or .eps (unknown figure format "xyz")
     >>> check_output_file("/proc/figure.png", what="--plot")
     Traceback (most recent call last):
     ...
@@ -162,11 +162,13 @@ def check_output_file(path: str | os.PathLike[str], *, what: str = "output file"
         raise OutputError(f"{shown} is a folder; name a file")
     formats = tuple(formats)
     if formats:
+        dotted = [f".{f}" for f in formats]
+        endings = ", ".join(dotted[:-1]) + " or " + dotted[-1] if len(dotted) > 1 else dotted[0]
         suffix = p.suffix[1:].lower()
         if not suffix:
-            raise OutputError(f"{shown} has no ending to tell the format; use one of {', '.join(formats)}")
+            raise OutputError(f"{shown} has no ending to tell the format: the file name must end in {endings}")
         if suffix not in formats:
-            raise OutputError(f'{shown}: unknown figure format "{suffix}"; use one of {", ".join(formats)}')
+            raise OutputError(f'{shown}: the file name must end in {endings} (unknown figure format "{suffix}")')
     if p.exists() and not p.is_file():
         raise OutputError(f"{shown} exists and is not a regular file")
     parent = _existing_ancestor(p, shown)

@@ -896,8 +896,9 @@ class Game:
         for p in self.parameters:
             if p.name == name:
                 return p
+        known = ", ".join(self.parameter_names) or "none"
         raise ParameterError(
-            f'unknown parameter "{name}" in model "{self.name}"; parameters are: {", ".join(self.parameter_names)}',
+            f'unknown parameter "{name}" in model "{self.name}"; parameters are: {known}',
             parameter=name,
         )
 
