@@ -233,6 +233,9 @@ def _stop_everything() -> None:
     remove_temporaries()
     if "govgame.numerics.executors" in sys.modules:
         sys.modules["govgame.numerics.executors"].terminate_children()
+    if "multiprocessing.util" in sys.modules:  # release the pools' semaphores now: the process ends
+        with contextlib.suppress(Exception):  # without the interpreter's shutdown, and the resource
+            sys.modules["multiprocessing.util"]._run_finalizers(0)  # tracker would warn about them
     remove_temporaries()  # anything created meanwhile by a worker thread
 
 

@@ -27,6 +27,7 @@ import logging
 import os
 import re
 import signal
+import sys
 import threading
 import time
 import warnings
@@ -130,10 +131,9 @@ def _sigint_ignored() -> Iterator[None]:
 
 def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # already ignored when started by run_tasks; to be sure
-    with contextlib.suppress(ImportError):
-        import numba
-
-        numba.set_num_threads(1)
+    os.environ["NUMBA_NUM_THREADS"] = "1"  # read when a task first imports numba: one thread per process
+    if "numba" in sys.modules:  # pragma: no cover - not in a fresh spawned process
+        sys.modules["numba"].set_num_threads(1)
 
 
 # ----------------------------------------------------------------------------- the executors
@@ -217,7 +217,9 @@ def _run_local(fn, tasks, workers: int, on_done) -> list[Any]:
             with _sigint_ignored():  # processes start on submit; they inherit SIGINT ignored
                 futures = {pool.submit(fn, *tasks[i]): i for i in todo}
             pending = set(futures)
+            seen: dict[int, Any] = {}  # every worker process, to tell how one died
             while pending and not broken:
+                seen.update(getattr(pool, "_processes", None) or {})
                 done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 for f in done:
                     try:
@@ -229,7 +231,9 @@ def _run_local(fn, tasks, workers: int, on_done) -> list[Any]:
                     if on_done is not None:
                         on_done(futures[f])
             if broken:
-                codes = [p.exitcode for p in list(pool._processes.values()) if p.exitcode not in (None, 0)]
+                time.sleep(0.1)  # let the exit status of the dead process be collected
+                codes = [p.exitcode for p in seen.values() if p.exitcode not in (None, 0)]
+                codes.sort(key=lambda c: c == -signal.SIGTERM)  # the pool terminates the others itself
                 deaths.append(_describe_exit(codes[0] if codes else None))
             _kill_pool(pool) if broken else pool.shutdown(wait=True)
         except BaseException:
@@ -335,6 +339,8 @@ def _probe_scheduler(address: str, timeout: float) -> None:
 
 
 def _run_dask(fn, tasks, address: str, on_done, extra: tuple) -> list[Any]:
+    from concurrent.futures import CancelledError
+
     address = check_scheduler_address(address)
     try:
         from dask.distributed import Client, wait
@@ -351,16 +357,18 @@ def _run_dask(fn, tasks, address: str, on_done, extra: tuple) -> list[Any]:
         try:
             with client.as_current():  # distributed.wait finds the client this way
                 return _gather(client, fn, tasks, address, on_done, extra, wait)
-        except (OSError, TimeoutError) as exc:  # CommClosedError is an OSError
-            raise WorkerError(f"lost the Dask scheduler at {address} ({type(exc).__name__}: {exc})") from None
+        except (OSError, TimeoutError, CancelledError) as exc:  # CommClosedError is an OSError
+            reason = "the connection was lost" if isinstance(exc, CancelledError) else type(exc).__name__
+            raise WorkerError(
+                f"lost the Dask scheduler at {address} before its {len(tasks)} chunks were done ({reason}); "
+                "nothing was written"
+            ) from None
         finally:
             with contextlib.suppress(Exception):
                 client.close(timeout=2)
 
 
 def _gather(client, fn, tasks, address, on_done, extra, wait) -> list[Any]:
-    from concurrent.futures import CancelledError
-
     futures = [client.submit(fn, *t, *extra, pure=False) for t in tasks]
     index = {f.key: i for i, f in enumerate(futures)}
     results: list[Any] = [None] * len(tasks)
@@ -375,10 +383,7 @@ def _gather(client, fn, tasks, address, on_done, extra, wait) -> list[Any]:
             except TimeoutError:
                 done = set()
             for f in done:
-                try:
-                    results[index[f.key]] = f.result()
-                except CancelledError:
-                    raise WorkerError(f"the Dask scheduler at {address} cancelled the work") from None
+                results[index[f.key]] = f.result()
                 if on_done is not None:
                     on_done(index[f.key])
             if done:
