@@ -205,13 +205,13 @@ def tripwires(monkeypatch):
     """Simulations, sweeps and report files fail loudly: a bad-input case must be refused before any of them runs."""
     import govgame.analysis.pipeline as pipeline
     import govgame.cli.report as report
-    import govgame.numerics.integrate as integrate
+    import govgame.numerics.kernel as kernel
     import govgame.numerics.sweep as sweep
 
     def tripwire(*args, **kwargs):
         raise AssertionError("the work started before the input was checked")
 
-    for module, name in ((integrate, "simulate"), (sweep, "_execute"), (report, "_write_all")):
+    for module, name in ((kernel, "integrate_runs"), (sweep, "_execute"), (report, "_write_all")):
         monkeypatch.setattr(module, name, tripwire)
     return lambda: monkeypatch.setattr(pipeline, "analyze", tripwire)
 
@@ -423,7 +423,7 @@ def interrupt(args, *, after: float, sig=signal.SIGINT, cwd=None, wait_for_child
     )  # fmt: skip
     start = time.monotonic()
     kids: list[int] = []
-    while time.monotonic() - start < (120 if wait_for_children else after):
+    while time.monotonic() - start < (300 if wait_for_children else after):
         time.sleep(0.2)
         kids = _children(p.pid)
         if wait_for_children and len(kids) >= wait_for_children and time.monotonic() - start > after:

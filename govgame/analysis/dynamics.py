@@ -271,7 +271,7 @@ def parameter_vector(game: Game, params: Mapping[str, float]) -> np.ndarray:
     >>> parameter_vector(g, {**g.values(), "F_e": float("nan")})
     Traceback (most recent call last):
     ...
-    govgame.errors.ParameterError: parameter F_e has the value nan; values must be finite numbers
+    govgame.errors.ParameterError: parameter F_e must be a finite number, found nan
     """
     from ..errors import ParameterError
 
