@@ -446,7 +446,7 @@ def test_api_values_are_checked(params, match):
     game = load(TRIPARTITE)
     values = {**game.values(), **params}
     with pytest.raises(ParameterError, match=match):
-        game.check_values(values)
+        game.check_params(values)
     with pytest.raises(ParameterError, match=match):
         analyze(game, params=values)
 

@@ -185,7 +185,7 @@ def payoff_evaluator(system: Game | Dynamics) -> Callable[[Mapping[str, float]],
                 f"parameter {missing[0]} has no value; give it one (params) or a value in the model file",
                 parameter=missing[0],
             )
-        checked = game.check_values(params)  # finite, within the bound, of the right sign (or a ParameterError)
+        checked = game.check_params(params)  # finite, within the bound, of the right sign (or a ParameterError)
         flat = np.asarray(fn(*[checked[n] for n in names]), dtype=float)
         flat = np.broadcast_to(flat, (n_profiles, n_pops))
         return [np.ascontiguousarray(flat[:, p].reshape(game.shape)) for p in range(n_pops)]
@@ -275,7 +275,7 @@ def parameter_vector(game: Game, params: Mapping[str, float]) -> np.ndarray:
     """
     from ..errors import ParameterError
 
-    game.check_values({n: params[n] for n in game.parameter_names if n in params})  # signs and the bound too
+    game.check_params({n: params[n] for n in game.parameter_names if n in params})  # signs and the bound too
     out = np.empty(len(game.parameter_names))
     for i, n in enumerate(game.parameter_names):
         if n not in params:

@@ -325,7 +325,7 @@ def sweep(
         )
     Y0 = to_full(game, starts)
     cells_values = [dict(zip(names, (float(v) for v in combo))) for combo in itertools.product(*values.values())]
-    base = game.check_values(params)  # finite, bounded, of the right sign: a ParameterError otherwise
+    base = game.check_params(params)  # finite, bounded, of the right sign: a ParameterError otherwise
 
     program = registers = None
     if payoff_program(game).state_dependent:
@@ -542,7 +542,7 @@ def sensitivity(
     if len(X) != 1:
         raise SimulationError(f"sensitivity needs exactly one start, found {len(X)}")
     te = np.linspace(0.0, t_end, 201) if t_eval is None else np.atleast_1d(np.asarray(t_eval, dtype=float))
-    base = game.check_values(params)  # finite, bounded, of the right sign: a ParameterError otherwise
+    base = game.check_params(params)  # finite, bounded, of the right sign: a ParameterError otherwise
     evaluate = payoff_evaluator(system)
     pay, offs = _kernel.pack(game.shape, [evaluate({**base, name: float(v)}) for v in vals])
     stable = _kernel.stable_vertices(pay, game.shape)
