@@ -598,3 +598,36 @@ def test_a_sweep_from_a_shipped_model_is_the_same_after_a_worker_died(tmp_path):
     if killed is not None and b"died" in err:
         assert err.decode().startswith("govgame: warning: a worker process died")
     assert out == serial.stdout
+
+
+# ------------------------------------------------------------------------------ a full disk
+def test_a_full_disk_names_the_file_and_leaves_nothing(tmp_path, capsys, monkeypatch):
+    import errno
+
+    import govgame.plot as plot
+
+    model = tmp_path / "pd.toml"
+    model.write_text(PRISONERS_DILEMMA)
+    real = Path.write_text
+
+    def full(self, *a, **k):
+        if self.name == "equilibria.tex":
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    assert main(["report", str(model), "--out", str(tmp_path / "report")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("govgame: error: cannot write "), err
+    assert str(tmp_path / "report" / "equilibria.tex") in err[0] and "No space left on device" in err[0]
+    assert sorted(os.listdir(tmp_path)) == ["pd.toml"]
+
+    def no_space(ax, path, **kwargs):
+        Path(path).write_bytes(b"half a figure")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(plot, "save", no_space)
+    assert main(["simulate", str(model), "--grid", "2", "--plot", str(tmp_path / "f.png")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and f"cannot write '{tmp_path / 'f.png'}' (No space left on device)" in err[0], err
+    assert sorted(os.listdir(tmp_path)) == ["pd.toml"]

@@ -564,3 +564,48 @@ def test_reads_stop_at_the_cap(tmp_path, monkeypatch):
     assert read_model_text(path) == TRIPARTITE
     assert sum(reads) <= limits.MAX_FILE_BYTES + 1 + (1 << 20)
     assert all(n <= limits.MAX_FILE_BYTES + 1 for n in reads)
+
+
+# ------------------------------------------------------------------------------ any Python object
+HOSTILE_OBJECTS = st.sampled_from(
+    [None, True, 0, -1, 10**400, 1e308, float("nan"), float("inf"), 1j, b"x", "", " ", "\n", "\x00", "\x1b[2J",
+     "C_g", "C_g.real", "1/0", [], [None], {}, {"x": None}, (1, 2), {1, 2}, object(), np.float32(2.5),
+     np.int64(3), np.array([1.0, 2.0]), np.bool_(True), np.nan, Fraction(1, 3), sympy.Symbol("C_g"), sympy.oo]
+)  # fmt: skip
+
+
+def _paths(doc, prefix=()):
+    """Every (path, container) position in a nested dict/list document."""
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            yield (*prefix, k)
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            yield (*prefix, i)
+            yield from _paths(v, (*prefix, i))
+
+
+PATHS = list(_paths(tomllib.loads(TRIPARTITE)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PATHS), HOSTILE_OBJECTS), min_size=1, max_size=3))
+def test_any_python_object_anywhere_gives_a_game_or_a_model_error(edits):
+    doc = tomllib.loads(TRIPARTITE)
+    for path, value in edits:
+        node = doc
+        try:
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            game = game_from_dict(doc)
+    except ModelError as exc:
+        assert "\n" not in str(exc) and str(exc).isprintable(), str(exc)
+    else:
+        assert isinstance(game, Game)
