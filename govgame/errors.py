@@ -20,11 +20,36 @@ __all__ = [
     "ParameterError",
     "SimulationError",
     "ParameterWarning",
+    "OutputError",
 ]
 
 
+import re
+
+# C0 controls except tab and newline, DEL, C1 controls, line/paragraph separators, bidi controls
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(m: re.Match) -> str:
+    c = m.group()
+    return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+
+
 class GovgameError(Exception):
-    """Base class of every error govgame raises on purpose."""
+    r"""Base class of every error govgame raises on purpose.
+
+    Its message may quote model text or arguments: control characters in it (escape
+    sequences, bidirectional overrides) are shown as escapes, so a message can be printed
+    anywhere without being obeyed.
+
+    >>> str(GovgameError('"\x1b[2J" is not a strategy'))
+    '"\\x1b[2J" is not a strategy'
+    """
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        if isinstance(message, str):
+            message = _CONTROL.sub(_visible, message)
+        super().__init__(message, *args)
 
 
 class ModelError(GovgameError, ValueError):
@@ -79,3 +104,7 @@ class ParameterWarning(UserWarning):
     def __init__(self, message: str = "", *, parameter: str | None = None) -> None:
         super().__init__(message)
         self.parameter = parameter
+
+
+class OutputError(GovgameError):
+    """An output file or folder cannot be written where it was asked for (checked before the work starts)."""

@@ -185,7 +185,8 @@ def payoff_evaluator(system: Game | Dynamics) -> Callable[[Mapping[str, float]],
                 f"parameter {missing[0]} has no value; give it one (params) or a value in the model file",
                 parameter=missing[0],
             )
-        flat = np.asarray(fn(*[float(params[n]) for n in names]), dtype=float)
+        checked = game.check_params(params)  # finite, within the bound, of the right sign (or a ParameterError)
+        flat = np.asarray(fn(*[checked[n] for n in names]), dtype=float)
         flat = np.broadcast_to(flat, (n_profiles, n_pops))
         return [np.ascontiguousarray(flat[:, p].reshape(game.shape)) for p in range(n_pops)]
 
@@ -233,6 +234,7 @@ def _payoff_function(game: Game) -> Callable[..., Any]:
     in its namespace). Values that are not finite raise :class:`~govgame.errors.ParameterError`.
     """
     from ..errors import ParameterError
+    from ..limits import MAX_MAGNITUDE
     from ..model.program import evaluate, payoff_program
 
     prog = payoff_program(game)
@@ -248,7 +250,8 @@ def _payoff_function(game: Game) -> Callable[..., Any]:
                 f"the payoffs of {game.name} depend on the state; evaluate them with numeric_payoffs(..., state=...)"
             )
         flat = evaluate(prog, np.array(values, dtype=float)).reshape(J, P)
-        if not np.all(np.isfinite(flat)):
+        if not (np.all(np.isfinite(flat)) and np.max(np.abs(flat), initial=0.0) <= MAX_MAGNITUDE):
+            game.check_payoffs_at(dict(zip(names, values)))  # names the expression, the values and the cause
             j, p = (int(v) for v in np.argwhere(~np.isfinite(flat))[0])
             raise ParameterError(
                 f'the payoff of "{game.populations[p].name}" at profile {list(game.profiles[j])} is not a finite '
@@ -268,10 +271,11 @@ def parameter_vector(game: Game, params: Mapping[str, float]) -> np.ndarray:
     >>> parameter_vector(g, {**g.values(), "F_e": float("nan")})
     Traceback (most recent call last):
     ...
-    govgame.errors.ParameterError: parameter F_e has the value nan; values must be finite numbers
+    govgame.errors.ParameterError: parameter F_e must be a finite number, found nan
     """
     from ..errors import ParameterError
 
+    game.check_params({n: params[n] for n in game.parameter_names if n in params})  # signs and the bound too
     out = np.empty(len(game.parameter_names))
     for i, n in enumerate(game.parameter_names):
         if n not in params:

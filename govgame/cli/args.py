@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import ModelError, ParameterError, ParameterWarning, SimulationError
+from ..limits import MAX_CELLS, MAX_WORKERS
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -26,19 +27,45 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "check_plot_path",
+    "say",
     "parse_number",
     "parse_set",
     "parse_vary",
     "parse_from",
     "load",
     "require_values",
+    "save_figure",
     "option_names",
     "positive_int",
+    "worker_count",
     "positive_float",
     "nonnegative_int",
     "parse_sigma",
     "sigma_levels",
 ]
+
+
+# --------------------------------------------------------------------------- messages
+def say(line: str) -> None:
+    r"""One line on standard error, escaped for the terminal; nothing at all when stderr is closed.
+
+    Never falls back to standard output (``print(file=None)`` would), where it would mix into
+    JSON. Every error, warning and note of the command goes through here.
+
+    >>> say("govgame: note: \x1b[2J is shown, not obeyed")
+    """
+    import sys
+
+    from ..io.terminal import encodable, terminal_safe
+
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(encodable(terminal_safe(line, newlines=False), getattr(stream, "encoding", None)) + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
 
 
 # --------------------------------------------------------------------------- argparse types
@@ -49,11 +76,25 @@ def positive_int(text: str) -> int:
     3
     """
     try:
-        n = int(text)
+        n = int(text) if len(text) <= 30 else None
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, found {text!r}") from None
+        n = None
+    if n is None:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, found {text[:40]!r}") from None
     if n < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, found {text!r}")
+    return n
+
+
+def worker_count(text: str) -> int:
+    """An argparse type: a number of local worker processes, 1 to :data:`~govgame.limits.MAX_WORKERS`.
+
+    >>> worker_count("4")
+    4
+    """
+    n = positive_int(text)
+    if n > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_WORKERS} worker processes, found {text!r}")
     return n
 
 
@@ -159,11 +200,16 @@ def parse_vary(text: str) -> tuple[str, np.ndarray]:
         raise ParameterError(f'--vary "{text}": NUM must be a whole number >= 1, found "{n.strip()}"') from None
     if num < 1:
         raise ParameterError(f'--vary "{text}": NUM must be a whole number >= 1, found {num}')
+    if num > MAX_CELLS:  # before linspace allocates it
+        shown = f"{num:,}" if num < 10**15 else "a number of " + str(len(n.strip())) + " digits"
+        raise ParameterError(f"--vary {name}: NUM = {shown} exceeds the limit of {MAX_CELLS:,} values (and cells)")
     return name, np.linspace(start, stop, num)
 
 
 def parse_from(game: Game, items: Sequence[str]) -> list[list[float]]:
-    """``--from X,Y,Z`` options -> starts in state order (checked against the state space later).
+    """``--from X,Y,Z`` options -> starts in state order, each checked to lie in the state space.
+
+    Every message names the option's text and the offending coordinate with its exact value.
 
     >>> from govgame.model.loader import load_model
     >>> parse_from(load_model("battery_recycling"), ["0.1, 0.2, 0.3"])
@@ -172,27 +218,50 @@ def parse_from(game: Game, items: Sequence[str]) -> list[list[float]]:
     Traceback (most recent call last):
     ...
     govgame.errors.SimulationError: --from "0.1,0.2": expected 3 comma-separated numbers (x, y, z), found 2
+    >>> parse_from(load_model("battery_recycling"), ["1.0000000000001,0.2,0.3"])
+    Traceback (most recent call last):
+    ...
+    govgame.errors.SimulationError: --from "1.0000000000001,0.2,0.3": x = 1.0000000000001 lies outside [0, 1] (a share)
     """
     n = len(game.state_names)
     out = []
     for item in items:
+        shown = item if len(item) <= 200 else item[:197] + "..."
         parts = [p.strip() for p in item.split(",")]
         if len(parts) != n:
             raise SimulationError(
-                f'--from "{item}": expected {n} comma-separated numbers ({", ".join(game.state_names)}), '
+                f'--from "{shown}": expected {n} comma-separated numbers ({", ".join(game.state_names)}), '
                 f"found {len(parts)}"
             )
         vals = []
-        for part in parts:
+        for name, part in zip(game.state_names, parts):
             try:
                 v = float(part)
             except ValueError:
-                raise SimulationError(f'--from "{item}": "{part}" is not a number') from None
+                raise SimulationError(f'--from "{shown}": {name} = "{part[:40]}" is not a number') from None
             if not math.isfinite(v):
-                raise SimulationError(f'--from "{item}": "{part}" is not a finite number')
+                raise SimulationError(f'--from "{shown}": {name} = "{part[:40]}" is not a finite number')
+            if not 0.0 <= v <= 1.0:
+                raise SimulationError(f'--from "{shown}": {name} = {_exact(v)} lies outside [0, 1] (a share)')
             vals.append(v)
+        i = 0
+        for pop in game.populations:
+            k = pop.k - 1
+            if k > 1 and sum(vals[i : i + k]) > 1.0 + 1e-12:
+                names = " + ".join(game.state_names[i : i + k])
+                raise SimulationError(
+                    f'--from "{shown}": {names} = {_exact(sum(vals[i : i + k]))} exceeds 1 (the shares of '
+                    f'population "{pop.name}")'
+                )
+            i += k
         out.append(vals)
     return out
+
+
+def _exact(v: float) -> str:
+    """A number as given: short when that is exact (``-0.1``), else every digit (``1.0000000000001``)."""
+    short = f"{v:g}"
+    return short if float(short) == v else repr(v)
 
 
 def load(source: str) -> Game:
@@ -203,6 +272,15 @@ def load(source: str) -> Game:
         return load_model(source)
     except (RecursionError, MemoryError) as exc:
         raise ModelError(f"{source}: model too large or nested too deeply ({type(exc).__name__})") from None
+
+
+def save_figure(ax, path: str) -> None:
+    """Save a figure to ``--plot FILE`` completely or not at all (a temporary file, then renamed)."""
+    from .. import plot
+    from ..io.files import atomic_file
+
+    with atomic_file(path) as tmp:
+        plot.save(ax, tmp)
 
 
 def require_values(game: Game, values: Mapping[str, float], command: str) -> None:
@@ -267,27 +345,20 @@ def option_names(option: str, names: Iterable[str]) -> Iterator[None]:
 
 
 def check_plot_path(path: str, *, what: str = "--plot") -> None:
-    """``--plot FILE`` checked before any work: a figure suffix, an existing writable folder, not a folder itself.
+    """``--plot FILE`` checked before any work (:func:`govgame.io.files.check_output_file`).
+
+    A figure ending, an existing folder where a file can be written, not a folder itself, not
+    below a file.
 
     >>> check_plot_path("portrait.png")
     >>> check_plot_path("portrait.jpeg")
     Traceback (most recent call last):
     ...
-    govgame.errors.ParameterError: --plot "portrait.jpeg": the file name must end in .pdf, .png, .svg or .eps
+    govgame.errors.OutputError: --plot 'portrait.jpeg': the file name must end in .pdf, .png, .svg or .eps (unknown figure format "jpeg")
     """
-    import os
-    from pathlib import Path
+    from ..io.files import FIGURE_FORMATS, check_output_file
 
-    p = Path(path)
-    if p.suffix.lower() not in {".pdf", ".png", ".svg", ".eps"}:
-        raise ParameterError(f'{what} "{path}": the file name must end in .pdf, .png, .svg or .eps')
-    if p.is_dir():
-        raise ParameterError(f'{what} "{path}" is a folder; give a file name')
-    parent = p.parent
-    if not parent.is_dir():
-        raise ParameterError(f'{what} "{path}": the folder {str(parent)!r} does not exist')
-    if not os.access(parent, os.W_OK):
-        raise ParameterError(f'{what} "{path}": cannot write into the folder {str(parent)!r}')
+    check_output_file(path, what=what, formats=FIGURE_FORMATS)
 
 
 # --------------------------------------------------------------------------- noise intensities

@@ -40,23 +40,28 @@ import numpy as np
 
 from ..errors import ParameterWarning
 from ..io import latex
+from ..io.files import atomic_folder, check_output_folder
 from ..model.game import Game
-from .args import load, option_names, parse_set
+from .args import load, option_names, parse_set, say
 
 __all__ = ["run", "write_report", "key_parameters"]
 
 
 def run(args: argparse.Namespace) -> int:
     """``govgame report``: LaTeX tables, figures and a standalone ``report.tex`` in ``--out``."""
+    from ..io.files import check_output_folder
+    from ..numerics.executors import run_interruptibly
+
+    check_output_folder(args.out, what="--out")  # before any work
     overrides = parse_set(args.set)
     game = load(args.model)
     with option_names("--set", overrides), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # figures and analysis: the files are the output
         warnings.simplefilter("always", ParameterWarning)  # but a --set value outside its range is said
-        files = write_report(game, out_dir=args.out, scenario=args.scenario, params=overrides)
+        files = run_interruptibly(write_report, game, out_dir=args.out, scenario=args.scenario, params=overrides)
     for f in files:
         print(f)
-    print(f"compile with: cd {args.out} && pdflatex report.tex", file=sys.stderr)
+    say(f"compile with: cd {args.out} && pdflatex report.tex")
     return 0
 
 
@@ -132,7 +137,12 @@ def write_report(
     ----------
     game : Game
     out_dir : str or Path
-        Created if missing; existing files of the same names are overwritten.
+        Created if missing. Checked before any work (an :class:`~govgame.errors.OutputError`
+        for an empty name, a file, a place where nothing can be written). The files are
+        written into a temporary folder next to it and moved in only when all are complete
+        (:func:`govgame.io.files.atomic_folder`): an error or an interrupt leaves no partial
+        report; files of an earlier report are replaced, and those it wrote that this one
+        does not are removed.
     scenario : str, optional
         Named scenario of the model to start from.
     params : mapping, optional
@@ -159,10 +169,15 @@ def write_report(
     """
     from ..analysis.pipeline import analyze
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    final = check_output_folder(out_dir, what="report folder")  # before any work
     analysis = analyze(game, scenario=scenario, params=params)  # checks the values
     values = analysis.params
+    with atomic_folder(final) as out:
+        written = _write_all(game, analysis, values, out, scenario, t_end, region_grid, basin_grid)
+    return [final / p.relative_to(out) for p in written]
+
+
+def _write_all(game, analysis, values, out: Path, scenario, t_end, region_grid, basin_grid) -> list[Path]:
     written: list[Path] = []
 
     def write(name: str, text: str) -> str:

@@ -10,6 +10,7 @@ import argparse
 import warnings
 
 from ..errors import GovgameError, SimulationError
+from ..limits import MAX_STORED
 from .args import (
     check_plot_path,
     load,
@@ -18,6 +19,7 @@ from .args import (
     parse_set,
     parse_sigma,
     require_values,
+    save_figure,
     sigma_levels,
 )
 
@@ -42,9 +44,16 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ..analysis.dynamics import replicator
+    from ..numerics.executors import run_interruptibly
     from ..numerics.integrate import simulate
     from ..numerics.starts import check_starts, grid_starts
 
+    if args.plot is not None:  # before any work, even before the model is read
+        check_plot_path(args.plot)
+    if args.trajectories is not None:
+        from ..io.files import check_output_file
+
+        check_output_file(args.trajectories, what="--trajectories")
     overrides = parse_set(args.set)
     game = load(args.model)
     with option_names("--set", overrides):
@@ -57,15 +66,18 @@ def run(args: argparse.Namespace) -> int:
                     f"{option} applies to stochastic runs: give the noise intensity with --sigma S as well"
                 )
     levels = sigma_levels(game, args.sigma)
-    if args.plot:  # before any work: a bad file name or model shape fails at once
-        check_plot_path(args.plot)
+    if args.plot:  # before any work: a model shape the figure cannot draw fails at once
         n = len(game.state_names)
         if not levels and n not in (2, 3):
             raise SimulationError(f"--plot draws phase portraits of 2 or 3 state coordinates; this model has {n}")
     given = parse_from(game, args.starts)
     parts = []
     if args.grid is not None or not given:
-        parts.append(grid_starts(game, args.grid if args.grid is not None else 3))
+        grid = args.grid if args.grid is not None else 3
+        try:
+            parts.append(grid_starts(game, grid))
+        except SimulationError as exc:
+            raise SimulationError(f"--grid {grid}: {exc}") from None
     if given:
         parts.append(check_starts(game, given))
     x0 = np.concatenate(parts)
@@ -73,7 +85,12 @@ def run(args: argparse.Namespace) -> int:
     if levels:
         return _stochastic(args, dynamics, values, x0, levels)
     t_eval = np.linspace(0.0, args.t_end, 401) if (args.plot or args.trajectories) else None
-    traj = simulate(dynamics, x0, params=values, t_end=args.t_end, t_eval=t_eval)
+    if t_eval is not None and len(x0) * len(t_eval) * len(game.state_names) > MAX_STORED:
+        raise SimulationError(
+            f"--plot/--trajectories keep {len(t_eval)} points of each of the {len(x0):,} runs; the limit is {MAX_STORED:,} "
+            "stored values (fewer starts, or neither option)"
+        )
+    traj = run_interruptibly(simulate, dynamics, x0, params=values, t_end=args.t_end, t_eval=t_eval)
     if args.trajectories:
         from ..io.text import paths_csv
 
@@ -134,7 +151,7 @@ def _plot(dynamics, values, traj, stabilities, path: str) -> None:
         ax = plot.phase_plane(game, dynamics.numeric(values).f, paths=traj.paths, equilibria=stabilities)
     else:
         raise SimulationError(f"--plot draws phase portraits of 2 or 3 state coordinates; this model has {n}")
-    plot.save(ax, path)
+    save_figure(ax, path)
 
 
 def _warn_slow(data) -> None:
@@ -152,11 +169,11 @@ def _warn_slow(data) -> None:
 
 
 def _write(path: str, text: str) -> None:
-    try:
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise SimulationError(f"--trajectories {path}: cannot write the file ({exc.strerror})") from None
+    """Write ``--trajectories FILE`` completely or not at all (a temporary file, then renamed)."""
+    from ..io.files import atomic_file
+
+    with atomic_file(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="")
 
 
 def _stochastic(args: argparse.Namespace, dynamics, values, x0, levels: list[dict[str, float]]) -> int:
@@ -246,4 +263,4 @@ def _plot_stochastic(game, ensembles, bare: list[float], path: str) -> None:
             curves[label] = mean
             bands[label] = (lo, hi)
         axes = plot.noise_comparison(game, ensembles[0].t, curves, bands=bands)
-    plot.save(axes, path)
+    save_figure(axes, path)

@@ -103,11 +103,17 @@ def latex_escape(text: str) -> str:
     --------
     >>> print(latex_escape("10% of C_g & more #1"))
     10\% of C\_g \& more \#1
+    >>> print(latex_escape("\x1b[2J\\input{x}"))
+    ?[2J\textbackslash{}input\{x\}
     """
     out = []
     for ch in str(text):
         if ch in _LATEX_SPECIAL:
             out.append(_LATEX_SPECIAL[ch])
+        elif ch in "\t\n\r":  # line breaks and tabs are spaces in prose
+            out.append(" " if ch != "\n" else "\n")
+        elif not ch.isprintable():  # control characters (escape sequences, ^^-notation) never reach TeX
+            out.append("?")
         elif ord(ch) < 128 or ch in "äöüÄÖÜßéèàçñ":
             out.append(ch)
         else:

@@ -39,12 +39,45 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "analysis_markdown",
+    "markdown_escape",
     "markdown_table",
     "simulation_markdown",
     "sweep_markdown",
     "ensemble_markdown",
     "stochastic_markdown",
 ]
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>&~=:")
+
+
+def markdown_escape(text: str) -> str:
+    r"""Model prose (a title, a description) as Markdown text: every Markdown or HTML character shown, none obeyed.
+
+    Punctuation that Markdown could read as markup is backslash-escaped, ``<``, ``>`` and ``&``
+    become HTML entities (no tag or link can be formed), line breaks become spaces and
+    control characters become ``?``.
+
+    >>> print(markdown_escape("<script>x</script> [a](javascript:b) *c* | d_e"))
+    &lt;script&gt;x&lt;/script&gt; \[a\]\(javascript\:b\) \*c\* \| d\_e
+    """
+    out = []
+    for ch in str(text):
+        if ch == "<":
+            out.append("&lt;")
+        elif ch == ">":
+            out.append("&gt;")
+        elif ch == "&":
+            out.append("&amp;")
+        elif ch in _MD_SPECIAL:
+            out.append("\\" + ch)
+        elif ch in "\n\r\t":
+            out.append(" ")
+        elif not ch.isprintable():
+            out.append("?")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _md_cell(text: str) -> str:
@@ -82,7 +115,7 @@ def analysis_markdown(analysis: Analysis) -> str:
     """
     game = analysis.game
     state = game.state_names
-    out = [f"## {game.name}: {game.title}" if game.title else f"## {game.name}", ""]
+    out = [f"## {game.name}: {markdown_escape(game.title)}" if game.title else f"## {game.name}", ""]
     params = _params_used(analysis)
     if params:
         out += ["Parameter values: " + ", ".join(f"`{k} = {v:g}`" for k, v in params.items()), ""]

@@ -34,6 +34,7 @@ import numpy as np
 from .._deprecation import renamed_options
 from ..analysis.dynamics import Dynamics, parameter_vector, payoff_evaluator
 from ..errors import ParameterError, ParameterWarning, SimulationError
+from ..limits import MAX_CELLS, MAX_RUNS
 from ..model.game import Game
 from ..model.program import payoff_program
 from . import kernel as _kernel
@@ -171,12 +172,6 @@ def _run_chunk(pay, offs, stable, Y0, t_end, rtol, atol, program=None, registers
     return res
 
 
-def _init_worker() -> None:
-    import numba
-
-    numba.set_num_threads(1)
-
-
 def _progress_bar(total: int, enabled: bool):
     if not enabled or not sys.stderr.isatty():
         return None
@@ -186,38 +181,16 @@ def _progress_bar(total: int, enabled: bool):
 
 
 def _execute(tasks: list[tuple], *, workers, scheduler, bar) -> list[tuple]:
-    out: list = [None] * len(tasks)
-    if scheduler is not None:
-        from dask.distributed import Client, as_completed
+    """Run the chunks here, on local processes or on Dask (see :mod:`govgame.numerics.executors`)."""
+    from .executors import run_tasks
 
-        with Client(scheduler) as client:
-            futures = [client.submit(_run_chunk, *t, 1, pure=False) for t in tasks]
-            index = {f.key: i for i, f in enumerate(futures)}
-            for fut in as_completed(futures):
-                i = index[fut.key]
-                out[i] = fut.result()
-                if bar is not None:
-                    bar.update(tasks[i][0].shape[0])
-        return out
-    if workers is not None and workers > 1 and len(tasks) > 1:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        _kernel.warm()  # compile / load the cache once, so workers only load it from disk
-        ctx = mp.get_context("spawn")  # never fork a process that holds an OpenMP pool
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as ex:
-            futs = {ex.submit(_run_chunk, *t): i for i, t in enumerate(tasks)}
-            for fut in as_completed(futs):
-                i = futs[fut]
-                out[i] = fut.result()
-                if bar is not None:
-                    bar.update(tasks[i][0].shape[0])
-        return out
-    for i, t in enumerate(tasks):
-        out[i] = _run_chunk(*t)
+    def done(i: int) -> None:
         if bar is not None:
-            bar.update(t[0].shape[0])
-    return out
+            bar.update(tasks[i][0].shape[0])
+
+    if workers is not None and workers > 1 and len(tasks) > 1:
+        _kernel.warm()  # compile / load the cache once, so workers only load it from disk
+    return run_tasks(_run_chunk, tasks, workers=workers, scheduler=scheduler, on_done=done, scheduler_args=(1,))
 
 
 # --------------------------------------------------------------------------- sweep
@@ -339,11 +312,20 @@ def sweep(
     game = system.game if isinstance(system, Dynamics) else system
     values = check_vary(game, vary)
     names = list(values)
+    cells_count = math.prod(len(v) for v in values.values())
+    if cells_count > MAX_CELLS:  # counted before a cell is built
+        sizes = " x ".join(str(len(v)) for v in values.values())
+        raise SimulationError(f"the sweep has {cells_count:,} cells ({sizes}); the limit is {MAX_CELLS:,}")
     starts = grid_starts(game, grid) if x0 is None else check_starts(game, x0)
     S = len(starts)
+    if cells_count * S > MAX_RUNS:
+        raise SimulationError(
+            f"the sweep needs {cells_count * S:,} runs ({cells_count:,} cells x {S:,} starts); the limit is "
+            f"{MAX_RUNS:,} (fewer cells or a smaller grid)"
+        )
     Y0 = to_full(game, starts)
     cells_values = [dict(zip(names, (float(v) for v in combo))) for combo in itertools.product(*values.values())]
-    base = {k: float(v) for k, v in params.items()}
+    base = game.check_params(params)  # finite, bounded, of the right sign: a ParameterError otherwise
 
     program = registers = None
     if payoff_program(game).state_dependent:
@@ -560,7 +542,7 @@ def sensitivity(
     if len(X) != 1:
         raise SimulationError(f"sensitivity needs exactly one start, found {len(X)}")
     te = np.linspace(0.0, t_end, 201) if t_eval is None else np.atleast_1d(np.asarray(t_eval, dtype=float))
-    base = {k: float(v) for k, v in params.items()}
+    base = game.check_params(params)  # finite, bounded, of the right sign: a ParameterError otherwise
     evaluate = payoff_evaluator(system)
     pay, offs = _kernel.pack(game.shape, [evaluate({**base, name: float(v)}) for v in vals])
     stable = _kernel.stable_vertices(pay, game.shape)
