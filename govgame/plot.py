@@ -39,9 +39,9 @@ One outcome, one look
 fixed by the game (the order of its pure profiles), so the same outcome looks the same
 in the phase portrait (trajectories coloured by where they end), the basin bars, the
 region map and the basin-share curves. A ``bistable`` region is filled with the colour
-of one outcome and hatched in the colour of the other. :func:`region_label` is the
-one rule that names a cell of a region map from the shares of starts reaching each
-outcome.
+of one outcome and hatched in the colour of the other. A region-map cell given as the
+shares of its starts is named by :func:`govgame.numerics.outcomes.region_label`, the one
+rule for it.
 
 :func:`save` writes PDF, PNG, SVG or EPS (format from the suffix); PDFs embed TrueType
 fonts, never Type 3.
@@ -82,7 +82,6 @@ __all__ = [
     "save",
     "state_label",
     "outcome_styles",
-    "region_label",
     "phase_portrait_3d",
     "phase_plane",
     "time_series",
@@ -578,7 +577,8 @@ def outcome_styles(keys: Sequence[str], *, game: Game | None = None) -> dict[str
     Parameters
     ----------
     keys : sequence of str
-        Outcome keys (:func:`govgame.numerics.outcomes.outcome_key`, or :func:`region_label`).
+        Outcome keys (:func:`govgame.numerics.outcomes.outcome_key`, or
+        :func:`govgame.numerics.outcomes.region_label`).
     game : Game, optional
 
     Returns
@@ -634,32 +634,6 @@ def _special_style(key: str) -> OutcomeStyle:
     if key.startswith("heteroclinic"):
         return OutcomeStyle("#7A7A7A", "++", (0, (4, 2)), "+")
     return OutcomeStyle("#B5B5B5", "++..", (0, (2, 2)), "d")  # a rest point that is not a vertex
-
-
-def region_label(reached: Mapping[str, float]) -> str:
-    """The category of one region-map cell, from the share of starts reaching each outcome.
-
-    The one rule govgame's region maps use (command line, reports, the paper): the
-    outcome itself when the starts that settled all reached the same one; ``"bistable:
-    a | b"`` when they reached two (sorted); ``"multistable: a | b | c"`` for more;
-    ``"none"`` when no start settled. Runs that did not settle (``"none"``) do not make
-    a cell bistable; a cycle is an outcome like a rest point.
-
-    Examples
-    --------
-    >>> region_label({"b/b": 0.75, "none": 0.25})
-    'b/b'
-    >>> region_label({"b/b": 0.5, "a/a": 0.5})
-    'bistable: a/a | b/b'
-    >>> region_label({"none": 1.0}), region_label({})
-    ('none', 'none')
-    """
-    found = sorted(k for k, v in reached.items() if v > 0 and k not in _UNSETTLED)
-    if not found:
-        return "none"
-    if len(found) == 1:
-        return found[0]
-    return ("bistable: " if len(found) == 2 else "multistable: ") + " | ".join(found)
 
 
 def _outcome_text(key: str) -> str:
@@ -1668,7 +1642,8 @@ def region_map(
     labels : array_like, shape (len(yvalues), len(xvalues))
         Per cell either the outcome as a string (``"lax/informal/sell_informal"``,
         ``"bistable: a | b"``, ``"none"``) or a mapping outcome -> share of starts
-        (a sweep cell's ``reached``), which :func:`region_label` turns into one.
+        (a sweep cell's ``reached``), which :func:`govgame.numerics.outcomes.region_label`
+        turns into one.
     ax : Axes, optional
     colors : mapping of str to colour, optional
         Colours for some outcomes, overriding :func:`outcome_styles`.
@@ -1710,6 +1685,8 @@ def region_map(
         raise ValueError(
             f"labels must have shape (len(yvalues), len(xvalues)) = ({len(yv)}, {len(xv)}), found {shape}"
         ) from None
+    from .numerics.outcomes import region_label  # the one rule that names a cell
+
     lab = np.vectorize(lambda c: region_label(c) if isinstance(c, Mapping) else str(c), otypes=[object])(raw)
     outcomes = _ordered_outcomes(list(lab.ravel()))
     with _use(style):

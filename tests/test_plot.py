@@ -266,14 +266,6 @@ def test_region_map_from_sweep_cells_uses_region_label(game3):
     assert sorted(_legend_looks(ax)) == ["a/a/a", "b/b/b", "bistable: a/a/a | b/b/b", "none"]
 
 
-def test_region_label_rule():
-    assert plot.region_label({"a": 0.7, "none": 0.3}) == "a"
-    assert plot.region_label({"b": 0.2, "a": 0.8}) == "bistable: a | b"
-    assert plot.region_label({"b": 0.2, "a": 0.7, "cycle": 0.1}) == "multistable: a | b | cycle"
-    assert plot.region_label({"none": 1.0}) == "none"
-    assert plot.region_label({"a": 0.0, "b": 1.0}) == "b"
-
-
 def test_region_map_fixed_colours_and_shape_check(game3):
     labels = np.array([["a", "b"], ["b", "b"]], dtype=object)
     ax = plot.region_map(game3, "F", [0, 1], "C_g", [0, 1], labels, colors={"b": "#000000"})

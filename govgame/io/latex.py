@@ -19,6 +19,7 @@ with :func:`latex_escape`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..numerics.sweep import SweepResult
 
 __all__ = [
+    "latex_prose",
     "LATEX_PACKAGES",
     "latex_escape",
     "latex_expr",
@@ -109,6 +111,148 @@ def latex_escape(text: str) -> str:
         else:
             out.append("?")
     return "".join(out)
+
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_NUM = r"\d+(?:\.\d+)?"
+_ATOM = rf"(?:{_NAME}|{_NUM}|\((?:[A-Za-z0-9_.+\-*/ ]+)\))"
+_OP = r"(?:>=|<=|[<>=+\-*/])"
+_RUN = re.compile(rf"(?<![A-Za-z0-9_.]){_ATOM}(?:[ ]*{_OP}[ ]*{_ATOM})*(?![A-Za-z0-9_])")
+_GREEK_WORDS = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "kappa", "lambda", "mu",
+                "nu", "xi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega"}  # fmt: skip
+
+
+def _math_names(game: Game) -> dict[str, str]:
+    """Names that prose sets as mathematics, with their LaTeX.
+
+    Declared parameters and definitions whose names cannot be English words: with an
+    underscore or a digit, a Greek letter's name, or a single capital other than A and I.
+    """
+    out = {}
+    for p in game.parameters:
+        out[p.name] = p.latex
+    from ..model.game import default_latex
+
+    for d in game.definitions:
+        out[d.name] = default_latex(d.name)
+
+    def technical(name: str) -> bool:
+        return (
+            "_" in name
+            or any(c.isdigit() for c in name)
+            or name.lower() in _GREEK_WORDS
+            or (len(name) == 1 and name.isupper() and name not in "AI")
+        )
+
+    return {k: v for k, v in out.items() if technical(k)}
+
+
+def _math_run(text: str, names: Mapping[str, str]) -> str | None:
+    """LaTeX of an expression written in prose (``p_d * (F_e + L_e)``), or None when it is not one."""
+    idents = re.findall(_NAME, text)
+    if not idents or not any(i in names for i in idents):
+        return None
+    if any(i not in names for i in idents):
+        return None
+    out = []
+    for tok in re.findall(rf"{_NAME}|{_NUM}|>=|<=|[<>=+\-*/()]", text):
+        if tok in names:
+            out.append(names[tok])
+        elif tok == "*":
+            out.append(r"\cdot")
+        elif tok == ">=":
+            out.append(r"\geq")
+        elif tok == "<=":
+            out.append(r"\leq")
+        else:
+            out.append(tok)
+    body = " ".join(out).replace("( ", "(").replace(" )", ")")
+    return "$" + body + "$"
+
+
+def _inline(text: str, names: Mapping[str, str]) -> str:
+    """One paragraph of prose: escaped, with its expressions in maths."""
+    out, last = [], 0
+    for m in _RUN.finditer(text):
+        math = _math_run(m.group(0), names)
+        if math is None:
+            continue
+        out.append(latex_escape(text[last : m.start()]))
+        out.append(math)
+        last = m.end()
+    out.append(latex_escape(text[last:]))
+    return "".join(out)
+
+
+def latex_prose(text: str, game: Game | None = None) -> str:
+    r"""Free text of a model (a description, a scenario's note) as LaTeX prose.
+
+    Special characters are escaped (never typeset as ``¿`` or lost); declared parameter
+    names, and expressions made of them (``P_i > P_f``, ``p_d * (F_e + L_e)``), are set
+    as mathematics with the parameters' symbols; paragraphs stay paragraphs; consecutive
+    lines starting with ``-`` become an ``itemize`` list (an item continues on indented
+    lines).
+
+    Parameters
+    ----------
+    text : str
+    game : Game, optional
+        Supplies the names set as mathematics (none without it).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from govgame.model.game import Game, Parameter, Population
+    >>> pops = (Population("a", ("x1", "x2"), ("x",)), Population("b", ("y1", "y2"), ("y",)))
+    >>> game = Game("g", pops, (Parameter("P_i"), Parameter("P_f"), Parameter("F_e")),
+    ...             {(s, t): (0, 0) for s in ("x1", "x2") for t in ("y1", "y2")})
+    >>> print(latex_prose("Workshops outbid: P_i > P_f, 10% more & F_e * 2."))
+    Workshops outbid: P\_i > P\_f, 10\% more \& F\_e * 2.
+    >>> print(latex_prose("Workshops outbid: P_i > P_f.\n- fines F_e\n- no more", game))
+    Workshops outbid: $P_{i} > P_{f}$.
+    \begin{itemize}
+    \item fines $F_{e}$
+    \item no more
+    \end{itemize}
+    """
+    names = _math_names(game) if game is not None else {}
+    blocks: list[str] = []
+    para: list[str] = []
+    items: list[list[str]] = []
+
+    def flush_para() -> None:
+        if para:
+            blocks.append(_inline(" ".join(para), names))
+            para.clear()
+
+    def flush_items() -> None:
+        if items:
+            body = "\n".join(r"\item " + _inline(" ".join(i), names) for i in items)
+            blocks.append("\\begin{itemize}\n" + body + "\n\\end{itemize}")
+            items.clear()
+
+    for raw in str(text).strip().splitlines():
+        line = raw.strip()
+        if not line:
+            flush_para()
+            flush_items()
+            blocks.append("")
+            continue
+        if re.match(r"[-*•]\s+", line):
+            flush_para()
+            items.append([re.sub(r"^[-*•]\s+", "", line)])
+        elif items and raw[:1].isspace():
+            items[-1].append(line)
+        else:
+            flush_items()
+            para.append(line)
+    flush_para()
+    flush_items()
+    out = "\n".join(blocks)
+    return re.sub(r"\n{3,}", "\n\n", out).strip()
 
 
 def _symbol_names(game: Game) -> dict[sympy.Symbol, str]:
