@@ -92,6 +92,7 @@ __all__ = [
     "basin_curves",
     "dashboard",
     "default_coords",
+    "shared_legend",
 ]
 
 #: The Okabe-Ito colour-blind-safe palette, in the order govgame uses it
@@ -988,7 +989,9 @@ def phase_portrait_3d(
         ax.set_xticks(ticks, names)
         ax.set_yticks(ticks, names)
         ax.set_zticks(ticks, names)
-        ax.set_box_aspect((1, 1, 1), zoom=0.8)
+        # a narrow panel (one of a row) leaves room beside the cube for the horizontal axis labels
+        width_in = ax.figure.get_figwidth() * ax.get_position().width / current_style().scale
+        ax.set_box_aspect((1, 1, 1), zoom=0.8 if width_in >= 2.6 else 0.68)
         ax.view_init(elev=22, azim=-58)
         classes, marks = _draw_equilibria_3d(ax, items)
         fs = _pt(7.0)
@@ -1533,6 +1536,7 @@ def sensitivity(
     *,
     axes: Sequence[Axes] | None = None,
     cmap: str | None = None,
+    size: tuple[float, float] | None = None,
     style: str | FigureStyle | None = None,
 ) -> np.ndarray:
     """Parameter sensitivity over time: each population's first-strategy share, one line per value.
@@ -1554,6 +1558,7 @@ def sensitivity(
         One per population; a new row of panels otherwise.
     cmap : str, optional
         A sequential colour map instead of the palette.
+    size : (width, height) in inches, optional
     style : str or FigureStyle, optional
 
     Returns
@@ -1588,7 +1593,7 @@ def sensitivity(
     if axes is not None and len(np.asarray(axes, dtype=object).ravel()) != len(pops):
         raise ValueError(f"axes must hold one Axes per population ({len(pops)}), found {len(np.ravel(axes))}")
     labels = [f"${par.latex} = {v:g}$" for v in vals]
-    return time_series_family(game, t, arr, labels, coords=first, axes=axes, cmap=cmap, style=style)
+    return time_series_family(game, t, arr, labels, coords=first, axes=axes, cmap=cmap, size=size, style=style)
 
 
 # ---------------------------------------------------------------------- region map
@@ -1868,6 +1873,57 @@ def _percent_formatter():
     from matplotlib.ticker import PercentFormatter
 
     return PercentFormatter(xmax=1.0, decimals=0)
+
+
+# ---------------------------------------------------------------------- legends for panels
+def shared_legend(
+    fig: Figure,
+    *,
+    game: Game | None = None,
+    verdicts: Sequence[str] = ("ess", "unstable"),
+    outcomes: Sequence[str] = (),
+    kind: str = "line",
+    ncol: int | None = None,
+    style: str | FigureStyle | None = None,
+) -> Any:
+    """One legend under a figure of several panels: the rest-point markers and the outcomes.
+
+    Use it with ``legend=False`` on each panel, so a row of phase portraits carries one
+    legend instead of one per panel.
+
+    Parameters
+    ----------
+    fig : Figure
+    game : Game, optional
+        Fixes the outcomes' colours (:func:`outcome_styles`).
+    verdicts : sequence of str
+        Marker classes to explain: ``"ess"``, ``"unstable"``, ``"non-hyperbolic"``, ``"conditional"``.
+    outcomes : sequence of str
+        Outcome keys to explain (lines, or patches with ``kind="patch"``).
+    kind : {"line", "patch"}
+    ncol : int, optional
+    style : str or FigureStyle, optional
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> leg = shared_legend(plt.figure(), outcomes=["a/a", "b/b"])
+    >>> [t.get_text() for t in leg.get_texts()]
+    ['ESS (stable)', 'unstable (saddle/source)', 'a/a', 'b/b']
+    """
+    with _use(style):
+        handles = _equilibrium_legend_handles(list(verdicts))
+        if outcomes:
+            handles += _outcome_handles(outcome_styles(list(outcomes), game=game), list(outcomes), kind=kind)
+        return fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                          ncol=ncol or min(len(handles), 4), frameon=False, handlelength=2.4,
+                          columnspacing=1.2)  # fmt: skip
 
 
 # ---------------------------------------------------------------------- dashboard (notebooks)
