@@ -80,6 +80,7 @@ __all__ = [
     "current_style",
     "cjk_font",
     "save",
+    "close",
     "state_label",
     "outcome_styles",
     "phase_portrait_3d",
@@ -435,6 +436,23 @@ def save(fig_or_ax: Any, path: str | Path, *, dpi: int = 300) -> Path:
     with style(current_style()):
         fig.savefig(path, format=fmt, dpi=dpi, bbox_inches="tight")
     return path
+
+
+def close(fig_or_ax: Any) -> None:
+    """Release a figure (pyplot keeps every figure it made until it is closed).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> ax = basin_shares({"a": 1.0})
+    >>> close(ax); plt.fignum_exists(ax.figure.number)
+    False
+    """
+    import matplotlib.pyplot as plt
+
+    plt.close(_figure_of(fig_or_ax))
 
 
 # ---------------------------------------------------------------------- labels

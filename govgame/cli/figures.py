@@ -143,6 +143,7 @@ def phase_figure(
     values: Mapping[str, float],
     *,
     starts: Any = None,
+    grid: int | None = None,
     t_end: float = 60.0,
     coords: Sequence[int] | None = None,
     analysis: Any = None,
@@ -156,7 +157,9 @@ def phase_figure(
     values : mapping
         A value for every parameter.
     starts : array_like, optional
-        Starts in state order (default: ``grid_starts(game, 2)``, or 3 for two coordinates).
+        Starts in state order (default: the ``grid`` starts).
+    grid : int, optional
+        ``grid_starts(game, grid)`` when no ``starts`` are given (default 2, or 3 for two coordinates).
     t_end : float
     coords : three ints, optional
         Axes of a 3-D projection (:func:`govgame.plot.default_coords`).
@@ -186,7 +189,7 @@ def phase_figure(
     n = len(game.state_names)
     if n < 2:
         raise ParameterError(f"a phase portrait needs two or more state coordinates; {game.name} has {n}")
-    x0 = grid_starts(game, 3 if n == 2 else 2) if starts is None else starts
+    x0 = grid_starts(game, _grid_n(game, grid or (3 if n == 2 else 2))) if starts is None else starts
     t = np.linspace(0.0, t_end, SAMPLES)
     traj = simulate(game, x0, params=values, t_end=t_end, t_eval=t)
     eqs = _equilibria(game, values, analysis)

@@ -47,7 +47,7 @@ from ..errors import ParameterWarning
 from ..io import latex
 from ..io.latex import latex_prose
 from ..model.game import Game
-from .args import load, option_names, parse_set
+from .args import load, option_names, parse_from, parse_levels, parse_set
 
 __all__ = ["run", "write_report", "key_parameters", "PREAMBLE", "PASSES", "COMPILE"]
 
@@ -80,10 +80,30 @@ def run(args: argparse.Namespace) -> int:
     """``govgame report``: LaTeX tables, figures and a standalone ``report.tex`` in ``--out``."""
     overrides = parse_set(args.set)
     game = load(args.model)
+    vary: dict[str, Any] = {}
+    for item in getattr(args, "vary", []):
+        name, levels = parse_levels(item, bare=True)
+        with option_names("--vary", [name]):
+            par = game.parameter(name)
+            for v in levels if levels is not None else ():
+                par.check(float(v), where=name)
+        vary[name] = levels
+    starts = None
+    if getattr(args, "starts", None):
+        from ..numerics.starts import check_starts
+
+        starts = check_starts(game, parse_from(game, args.starts))
+    options = {
+        "vary": {k: v for k, v in vary.items()} if vary else None,
+        "starts": starts,
+        "t_end": getattr(args, "t_end", 60.0),
+        "grid": getattr(args, "grid", 4),
+        "region_grid": getattr(args, "region_grid", 12),
+    }
     with option_names("--set", overrides), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # figures and analysis: the files are the output
         warnings.simplefilter("always", ParameterWarning)  # but a --set value outside its range is said
-        files = write_report(game, out_dir=args.out, scenario=args.scenario, params=overrides)
+        files = write_report(game, out_dir=args.out, scenario=args.scenario, params=overrides, **options)
     for f in files:
         print(f)
     print(f"compile with: cd {args.out} && {COMPILE} (or run pdflatex report.tex {PASSES} times)", file=sys.stderr)

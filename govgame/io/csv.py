@@ -48,7 +48,9 @@ def runs_csv(data: Mapping[str, Any]) -> str:
     0.5,0.5,0.4,0.6,,cycle,6.28
     """
     state = list(data["state"])
-    rows: list[list[Any]] = [[*(f"from_{s}" for s in state), *(f"to_{s}" for s in state), "reached", "outcome", "period"]]
+    rows: list[list[Any]] = [
+        [*(f"from_{s}" for s in state), *(f"to_{s}" for s in state), "reached", "outcome", "period"]
+    ]
     for run in data["runs"]:
         outcome = run.get("outcome")
         if outcome is None:  # data written before outcomes were classified (SPEC §4, version 1)
@@ -120,5 +122,7 @@ def sweep_csv(data: Mapping[str, Any]) -> str:
     rows: list[list[Any]] = [[*names, "ess", *(f"reached:{k}" for k in keys)]]
     for cell in data["cells"]:
         reached = cell["reached"]
-        rows.append([*(cell["values"][n] for n in names), " ".join(cell["ess"]), *(float(reached.get(k, 0.0)) for k in keys)])
+        rows.append(
+            [*(cell["values"][n] for n in names), " ".join(cell["ess"]), *(float(reached.get(k, 0.0)) for k in keys)]
+        )
     return _text(rows)

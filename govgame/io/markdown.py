@@ -25,9 +25,10 @@ from .text import _simulation_title, _summary_rows, _sweep_title, simulation_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..analysis.pipeline import Analysis
+    from ..model.game import Game
     from ..numerics.sweep import SweepResult
 
-__all__ = ["analysis_markdown", "markdown_table", "simulation_markdown", "sweep_markdown"]
+__all__ = ["scenarios_markdown", "analysis_markdown", "markdown_table", "simulation_markdown", "sweep_markdown"]
 
 
 def _md_cell(text: str) -> str:
@@ -150,3 +151,18 @@ def sweep_markdown(result: SweepResult) -> str:
     | 4 | c/c d/d | c/c 75%, d/d 25% |
     """
     return "\n".join([_sweep_title(result), "", markdown_table(*sweep_rows(result))])
+
+
+def scenarios_markdown(game: Game) -> str:
+    """The scenarios of a model as a Markdown table (``govgame scenarios MODEL --format markdown``).
+
+    >>> from govgame.model.loader import load_model
+    >>> print(scenarios_markdown(load_model("battery_recycling")).splitlines()[0])
+    | scenario | sets | expects | meaning |
+    """
+    rows = []
+    for sc in game.scenarios:
+        sets = ", ".join(f"`{k} = {v:g}`" for k, v in sc.values) or "(defaults)"
+        rows.append([f"`{sc.name}`", sets, _md_cell("/".join(sc.expect)) if sc.expect else "",
+                     _md_cell(" ".join(sc.description.split()))])  # fmt: skip
+    return markdown_table(["scenario", "sets", "expects", "meaning"], rows)
