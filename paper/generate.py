@@ -34,7 +34,7 @@ from govgame.io import latex as export  # noqa: E402
 from govgame.io.json import analysis_to_dict  # noqa: E402
 from govgame.model.loader import load_model  # noqa: E402
 from govgame.numerics.integrate import simulate  # noqa: E402
-from govgame.numerics.outcomes import basins, outcome_key, outcomes  # noqa: E402
+from govgame.numerics.outcomes import basins, outcome_key, run_keys  # noqa: E402
 from govgame.numerics.starts import grid_starts  # noqa: E402
 from govgame.numerics.sweep import sensitivity, sweep  # noqa: E402
 
@@ -286,7 +286,7 @@ def portraits(model: str, game, rows: list[dict], names: list[str], stem: str, t
             r = next(r for r in rows if r["name"] == name)
             traj = simulate(game, grid_starts(game, 2), params=r["values"], t_end=T_END, t_eval=t)
             eqs = r["analysis"].equilibria
-            keys = [outcome_key(e) for e in outcomes(traj, eqs)]
+            keys = run_keys(traj, eqs)
             ax = fig.add_subplot(1, len(names), k + 1, projection="3d")
             plot.phase_portrait_3d(game, traj.paths, equilibria=eqs, ax=ax, outcomes=keys, legend=False)
             ax.set_title(f"({chr(97 + k)}) {name.replace('_', ' ')}", fontsize=8, pad=0)
@@ -373,7 +373,7 @@ def main() -> int:
             if n == 3:
                 traj = simulate(game, grid_starts(game, 2), params=r["values"], t_end=T_END, t_eval=t)
                 eqs = r["analysis"].equilibria
-                keys = [outcome_key(e) for e in outcomes(traj, eqs)]
+                keys = run_keys(traj, eqs)
                 with plot.style():
                     ax = plot._new_axes(projection="3d", size=(3.1, 3.2))
                     plot.phase_portrait_3d(game, traj.paths, equilibria=eqs, ax=ax, outcomes=keys)

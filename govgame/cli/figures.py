@@ -132,9 +132,9 @@ def _equilibria(game: Game, values: Mapping[str, float], analysis: Any = None) -
 
 
 def _keys(traj: Any, equilibria: Sequence) -> list[str]:
-    from ..numerics.outcomes import outcome_key, outcomes
+    from ..numerics.outcomes import run_keys
 
-    return [outcome_key(e) for e in outcomes(traj, equilibria)]
+    return run_keys(traj, equilibria)
 
 
 # --------------------------------------------------------------------------- recipes

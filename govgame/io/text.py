@@ -601,8 +601,9 @@ def _sweep_title(result: SweepResult) -> str:
 _KEY_LEGEND = (
     "a/b/c: the pure profile (vertex) the starts reached; bistable: A | B: the cell's starts reach two "
     "outcomes (the two most frequent); E13 and the like: a rest point that is not a vertex (its name as in "
-    "govgame analyze at that cell's values); none: no run had settled by t_end (it may cycle or move slowly; "
-    "look at it with govgame simulate --plot)."
+    "govgame analyze at that cell's values); cycle (around E9): the runs settle on a closed orbit (around "
+    "that rest point); heteroclinic: they pass ever closer to a ring of saddles; none: no run had settled "
+    "by t_end (look at them with govgame plot MODEL timeseries)."
 )
 
 
