@@ -72,6 +72,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "OKABE_ITO",
     "GREYS",
+    "TOL_MUTED",
     "RC",
     "STYLES",
     "FigureStyle",
@@ -108,6 +109,12 @@ OKABE_ITO: tuple[str, ...] = (
     "#F0E442",
     "#000000",
 )
+
+#: Paul Tol's colour-blind-safe "muted" palette: the outcomes after the eighth take these colours,
+#: so a game with 16 profiles still gives every outcome a colour of its own.
+TOL_MUTED: tuple[str, ...] = (
+    "#CC6677", "#DDCC77", "#44AA99", "#332288", "#88CCEE", "#117733", "#999933", "#882255", "#AA4499",
+)  # fmt: skip
 
 #: Shades of grey used by the ``grey`` style, darkest first (distinct also in print).
 GREYS: tuple[str, ...] = ("#000000", "#6E6E6E", "#A8A8A8", "#3C3C3C", "#8C8C8C", "#C4C4C4", "#555555", "#242424")
@@ -613,7 +620,7 @@ def outcome_styles(keys: Sequence[str], *, game: Game | None = None) -> dict[str
     True
     """
     fs = current_style()
-    palette = fs.palette
+    palette = fs.palette if fs.name == "grey" else tuple(OKABE_ITO[j] for j in _OUTCOME_ORDER) + TOL_MUTED
     order: list[str] = _vertex_order(game) if game is not None else []
     for k in keys:
         for part in _split_multi(str(k)) or [str(k)]:
@@ -623,8 +630,8 @@ def outcome_styles(keys: Sequence[str], *, game: Game | None = None) -> dict[str
     for i, k in enumerate(order):
         cycle = i // len(palette)
         base[k] = OutcomeStyle(
-            palette[_OUTCOME_ORDER[i % len(palette)] if len(palette) == len(_OUTCOME_ORDER) else i % len(palette)],
-            (_HATCHES if cycle % 2 == 0 else _HATCHES2)[i % len(palette) % len(_HATCHES)],
+            palette[i % len(palette)],
+            (_HATCHES if cycle % 2 == 0 else _HATCHES2)[i % len(_HATCHES)],
             _DASHES[i % len(_DASHES)],
             _MARKERS[i % len(_MARKERS)],
         )
@@ -1370,6 +1377,7 @@ def time_series(
     *,
     ax: Axes | None = None,
     legend: bool = True,
+    labels: str = "legend",
     size: tuple[float, float] | None = None,
     style: str | FigureStyle | None = None,
 ) -> Axes:
@@ -1386,6 +1394,8 @@ def time_series(
         One trajectory in state order (``Trajectories.paths[i]``).
     ax : Axes, optional
     legend : bool, default True
+    labels : {"legend", "compact"}
+        Legend text: ``"Row: a ($x$)"``, or the short ``"$x$ (a)"`` for small panels.
     size : (width, height) in inches, optional
         Size of a new figure (default: a journal column).
     style : str or FigureStyle, optional
@@ -1419,7 +1429,7 @@ def time_series(
         for pi, pop in enumerate(game.populations):
             for _ in range(len(pop.shares)):
                 ax.plot(t, arr[:, col], color=palette[pi % len(palette)], linestyle=_DASHES[col % len(_DASHES)],
-                        linewidth=_pt(1.1), label=state_label(game, col, form="legend"))  # fmt: skip
+                        linewidth=_pt(1.1), label=state_label(game, col, form=labels))  # fmt: skip
                 col += 1
         ax.set_xlim(t[0], t[-1])
         ax.set_ylim(-0.02, 1.02)
@@ -1427,8 +1437,9 @@ def time_series(
         ax.set_ylabel(_tr("Share of population"))
         _finish_2d(ax)
         if legend:
-            long = max(len(state_label(game, i, form="legend")) for i in range(n)) > 30
-            _legend_below(ax, ncol=1 if long else 2)
+            long = max(len(state_label(game, i, form=labels)) for i in range(n)) > 30
+            short = max(len(state_label(game, i, form=labels)) for i in range(n)) <= 14
+            _legend_below(ax, ncol=1 if long else (min(n, 4) if labels == "compact" and short else 2))
     return ax
 
 
@@ -1756,6 +1767,7 @@ def basin_shares(
     sort: bool = True,
     xlabel: str | None = None,
     game: Game | None = None,
+    inline_labels: bool = False,
     size: tuple[float, float] | None = None,
     style: str | FigureStyle | None = None,
 ) -> Axes:
@@ -1775,6 +1787,8 @@ def basin_shares(
     xlabel : str, optional
         Default "Share of starting points".
     game : Game, optional
+    inline_labels : bool, default False
+        Write each outcome just above its bar instead of beside the axis (for narrow panels).
     size : (width, height) in inches, optional
         Size of a new figure (default: a journal column).
     style : str or FigureStyle, optional
@@ -1803,13 +1817,18 @@ def basin_shares(
         y = np.arange(len(items))
         for yi, (k, v) in zip(y, items):
             s = styles[k]
-            ax.barh([yi], [v], height=0.62, color=s.color, hatch=s.hatch or None,
+            ax.barh([yi], [v], height=0.45 if inline_labels else 0.62, color=s.color, hatch=s.hatch or None,
                     edgecolor=s.hatch_color or _hatch_ink(s.color), linewidth=0.0, gid=f"bar:{k}")  # fmt: skip
             ax.text(v + 0.015, yi, f"{100 * v:.0f}%", va="center", ha="left", fontsize=_pt(6.5))
-        ax.set_yticks(y, [_outcome_text(k) for k, _ in items])
+        if inline_labels:
+            for yi, (k, _) in zip(y, items):
+                ax.text(0.0, yi + 0.34, _outcome_text(k), va="bottom", ha="left", fontsize=_pt(6.5))
+            ax.set_yticks([])
+        else:
+            ax.set_yticks(y, [_outcome_text(k) for k, _ in items])
         top = max([1.0] + [v for _, v in items])
         ax.set_xlim(0.0, top)
-        ax.set_ylim(-0.6, len(items) - 0.4)
+        ax.set_ylim(-0.6, len(items) - 0.4 + (0.35 if inline_labels else 0.0))
         ax.set_xlabel(_tr("Share of starting points") if xlabel is None else xlabel)
         ax.xaxis.set_major_formatter(_percent_formatter())
         _finish_2d(ax)
@@ -2003,8 +2022,8 @@ def dashboard(
     arr = np.asarray(paths, dtype=float)
     n = len(game.state_names)
     with _use(style):
-        fig = plt.figure(figsize=_scaled((_DOUBLE, 3.5)))
-        gs = fig.add_gridspec(2, 2, width_ratios=[1.05, 1.0], height_ratios=[1.4, 1.0], wspace=0.45, hspace=0.9)
+        fig = plt.figure(figsize=_scaled((_DOUBLE, 3.7)))
+        gs = fig.add_gridspec(2, 2, width_ratios=[1.0, 0.95], height_ratios=[1.25, 1.0], wspace=0.3, hspace=1.05)
         if n >= 3:
             ax0 = fig.add_subplot(gs[:, 0], projection="3d")
             phase_portrait_3d(game, arr, equilibria=equilibria, ax=ax0, outcomes=outcomes, legend=True)
@@ -2016,12 +2035,12 @@ def dashboard(
             time_series(game, t, arr[0], ax=ax0)
         ax1 = fig.add_subplot(gs[0, 1])
         focus = int(np.clip(focus, 0, len(arr) - 1))
-        time_series(game, t, arr[focus], ax=ax1, legend=True)
+        time_series(game, t, arr[focus], ax=ax1, legend=True, labels="compact")
         start = ", ".join(f"{v:.2g}" for v in arr[focus, 0])
         ax1.set_title(f"{_tr('Start')} ({start})", fontsize=_pt(7.5))
         ax2 = fig.add_subplot(gs[1, 1])
         if shares:
-            basin_shares(shares, ax=ax2, game=game)
+            basin_shares(shares, ax=ax2, game=game, inline_labels=True)
         else:
             ax2.set_axis_off()
     return fig

@@ -247,8 +247,9 @@ def _starts(game: Game, x0: Any, grid: int | None) -> np.ndarray:
     if grid is not None:
         return grid_starts(game, int(grid))
     if x0 is None:
-        if len(game.state_names) in (2, 3):
-            return grid_starts(game, 2)
+        starts = grid_starts(game, 2)
+        if len(starts):
+            return starts
         return check_starts(game, [1.0 / pop.k for pop in game.populations for _ in range(pop.k - 1)])
     return check_starts(game, x0)
 
@@ -309,7 +310,7 @@ def _fallback(fig: Any, note: str) -> dict[str, str]:
     import io
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     png = base64.b64encode(buf.getvalue()).decode("ascii")
     style = (
         "<style>"

@@ -55,6 +55,7 @@ __all__ = [
     "payoff_matrix_latex",
     "payoff_matrix_mathjax",
     "replicator_latex",
+    "replicator_mathjax",
     "jacobian_latex",
     "equilibria_latex",
     "numeric_latex",
@@ -654,6 +655,25 @@ def replicator_latex(dynamics: Dynamics, *, width: float = DISPLAY_WIDTH) -> str
         lines.append(r"\frac{\mathrm{d}" + s + r"}{\mathrm{d}t} &= " + pieces[0])
         lines += [r"&\qquad " + p for p in pieces[1:]]
     return _display(lines)
+
+
+def replicator_mathjax(dynamics: Dynamics, *, width: float = DISPLAY_WIDTH) -> str:
+    r"""The replicator equations for MathJax (Jupyter's ``IPython.display.Math``): one ``aligned`` block.
+
+    The same lines as :func:`replicator_latex`, without the LaTeX-only page-break commands.
+
+    Examples
+    --------
+    >>> print(replicator_mathjax(demo.dynamics).splitlines()[0])
+    \begin{aligned}
+    """
+    game = dynamics.game
+    lines = []
+    for sym, rhs in zip(dynamics.state, dynamics.rhs):
+        pieces = math_lines(rhs, game, width)
+        lines.append(r"\frac{\mathrm{d}" + sympy.latex(sym) + r"}{\mathrm{d}t} &= " + pieces[0])
+        lines += [r"&\qquad " + p for p in pieces[1:]]
+    return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
 
 def jacobian_latex(dynamics: Dynamics, *, width: float = DISPLAY_WIDTH) -> str:
