@@ -23,7 +23,9 @@ from govgame.analysis.pipeline import analyze
 from govgame.io import latex
 from govgame.model.loader import loads_model
 
-needs_latex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
+needs_latex = pytest.mark.skipif(
+    not all(shutil.which(t) for t in ("pdflatex", "pdftotext")), reason="pdflatex or pdftotext not installed"
+)
 
 
 def _long_model() -> str:

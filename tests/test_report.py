@@ -20,8 +20,10 @@ from demo import demo_analysis
 from govgame.cli.report import COMPILE, PASSES, key_parameters, write_report
 from govgame.io.latex import latex_prose
 
-has_latex = shutil.which("pdflatex") is not None and shutil.which("latexmk") is not None
-needs_latex = pytest.mark.skipif(not has_latex, reason="pdflatex/latexmk not installed; .ci/run installs texlive")
+has_latex = all(shutil.which(t) for t in ("pdflatex", "latexmk", "pdffonts", "pdftotext"))
+needs_latex = pytest.mark.skipif(
+    not has_latex, reason="pdflatex, latexmk or poppler-utils not installed; .ci/run installs them"
+)
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 SHIPPED = sorted(p.stem for p in MODELS_DIR.glob("*.toml"))
