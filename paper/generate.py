@@ -262,13 +262,9 @@ def region(model: str, game, xname: str, yname: str, base: dict, n: int = 12) ->
     xs = np.linspace(*game.parameter(xname).range, n)
     ys = np.linspace(*game.parameter(yname).range, n)
     res = sweep(game, {xname: xs, yname: ys}, params=base, grid=2, t_end=T_END, progress=False)
-    cells = np.empty((n, n), dtype=object)
-    formal_cells = 0
-    for k, cell in enumerate(res.cells):  # row-major over (x, y)
-        i, j = divmod(k, n)
-        cells[j, i] = dict(cell.reached)
-        formal_cells += all(is_formal(key) for key, share in cell.reached.items() if share > 0)
-    ax = plot.region_map(game, xname, xs, yname, ys, cells, size=(4.2, 3.0))
+    labels = res.labels().T  # each cell named by numerics.outcomes.region_label; rows: the vertical parameter
+    formal_cells = sum(all(is_formal(key) for key, share in c.reached.items() if share > 0) for c in res.cells)
+    ax = plot.region_map(game, xname, xs, yname, ys, labels, size=(4.2, 3.0))
     save(ax, f"{model}-region")
     num(model, "default", "regionformal", pct(formal_cells / (n * n)))
     num(model, "default", "regioncells", str(n * n))

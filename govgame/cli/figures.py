@@ -320,11 +320,8 @@ def region_figure(
         workers=workers,
         progress=False,
     )
-    cells = np.empty((len(res.vary[yname]), len(res.vary[xname])), dtype=object)
-    for k, cell in enumerate(res.cells):  # row-major over (x, y): x varies slowest
-        i, j = divmod(k, len(res.vary[yname]))
-        cells[j, i] = dict(cell.reached)
-    ax = plot.region_map(game, xname, res.vary[xname], yname, res.vary[yname], cells, size=size)
+    labels = res.labels().T  # each cell named by numerics.outcomes.region_label; rows: the vertical parameter
+    ax = plot.region_map(game, xname, res.vary[xname], yname, res.vary[yname], labels, size=size)
     starts = len(_grid(game, grid))
     caption = (
         f"Outcome over {_sym(game, xname)} and {_sym(game, yname)} ({len(res.vary[xname])}$\\times$"

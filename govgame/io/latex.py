@@ -958,37 +958,69 @@ def analysis_mathjax(analysis: Analysis) -> str:
 
 
 # --------------------------------------------------------------------------- tables of runs and cells
-def latex_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    r"""A booktabs ``tabular`` of prose cells (escaped with :func:`latex_escape`), one ``l`` column each.
+def _cell_text(text: str) -> str:
+    """A table cell: prose escaped; a plain number in maths (a true minus sign); a profile may break at ``/``."""
+    t = str(text).strip()
+    if re.fullmatch(r"-?\d+(\.\d+)?(e-?\d+)?", t):
+        return f"${t}$"
+    if re.fullmatch(r"\(-?[\d.e-]+(, -?[\d.e-]+)*\)", t):
+        return "$" + t.replace(", ", ",\\allowbreak\\ ") + "$"
+    return latex_escape(t).replace("/", r"/\allowbreak{}")
 
-    >>> print(latex_table(["outcome", "share"], [["lax/formal", "50%"]]))
-    \begin{tabular}{ll}
+
+def latex_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, caption: str = "", label: str | None = None
+) -> str:
+    r"""A booktabs ``longtable`` with a caption and a label, one ``l`` column per header.
+
+    Prose cells are escaped (:func:`latex_escape`); numbers and points are maths, so negative
+    values get a true minus sign.
+
+    >>> print(latex_table(["outcome", "share"], [["lax/formal", "-0.5"]], caption="Runs.", label="tab:runs"))
+    \begin{longtable}{ll}
+    \caption{Runs.}\label{tab:runs} \\
     \toprule
     outcome & share \\
     \midrule
-    lax/formal & 50\% \\
+    \endfirsthead
+    \toprule
+    outcome & share \\
+    \midrule
+    \endhead
     \bottomrule
-    \end{tabular}
+    \endfoot
+    lax/\allowbreak{}formal & $-0.5$ \\
+    \end{longtable}
     """
-    esc = [[latex_escape(c) for c in r] for r in [headers, *rows]]
-    lines = [r"\begin{tabular}{" + "l" * len(headers) + "}", r"\toprule", " & ".join(esc[0]) + r" \\", r"\midrule"]
-    lines += [" & ".join(r) + r" \\" for r in esc[1:]]
-    return "\n".join([*lines, r"\bottomrule", r"\end{tabular}"])
+    head = " & ".join(latex_escape(h) for h in headers) + r" \\"
+    out = _longtable_open("l" * len(headers), head, caption or None, label or "tab:govgame")
+    out += [" & ".join(_cell_text(c) for c in r) + r" \\" for r in rows]
+    return "\n".join([*out, r"\end{longtable}"])
 
 
 def simulation_latex(data: Mapping[str, Any], status: Sequence[str]) -> str:
-    """``govgame simulate --format latex``: the runs table and the summary table (booktabs).
+    """``govgame simulate --format latex``: the runs table and the summary table (booktabs longtables, captioned).
 
     ``data`` is :func:`govgame.io.json.simulation_to_dict`, ``status`` the runs' statuses.
     """
-    return "\n".join([latex_table(*simulation_rows(data, status)), "", latex_table(*_summary_rows(data))])
+    model = latex_escape(str(data.get("model", "")))
+    runs = latex_table(*simulation_rows(data, status), caption=f"Runs of {model} to $t = {data.get('t_end', 0):g}$: "
+                       "start, end, the rest point reached and the run's status.", label=f"tab:{data.get('model')}-runs")  # fmt: skip
+    summary = latex_table(*_summary_rows(data), caption=f"Where the runs of {model} end (runs per outcome).",
+                          label=f"tab:{data.get('model')}-summary")  # fmt: skip
+    return "\n".join([runs, "", summary])
 
 
 def sweep_latex(result: SweepResult) -> str:
-    r"""``govgame sweep --format latex``: one row per cell (booktabs).
+    r"""``govgame sweep --format latex``: one row per cell (a booktabs longtable, captioned).
 
     >>> from govgame.numerics.sweep import _example
-    >>> print(sweep_latex(_example()).splitlines()[4])
-    2 & d/d & d/d 100\% \\
+    >>> print(sweep_latex(_example()).splitlines()[12])
+    $2$ & d/\allowbreak{}d & d/\allowbreak{}d 100\% \\
     """
-    return latex_table(*sweep_rows(result))
+    from ..model.game import default_latex
+
+    names = ", ".join(f"${default_latex(n)}$" for n in result.vary)
+    caption = (f"Outcomes of {latex_escape(result.model)} over {names}: the ESS of each cell and the share of its "
+               f"{result.grid}-grid starts reaching each outcome.")  # fmt: skip
+    return latex_table(*sweep_rows(result), caption=caption, label=f"tab:{result.model}-sweep")
