@@ -42,6 +42,15 @@ class GovgameError(Exception):
     sequences, bidirectional overrides) are shown as escapes, so a message can be printed
     anywhere without being obeyed.
 
+    In Jupyter/IPython a govgame error shows as its message alone, in red, not as a
+    traceback through govgame's internals (IPython asks an exception for
+    ``_render_traceback_``); set the environment variable ``GOVGAME_DEBUG=1`` to see the
+    frames.
+
+    Examples
+    --------
+    >>> ModelError("profile (a, b) has no payoff for population c")._render_traceback_()
+    ['\x1b[0;31mModelError\x1b[0m: profile (a, b) has no payoff for population c']
     >>> str(GovgameError('"\x1b[2J" is not a strategy'))
     '"\\x1b[2J" is not a strategy'
     """
@@ -50,6 +59,15 @@ class GovgameError(Exception):
         if isinstance(message, str):
             message = _CONTROL.sub(_visible, message)
         super().__init__(message, *args)
+
+    def _render_traceback_(self) -> list[str]:
+        import os
+
+        if os.environ.get("GOVGAME_DEBUG"):
+            import traceback
+
+            return traceback.format_exception(type(self), self, self.__traceback__)
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
 
 
 class ModelError(GovgameError, ValueError):

@@ -272,7 +272,7 @@ def test_simulate_and_sweep_run_and_print_spec_json(tri, capsys):
 
 
 def test_internal_errors_exit_1_without_traceback(tri, monkeypatch, capsys):
-    def boom(game, *, params):
+    def boom(game, *, params, **options):
         raise RuntimeError("kaput\nsecond line")
 
     monkeypatch.setattr(govgame.io.text, "describe_model", boom)

@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("models", help="list the shipped models with their titles")
     p.set_defaults(command_module="models")
 
-    def common(p: argparse.ArgumentParser) -> None:
+    def common(p: argparse.ArgumentParser, formats: tuple[str, ...] = ("text", "json", "markdown", "latex")) -> None:
         p.add_argument("model", metavar="MODEL", help="path to a model file (.toml) or the name of a shipped model")
         p.add_argument("--scenario", metavar="NAME", help="start from the named scenario's parameter values")
         p.add_argument(
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument(
             "--format",
-            choices=("text", "json", "markdown", "latex"),
+            choices=formats,
             default="text",
             help="output format (default: text)",
         )
@@ -116,10 +116,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("analyze", help="replicator equations, equilibria, eigenvalues, stability verdicts")
     common(p)
     noise(p)
+    p.add_argument(
+        "--brief",
+        action="store_true",
+        help="only the ESS at the values and the vertices that can be ESS, with their conditions (text)",
+    )
     p.set_defaults(command_module="analyze")
 
     p = sub.add_parser("simulate", help="trajectories from a grid of starts (or --from) and where they end")
-    common(p)
+    common(p, ("text", "json", "markdown", "latex", "csv"))
     starts(p)
     p.add_argument(
         "--from",
@@ -145,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(command_module="simulate")
 
     p = sub.add_parser("sweep", help="outcomes over a parameter grid (region map)")
-    common(p)
+    common(p, ("text", "json", "markdown", "latex", "csv"))
     starts(p)
     p.add_argument(
         "--vary",
@@ -164,6 +169,33 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="LaTeX tables and figures for a paper")
     common(p)
     p.add_argument("--out", metavar="DIR", required=True, help="directory to write the report into")
+    p.add_argument(
+        "--vary",
+        metavar="NAME[=VALUES]",
+        action="append",
+        default=[],
+        help="a parameter the sensitivity figures (the first) and the region map (the first two) vary; "
+        "VALUES is a,b,c or START:STOP:NUM (default: its range); repeatable (default: the two that matter most)",
+    )
+    p.add_argument(
+        "--from",
+        dest="starts",
+        metavar="X,Y,Z",
+        action="append",
+        default=[],
+        help="a start of the time-series figure, in state order (repeatable; default three on the diagonal)",
+    )
+    p.add_argument("--t-end", metavar="T", type=positive_float, default=60.0, help="end time of the runs (default 60)")
+    p.add_argument(
+        "--grid", metavar="N", type=positive_int, default=4, help="grid of starts for the basin shares (default 4)"
+    )
+    p.add_argument(
+        "--region-grid",
+        metavar="N",
+        type=positive_int,
+        default=12,
+        help="cells per axis of the region map (default 12)",
+    )
     p.set_defaults(command_module="report")
 
     p = sub.add_parser(
@@ -184,6 +216,48 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json", "markdown", "latex"), default="text", help="output format (default: text)"
     )
     p.set_defaults(command_module="audit")
+    p = sub.add_parser("scenarios", help="the named scenarios of a model: what each sets, expects and means")
+    p.add_argument("model", metavar="MODEL", help="path to a model file (.toml) or the name of a shipped model")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format")
+    p.set_defaults(command_module="scenarios")
+
+    p = sub.add_parser(
+        "plot",
+        help="one figure: timeseries, phase, region, basins or sensitivity",
+        description="Draw one figure of a model and save it (PDF, PNG, SVG or EPS, from the suffix of --out).",
+    )
+    p.add_argument("model", metavar="MODEL", help="path to a model file (.toml) or the name of a shipped model")
+    p.add_argument(
+        "kind",
+        metavar="KIND",
+        choices=("timeseries", "phase", "region", "basins", "sensitivity"),
+        help="timeseries (shares over time; several starts or --vary NAME=a,b,c give a family), phase "
+        "(phase plane, 3-D portrait, or a 3-D projection for more than three shares), region (outcome over two "
+        "--vary parameters), basins (share of starts reaching each outcome), sensitivity (those shares as one "
+        "--vary parameter changes)",
+    )
+    p.add_argument("--scenario", metavar="NAME", help="start from the named scenario's parameter values")
+    p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], help="set a parameter value")
+    p.add_argument(
+        "--vary",
+        metavar="NAME=VALUES",
+        action="append",
+        default=[],
+        help="VALUES a,b,c or START:STOP:NUM: the family of timeseries, the axis of sensitivity, the two axes "
+        "of region",
+    )
+    p.add_argument("--from", dest="starts", metavar="X,Y,Z", action="append", default=[], help="a start")
+    p.add_argument("--grid", metavar="N", type=positive_int, help="grid of starts (phase 2, basins 4, region 2)")
+    p.add_argument("--t-end", metavar="T", type=positive_float, default=60.0, help="end time (default 60)")
+    p.add_argument("--coords", metavar="A,B,C", help="the three shares of a 3-D projection, by name")
+    p.add_argument("--out", "-o", metavar="FILE", help="the file to write (default MODEL-KIND.pdf)")
+    p.add_argument("--size", metavar="W,H", help="figure size in inches (default: one journal column)")
+    p.add_argument("--dpi", metavar="N", type=positive_int, default=300, help="resolution of PNG output")
+    p.add_argument("--font", metavar="FAMILY", help="font of the text (an installed font family)")
+    p.add_argument("--style", choices=("paper", "slides", "grey"), default="paper", help="figure style")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the labels (zh needs a CJK font)")
+    p.add_argument("--workers", metavar="N", type=positive_int, help="local processes for region and sensitivity")
+    p.set_defaults(command_module="plot")
     return parser
 
 

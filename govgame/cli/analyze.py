@@ -44,8 +44,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         from ..io import text
 
-        print(text.describe_model(game, params=analysis.params))
-        print(text.analysis_text(analysis))
+        width = text.output_width()  # the terminal's width, or 100 columns in a file or a pipe
+        if not args.brief:
+            print(text.describe_model(game, params=analysis.params, width=width))
+            print()
+        print(text.analysis_text(analysis, width=width, brief=args.brief))
     return 0
 
 

@@ -206,6 +206,43 @@ def parse_vary(text: str) -> tuple[str, np.ndarray]:
     return name, np.linspace(start, stop, num)
 
 
+def parse_levels(text: str, *, option: str = "--vary", bare: bool = False) -> tuple[str, np.ndarray | None]:
+    """``NAME=a,b,c`` (those values) or ``NAME=START:STOP:NUM`` (:func:`parse_vary`); ``NAME`` alone if ``bare``.
+
+    A bare name (``None`` values) lets the command choose the values from the parameter's range.
+
+    >>> parse_levels("F_e=0,2.5,5")
+    ('F_e', array([0. , 2.5, 5. ]))
+    >>> parse_levels("F_e=0:10:3")[1].tolist()
+    [0.0, 5.0, 10.0]
+    >>> parse_levels("F_e", bare=True)
+    ('F_e', None)
+    >>> parse_levels("F_e=a,b")
+    Traceback (most recent call last):
+    ...
+    govgame.errors.ParameterError: --vary "F_e=a,b": "a" is not a number
+    """
+    import numpy as np
+
+    text = text.strip()
+    if bare and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text):
+        return text, None
+    name, eq, rest = text.partition("=")
+    if eq and "," in rest and ":" not in rest:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name.strip()):
+            raise ParameterError(f'{option} "{text}": expected NAME=a,b,c or NAME=START:STOP:NUM')
+        vals = [parse_number(v, what=f'{option} "{text}"') if v.strip() else None for v in rest.split(",")]
+        if any(v is None for v in vals):
+            raise ParameterError(f'{option} "{text}": an empty value between commas')
+        return name.strip(), np.array(vals, dtype=float)
+    if eq and ":" not in rest:  # one value
+        return name.strip(), np.array([parse_number(rest, what=f'{option} "{text}"')])
+    try:
+        return parse_vary(text)
+    except ParameterError as exc:
+        raise ParameterError(str(exc).replace("--vary", option, 1)) from None
+
+
 def parse_from(game: Game, items: Sequence[str]) -> list[list[float]]:
     """``--from X,Y,Z`` options -> starts in state order, each checked to lie in the state space.
 

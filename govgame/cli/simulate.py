@@ -113,6 +113,10 @@ def run(args: argparse.Namespace) -> int:
         from ..io.latex import simulation_latex
 
         print(simulation_latex(data, traj.status))
+    elif args.format == "csv":
+        from ..io.csv import runs_csv
+
+        print(runs_csv(data), end="")
     else:
         from ..io.text import simulation_text
 

@@ -65,10 +65,15 @@ def run(args: argparse.Namespace) -> int:
         from ..io.latex import sweep_latex
 
         print(sweep_latex(result))
-    else:
-        from ..io.text import sweep_text
+    elif args.format == "csv":
+        from ..io.csv import sweep_csv
+        from ..io.json import sweep_to_dict
 
-        print(sweep_text(result))
+        print(sweep_csv(sweep_to_dict(result)), end="")
+    else:
+        from ..io.text import output_width, sweep_text
+
+        print(sweep_text(result, width=output_width()))
     return 0
 
 

@@ -89,6 +89,7 @@ from numba import njit, prange
 # The one vertex-ESS rule (issue 9.6): the kernel's early stop uses exactly the analysis' rule and tolerance.
 from ..analysis.verdicts import vertex_ess_mask as stable_vertices
 from ..errors import SimulationError
+from .notice import compile_notice
 
 __all__ = [
     "Status",
@@ -1285,6 +1286,7 @@ def integrate_runs(
             )
         else:
             dpay = np.zeros((T, P, 0))
+    compile_notice(_integrate)  # one line on stderr before the first, slow compilation (once per installation)
     final, t_stop, code_out, paths, nsteps, cyc, blo, bhi, refs = _integrate(
         pay, np.ascontiguousarray(dpay), binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr,
         offs, L, Tn, po, so, np.ascontiguousarray(stable, dtype=np.bool_), Y0, tidx,

@@ -37,6 +37,7 @@ __all__ = [
     "outcome_key",
     "outcomes",
     "basins",
+    "run_keys",
     "region_label",
 ]
 
@@ -191,6 +192,22 @@ def run_outcomes(traj: Trajectories, equilibria: Sequence, *, reach_tol: float =
 
 
 @renamed_options({"tol": "reach_tol"})
+def run_keys(traj: Trajectories, equilibria: Sequence, *, reach_tol: float = REACH_TOL) -> list[str]:
+    """The outcome key of each run, as :func:`basins` counts it (for figures that colour runs by outcome).
+
+    >>> from govgame.model import Game, Population
+    >>> from govgame.numerics.integrate import simulate
+    >>> g = Game(name="g", populations=(Population("a", ("c", "d"), ("x",)), Population("b", ("c", "d"), ("y",))),
+    ...          parameters=(), payoffs={("c", "c"): (2, 2), ("c", "d"): (0, 0), ("d", "c"): (0, 0), ("d", "d"): (1, 1)})
+    >>> run_keys(simulate(g, [[0.9, 0.9], [0.1, 0.1]], params={}), vertex_equilibria(g))
+    ['c/c', 'd/d']
+    """
+    if getattr(traj, "cycles", None) is not None and getattr(traj, "game", None) is not None:
+        by_name = {_eq(e).name: _eq(e) for e in equilibria}
+        return [summary_key(o, by_name) for o in run_outcomes(traj, equilibria, reach_tol=reach_tol)]
+    return [outcome_key(e) for e in outcomes(traj, equilibria, reach_tol=reach_tol)]
+
+
 def basins(traj: Trajectories, equilibria: Sequence, *, reach_tol: float = REACH_TOL) -> dict[str, float]:
     """Share of the runs that reach each outcome (a basin-of-attraction estimate), keyed by :func:`outcome_key`.
 
