@@ -10,6 +10,7 @@ One entry point per task::
     analysis = govgame.analyze(game)                     # rest points, verdicts, ESS conditions
     runs = govgame.simulate(game, x0, params=values)     # trajectories (a compiled kernel)
     grid = govgame.sweep(game, {"S_e": [0, 1, 2]}, params=values)   # a region map
+    found = govgame.audit(game, "table.toml")            # a published stability table, checked
 
 ``import govgame`` is light: every name below is loaded on first use (sympy when a model is
 loaded, numba when a simulation runs, matplotlib only in :mod:`govgame.plot`).
@@ -26,6 +27,7 @@ import importlib
 from typing import Any
 
 from .errors import (
+    ClaimsError,
     ExpressionError,
     GovgameError,
     ModelError,
@@ -61,6 +63,14 @@ _LAZY = {
     "ESSReport": "govgame.analysis.verdicts",
     "analyze": "govgame.analysis.pipeline",
     "Analysis": "govgame.analysis.pipeline",
+    "audit": "govgame.analysis.audit",
+    "Audit": "govgame.analysis.audit",
+    "Finding": "govgame.analysis.audit",
+    "FindingKind": "govgame.analysis.audit",
+    "reconstruct": "govgame.analysis.reconstruct",
+    "Reconstruction": "govgame.analysis.reconstruct",
+    "load_claims": "govgame.model.claims",
+    "Claims": "govgame.model.claims",
     # stage 3: numerics
     "simulate": "govgame.numerics.integrate",
     "Trajectories": "govgame.numerics.integrate",
@@ -78,6 +88,7 @@ _LAZY = {
 _SUBMODULES = ("model", "analysis", "numerics", "io", "plot", "widgets", "cli", "errors")
 
 __all__ = [
+    "ClaimsError",
     "ExpressionError",
     "GovgameError",
     "ModelError",

@@ -84,13 +84,20 @@ class SliderSpec:
     Attributes
     ----------
     name : str
-        The parameter (also the slider's label).
+        The parameter.
     min, max, value, step : float
     tooltip : str
-        The parameter's description.
+        The parameter's description (shown on hover).
+    label : str
+        A short readable label: the description's first phrase and the symbol,
+        ``"Fine on an enterprise caught (F_e)"``.
+    group : str
+        ``"Policy levers and transfers"`` for a parameter in the payoffs of several
+        populations (a subsidy, a fine, a detection probability), else the label of the one
+        population whose payoffs it enters (``"Other"`` for none).
     key : bool
-        Whether the parameter enters a payoff difference of a vertex that is ESS at the
-        starting values (such sliders are shown first; the rest sit in a collapsed group).
+        Whether moving this slider alone across its range changes which vertices are ESS
+        (from the other sliders' starting values); key sliders are marked.
     """
 
     name: str
@@ -100,23 +107,54 @@ class SliderSpec:
     step: float
     tooltip: str
     key: bool = True
+    label: str = ""
+    group: str = ""
 
 
-def _key_parameters(game: Game, report: _verdicts.ESSReport) -> set[str]:
-    names: set[str] = set()
-    for v in report.ess:
-        for d in v.deviations:
-            names |= {str(s) for s in d.expression.free_symbols}
-    return names
+#: Group of the parameters that enter the payoffs of several populations.
+LEVERS = "Policy levers and transfers"
+
+
+def _short_label(p: Any, limit: int = 48) -> str:
+    """The description's first phrase (cut at a colon, a bracket, a semicolon or a comma), then the symbol."""
+    import re
+
+    text = " ".join(str(p.description).split())
+    first = re.split(r"[:;(]|, (?=[a-z])", text, maxsplit=1)[0].strip() if text else ""
+    if len(first) > limit:
+        first = first[:limit].rsplit(" ", 1)[0] + "…"
+    return f"{first} ({p.name})" if first else p.name
+
+
+def _groups(game: Game) -> dict[str, str]:
+    """Group of each parameter: levers (in several populations' payoffs) or its one population."""
+    import sympy
+
+    where: dict[str, set[int]] = {p.name: set() for p in game.parameters}
+    for payoffs in game.payoffs.values():
+        for i, v in enumerate(payoffs):
+            for sym in getattr(sympy.sympify(v), "free_symbols", ()):
+                if str(sym) in where:
+                    where[str(sym)].add(i)
+    out = {}
+    for name, pops in where.items():
+        if len(pops) > 1:
+            out[name] = LEVERS
+        elif pops:
+            (i,) = pops
+            out[name] = game.populations[i].label or game.populations[i].name
+        else:
+            out[name] = "Other"
+    return out
 
 
 @renamed_options({"values": "params"}, positional=("params",))
 def slider_specs(game: Game, *, params: Mapping[str, float]) -> list[SliderSpec]:
-    """One :class:`SliderSpec` per parameter with a range, in the model's parameter order.
+    """One :class:`SliderSpec` per parameter with a range, levers first, then by population.
 
     Parameters without a ``range`` get no slider (they keep their value). A value outside
-    the range is clipped into it. When some vertex is an ESS at ``params``, the parameters
-    in its payoff differences are marked ``key``; otherwise every slider is.
+    the range is clipped into it. A slider is ``key`` when setting it alone to the ends or
+    the middle of its range (the others at ``params``) changes which vertices are ESS.
 
     Parameters
     ----------
@@ -132,19 +170,28 @@ def slider_specs(game: Game, *, params: Mapping[str, float]) -> list[SliderSpec]
     --------
     >>> from govgame.model.loader import load_model
     >>> game = load_model("battery_recycling")
-    >>> s = slider_specs(game, params=game.values())[0]
-    >>> s.name, s.min, s.max, s.value, s.tooltip == game.parameter("C_g").description
-    ('C_g', 0.0, 10.0, 2.0, True)
+    >>> specs = slider_specs(game, params=game.values())
+    >>> s = next(s for s in specs if s.name == "F_e")
+    >>> s.min, s.max, s.value, s.group, s.label, s.key
+    (0.0, 10.0, 3.0, 'Policy levers and transfers', 'Fine on an enterprise caught not fulfilling its… (F_e)', True)
+    >>> next(s for s in specs if s.name == "E_g").key   # the environmental benefit never decides the ESS
+    False
     """
-    report = _verdicts.vertex_ess(game, params=params)
-    key = _key_parameters(game, report)
+    base = _verdicts.vertex_ess(game, params=params).names
+    groups = _groups(game)
+    order = [LEVERS] + [p.label or p.name for p in game.populations] + ["Other"]
     out = []
     for p in game.parameters:
         if p.range is None:
             continue
         lo, hi = p.range
         v = float(np.clip(params.get(p.name, p.value if p.value is not None else lo), lo, hi))
-        out.append(SliderSpec(p.name, lo, hi, v, _step(lo, hi), p.description, (not key) or p.name in key))
+        key = any(
+            _verdicts.vertex_ess(game, params={**params, p.name: float(t)}).names != base
+            for t in (lo, (lo + hi) / 2, hi)
+        )
+        out.append(SliderSpec(p.name, lo, hi, v, _step(lo, hi), p.description, key, _short_label(p), groups[p.name]))
+    out.sort(key=lambda sp: order.index(sp.group) if sp.group in order else len(order))
     return out
 
 
@@ -200,8 +247,9 @@ def _starts(game: Game, x0: Any, grid: int | None) -> np.ndarray:
     if grid is not None:
         return grid_starts(game, int(grid))
     if x0 is None:
-        if len(game.state_names) in (2, 3):
-            return grid_starts(game, 2)
+        starts = grid_starts(game, 2)
+        if len(starts):
+            return starts
         return check_starts(game, [1.0 / pop.k for pop in game.populations for _ in range(pop.k - 1)])
     return check_starts(game, x0)
 
@@ -231,24 +279,53 @@ def _vertex_stabilities(game: Game, report: _verdicts.ESSReport) -> list:
 
 
 def _draw(system, values: Mapping[str, float], report: _verdicts.ESSReport, X0: np.ndarray, t_end: float):
-    """Simulate from ``X0`` and draw; returns the figure (``system``: the Game or its Dynamics)."""
+    """Simulate from ``X0`` and draw the dashboard: the portrait, a time series, the basin shares (a figure)."""
     from . import plot
     from .analysis.dynamics import Dynamics, replicator
     from .numerics.integrate import simulate
+    from .numerics.outcomes import run_keys, vertex_equilibria
 
     game = system.game if isinstance(system, Dynamics) else system
-    t = np.linspace(0.0, t_end, 161)
+    t = np.linspace(0.0, t_end, 321)
     traj = simulate(system, X0, params=values, t_end=t_end, t_eval=t)
     eqs = _vertex_stabilities(game, report)
-    n = len(game.state_names)
-    if n == 3:
-        ax = plot.phase_portrait_3d(game, traj.paths, equilibria=eqs)
-    elif n == 2:
+    keys = run_keys(traj, vertex_equilibria(game))
+    shares = {k: keys.count(k) / len(keys) for k in sorted(set(keys), key=lambda k: -keys.count(k))}
+    field_ = None
+    if len(game.state_names) == 2:
         dyn = system if isinstance(system, Dynamics) else replicator(game)
-        ax = plot.phase_plane(game, dyn.numeric(values).f, paths=traj.paths, equilibria=eqs)
-    else:
-        ax = plot.time_series(game, t, traj.paths[0])
-    return plot._figure_of(ax)
+        field_ = dyn.numeric(values).f
+    return plot.dashboard(game, t, traj.paths, equilibria=eqs, outcomes=keys, shares=shares, field=field_)
+
+
+def _fallback(fig: Any, note: str) -> dict[str, str]:
+    """A display bundle with the picture of ``fig``: what a saved notebook shows without a kernel.
+
+    The HTML carries a style rule: while the live explorer is on the page (a running
+    kernel), the picture is hidden; when the page has only this picture and the front end's
+    "Error displaying widget" placeholder (a notebook reopened without its kernel), the
+    placeholder is hidden instead.
+    """
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    png = base64.b64encode(buf.getvalue()).decode("ascii")
+    style = (
+        "<style>"
+        ".jp-OutputArea:has(.govgame-live) .govgame-fallback,"
+        ".output:has(.govgame-live) .govgame-fallback{display:none}"
+        ".jp-OutputArea:has(.govgame-fallback) .jupyter-widgets:not(:has(*)),"
+        ".output:has(.govgame-fallback) .jupyter-widgets:not(:has(*)){display:none}"
+        "</style>"
+    )
+    html = (
+        f'{style}<div class="govgame-fallback"><img src="data:image/png;base64,{png}" '
+        f'alt="govgame explorer at the starting values" style="max-width:100%"/>'
+        f'<p style="font-size:85%;color:#555">{note}</p></div>'
+    )
+    return {"text/html": html, "image/png": png, "text/plain": note}
 
 
 # --------------------------------------------------------------------------- static explorer
@@ -284,20 +361,25 @@ class StaticExplorer:
 
 # --------------------------------------------------------------------------- live explorer
 class Explorer:
-    """The live explorer: sliders, a scenario dropdown, the ESS line and the figure.
+    """The live explorer: grouped sliders, a scenario menu, the ESS line and the dashboard figure.
 
     Built by :func:`explore`; ``widget`` is the box to display. Works without a display
     (the widgets are plain Python objects until shown), which is how it is tested.
+
+    The sliders update the ESS line and the figure when a slider is released (or a value
+    typed in), not while it is dragged: each update integrates every trajectory again.
 
     Attributes
     ----------
     game : Game
     sliders : dict of str to ipywidgets.FloatSlider
     scenario : ipywidgets.Dropdown
+        ``"defaults"`` or a scenario of the model.
     status : ipywidgets.HTML
         The ESS line.
     output : ipywidgets.Output
-        The figure.
+        The figure: the phase portrait, the shares over time from the first start, and the
+        share of the starts reaching each outcome.
     widget : ipywidgets.VBox
     report : ESSReport
         At the current slider values.
@@ -315,6 +397,8 @@ class Explorer:
         grid: int | None = None,
         draw: bool = True,
     ):
+        import html
+
         import ipywidgets as w
 
         from .analysis.dynamics import replicator
@@ -326,34 +410,46 @@ class Explorer:
         self._draw_enabled = draw
         self._base = _complete_values(game, scenario, params)
         self._busy = False
+        self.first_figure = None
         specs = slider_specs(game, params=self._base)
+        self.specs = {s.name: s for s in specs}
         self.sliders = {
             s.name: w.FloatSlider(
                 value=s.value,
                 min=s.min,
                 max=s.max,
                 step=s.step,
-                description=s.name,
+                description="",
                 tooltip=s.tooltip,
                 continuous_update=False,
                 readout_format=".3g",
-                style={"description_width": "initial"},
+                layout=w.Layout(width="46%"),
             )
             for s in specs
         }
-        options = [("defaults", None)] + [(sc.name, sc.name) for sc in game.scenarios]
-        self.scenario = w.Dropdown(options=options, value=scenario, description="scenario")
+        options = [("defaults", "")] + [(sc.name.replace("_", " "), sc.name) for sc in game.scenarios]
+        self.scenario = w.Dropdown(options=options, value=scenario or "", description="Scenario")
         self.scenario.observe(self._on_scenario, names="value")
         self.status = w.HTML()
-        key = [self.sliders[s.name] for s in specs if s.key]
-        rest = [self.sliders[s.name] for s in specs if not s.key]
-        parts: list[Any] = [self.scenario, w.VBox(key)]
-        if rest:
-            acc = w.Accordion(children=[w.VBox(rest)], selected_index=None)
-            acc.set_title(0, f"other parameters ({len(rest)})")
-            parts.append(acc)
+        groups: dict[str, list[Any]] = {}
+        for sp in specs:
+            mark = "&#9733; " if sp.key else ""
+            label = w.HTML(
+                f'<span title="{html.escape(sp.tooltip)}">{mark}{html.escape(sp.label)}</span>',
+                layout=w.Layout(width="52%"),
+            )
+            groups.setdefault(sp.group, []).append(w.HBox([label, self.sliders[sp.name]]))
+        titles = list(groups)
+        acc = w.Accordion(children=[w.VBox(rows) for rows in groups.values()], selected_index=0 if groups else None)
+        for k, title in enumerate(titles):
+            acc.set_title(k, f"{title} ({len(groups[title])})")
+        hint = w.HTML(
+            "<small>&#9733; moving this slider alone changes which outcomes are stable. Hover over a name for "
+            "its full meaning. The ESS line and the figure update when you release a slider.</small>"
+        )
         self.output = w.interactive_output(self._update, dict(self.sliders))
-        self.widget = w.VBox([*parts, self.status, self.output])
+        self.widget = w.VBox([self.scenario, acc, hint, self.status, self.output])
+        self.widget.add_class("govgame-live")
 
     # ------------------------------------------------------------------ state
     @property
@@ -368,7 +464,7 @@ class Explorer:
         return self.params
 
     def _on_scenario(self, change) -> None:
-        base = _complete_values(self.game, change["new"], None)
+        base = _complete_values(self.game, change["new"] or None, None)
         self._busy = True
         try:
             for k, s in self.sliders.items():
@@ -386,22 +482,33 @@ class Explorer:
             self._redraw()
 
     def _redraw(self) -> None:
+        from . import plot
+
         values = self.params
         self.report = _verdicts.vertex_ess(self.dynamics, params=values)
         self.status.value = _html(self.report)
         if not self._draw_enabled:
             return
-        import matplotlib.pyplot as plt
         from IPython.display import display
 
         fig = _draw(self.dynamics, values, self.report, self.X0, self.t_end)
         display(fig)
-        plt.close(fig)
+        if self.first_figure is None:
+            self.first_figure = _fallback(fig, _FALLBACK_NOTE)
+        plot.close(fig)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.widget)
+        if self.first_figure is not None:  # a picture for the saved notebook, hidden while the widget is live
+            display(self.first_figure, raw=True)
+
+
+#: Caption of the explorer's static picture.
+_FALLBACK_NOTE = (
+    "The explorer at its starting values (a picture saved with the notebook; run the cell to get the sliders)."
+)
 
 
 def _html(report: _verdicts.ESSReport) -> str:

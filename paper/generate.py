@@ -29,13 +29,14 @@ import sympy  # noqa: E402
 
 from govgame import plot  # noqa: E402
 from govgame.analysis.pipeline import analyze  # noqa: E402
+from govgame.cli import figures  # noqa: E402
 from govgame.io import latex as export  # noqa: E402
 from govgame.io.json import analysis_to_dict  # noqa: E402
 from govgame.model.loader import load_model  # noqa: E402
 from govgame.numerics.integrate import simulate  # noqa: E402
-from govgame.numerics.outcomes import basins, outcome_key  # noqa: E402
+from govgame.numerics.outcomes import basins, outcome_key, run_keys  # noqa: E402
 from govgame.numerics.starts import grid_starts  # noqa: E402
-from govgame.numerics.sweep import sweep  # noqa: E402
+from govgame.numerics.sweep import sensitivity, sweep  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "generated"
@@ -75,14 +76,25 @@ def save(ax, stem: str) -> None:
 
 
 def profile_tex(key: str) -> str:
-    """A profile key in italics, breakable after each ``/`` and ``_``."""
-    text = export.latex_escape(key).replace("/", r"/\allowbreak{}").replace(r"\_", r"\_\allowbreak{}")
+    """A profile in italic words (``sell_informal`` -> *sell informal*): lines break between words, never inside one."""
+    parts = [export.latex_escape(p.replace("_", " ")) for p in key.split("/")]
+    text = r"/\allowbreak{}".join(parts)
     return r"\textit{" + text + "}" if "/" in key else text
 
 
+def words(name: str) -> str:
+    """A scenario name as words (``strengthened_supervision`` -> *strengthened supervision*)."""
+    return r"\emph{" + export.latex_escape(name.replace("_", " ")) + "}"
+
+
 def tt(name: str) -> str:
-    """A name in typewriter type, breakable after each ``_``."""
-    return r"\texttt{" + export.latex_escape(name).replace(r"\_", r"\_\allowbreak{}") + "}"
+    """A name in typewriter type, never broken."""
+    return r"\mbox{\texttt{" + export.latex_escape(name) + "}}"
+
+
+def signed(v: float, fmt: str = ".2f") -> str:
+    """A number with a true minus sign."""
+    return f"${v:{fmt}}$"
 
 
 def gov_payoff(game, key: str, values) -> float | None:
@@ -99,7 +111,7 @@ def changed(game, values) -> str:
     for p in game.parameters:
         v = values.get(p.name)
         if v is not None and p.value is not None and abs(v - p.value) > 1e-12:
-            out.append(f"${p.latex}={v:g}$")
+            out.append(f"${p.latex}={v:g}$")  # maths: a negative value gets a minus sign
     return ", ".join(out) if out else "defaults"
 
 
@@ -139,7 +151,7 @@ def scenario_rows(model: str, game) -> list[dict]:
         num(model, name, "topshare", pct(shares[top]))
         num(model, name, "ess", ", ".join(profile_tex(k) for k in ess) or "none")
         num(model, name, "ness", str(len(ess)))
-        num(model, name, "gov", f"{gp:.2f}" if gp is not None else "--")
+        num(model, name, "gov", signed(gp) if gp is not None else "--")
         num(model, name, "starts", str(len(starts)))
         if expect is not None:
             num(model, name, "expect", profile_tex(expect))
@@ -156,7 +168,8 @@ def scenario_table(model: str, game, rows: list[dict]) -> str:
         + str(rows[0]["nstarts"])
         + r" grid starts reach, the share of starts that end in formal recycling and the government's payoff "
         r"at the majority outcome.}\label{tab:" + model + "-scenarios}",
-        r"\begin{tabular}{@{}p{0.14\linewidth}p{0.28\linewidth}p{0.2\linewidth}p{0.18\linewidth}rr@{}}",
+        r"\begin{tabular}{@{}>{\raggedright}p{0.125\linewidth}>{\raggedright}p{0.25\linewidth}"
+        r">{\raggedright}p{0.2\linewidth}>{\raggedright\arraybackslash}p{0.18\linewidth}rr@{}}",
         r"\toprule",
         r"Scenario & Changed parameters & ESS vertices & Majority outcome & Formal & $\pi_G$ \\",
         r"\midrule",
@@ -164,9 +177,12 @@ def scenario_table(model: str, game, rows: list[dict]) -> str:
     for r in rows:
         ess = ", ".join(profile_tex(k) for k in r["ess"]) or "none"
         top = profile_tex(r["top"]) + f" ({pct(r['shares'][r['top']])})"
-        gov = f"{r['gov']:.2f}" if r["gov"] is not None else "--"
+        gov = signed(r["gov"]) if r["gov"] is not None else "--"
         lines.append(
-            tt(r["name"]) + " & " + changed(game, r["values"]) + f" & {ess} & {top} & {pct(r['formal'])} & {gov} \\\\"
+            words(r["name"])
+            + " & "
+            + changed(game, r["values"])
+            + f" & {ess} & {top} & {pct(r['formal'])} & {gov} \\\\"
         )
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     return "\n".join(lines) + "\n"
@@ -176,7 +192,7 @@ def ess_table(model: str, game, a) -> str:
     """Compact table: the vertices that can be ESS and their conditions."""
     lines = [
         r"{\small",
-        r"\begin{longtable}{@{}p{0.3\linewidth}p{0.66\linewidth}@{}}",
+        r"\begin{longtable}{@{}>{\raggedright}p{0.3\linewidth}>{\raggedright\arraybackslash}p{0.66\linewidth}@{}}",
         r"\caption{Vertices of \texttt{" + export.latex_escape(model) + r"} that can be ESS for some admissible "
         r"parameters, with the conditions (Jacobian eigenvalues negative) under which they are.}"
         r"\label{tab:" + model + r"-ess} \\",
@@ -242,17 +258,43 @@ LEVERS = {
 
 
 def region(model: str, game, xname: str, yname: str, base: dict, n: int = 12) -> None:
+    """The region map of Figure 4: a sweep, each cell named by govgame's one rule (numerics.outcomes.region_label)."""
     xs = np.linspace(*game.parameter(xname).range, n)
     ys = np.linspace(*game.parameter(yname).range, n)
-    starts = grid_starts(game, 2)
-    result = sweep(game, {xname: xs, yname: ys}, params=base, grid=2, t_end=T_END, progress=False)
-    labels = result.labels().T  # rows: the second parameter (vertical axis)
-    formal_cells = sum(all(is_formal(k) for k in cell.reached) for cell in result.cells)
-    ax = plot.region_map(game, xname, xs, yname, ys, labels)
+    res = sweep(game, {xname: xs, yname: ys}, params=base, grid=2, t_end=T_END, progress=False)
+    labels = res.labels().T  # each cell named by numerics.outcomes.region_label; rows: the vertical parameter
+    formal_cells = sum(all(is_formal(key) for key, share in c.reached.items() if share > 0) for c in res.cells)
+    ax = plot.region_map(game, xname, xs, yname, ys, labels, size=(4.2, 3.0))
     save(ax, f"{model}-region")
     num(model, "default", "regionformal", pct(formal_cells / (n * n)))
     num(model, "default", "regioncells", str(n * n))
-    num(model, "default", "regionstarts", str(len(starts)))
+    num(model, "default", "regionstarts", str(len(grid_starts(game, 2))))
+
+
+def portraits(model: str, game, rows: list[dict], names: list[str], stem: str, t) -> None:
+    """A row of 3-D portraits (one per scenario) drawn at print width, with one legend under them."""
+    import matplotlib.pyplot as plt
+
+    with plot.style():
+        fig = plt.figure(figsize=(6.3, 2.75))
+        verdicts, keys_seen = set(), []
+        for k, name in enumerate(names):
+            r = next(r for r in rows if r["name"] == name)
+            traj = simulate(game, grid_starts(game, 2), params=r["values"], t_end=T_END, t_eval=t)
+            eqs = r["analysis"].equilibria
+            keys = run_keys(traj, eqs)
+            ax = fig.add_subplot(1, len(names), k + 1, projection="3d")
+            plot.phase_portrait_3d(game, traj.paths, equilibria=eqs, ax=ax, outcomes=keys, legend=False)
+            ax.set_title(f"({chr(97 + k)}) {name.replace('_', ' ')}", fontsize=8, pad=0)
+            verdicts |= {"ess" if s.numeric is not None and str(s.numeric.verdict) == "ess" else "unstable"
+                         for s in eqs}  # fmt: skip
+            for key in keys:
+                if key not in keys_seen:
+                    keys_seen.append(key)
+        fig.subplots_adjust(left=0.0, right=0.97, bottom=0.1, top=0.95, wspace=0.18)
+        plot.shared_legend(fig, game=game, verdicts=[v for v in ("ess", "unstable") if v in verdicts],
+                           outcomes=keys_seen, ncol=3)  # fmt: skip
+        save(fig, stem)
 
 
 def models_table(games: dict) -> str:
@@ -261,7 +303,8 @@ def models_table(games: dict) -> str:
         r"\begin{table}[htbp]",
         r"\centering\small",
         r"\caption{The shipped battery-recycling models analysed here (population: strategies).}\label{tab:models}",
-        r"\begin{tabular}{@{}p{0.18\linewidth}p{0.47\linewidth}rp{0.22\linewidth}@{}}",
+        r"\begin{tabular}{@{}>{\raggedright}p{0.25\linewidth}>{\raggedright}p{0.37\linewidth}r"
+        r">{\raggedright\arraybackslash}p{0.2\linewidth}@{}}",
         r"\toprule",
         r"Model & Populations and strategies & Param. & Scenarios \\",
         r"\midrule",
@@ -270,12 +313,10 @@ def models_table(games: dict) -> str:
         pops = "; ".join(
             export.latex_escape(p.name)
             + ": "
-            + ", ".join(
-                r"\textit{" + export.latex_escape(s).replace(r"\_", r"\_\allowbreak{}") + "}" for s in p.strategies
-            )
+            + ", ".join(r"\textit{\mbox{" + export.latex_escape(s) + "}}" for s in p.strategies)
             for p in game.populations
         )
-        scen = ", ".join(tt(s.name) for s in game.scenarios) or "--"
+        scen = ", ".join(words(s.name) for s in game.scenarios) or "--"
         lines.append(tt(model) + " & " + pops + f" & {len(game.parameters)} & {scen} \\\\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     return "\n".join(lines) + "\n"
@@ -320,33 +361,32 @@ def main() -> int:
         (folder / "scenarios.tex").write_text(scenario_table(model, game, rows))
         (folder / "analysis.json").write_text(json.dumps(analysis_to_dict(a), indent=1))
 
-        # figures: one per scenario (phase portrait for 3 state coordinates, time series otherwise)
+        # figures, drawn at the size they are printed (text at 7-8 pt, never scaled)
         n = len(game.state_names)
-        t = np.linspace(0, T_END, 321)
+        t = np.linspace(0, T_END, 401)
         for r in rows:
             stem = f"{model}-{r['name']}"
             if n == 3:
                 traj = simulate(game, grid_starts(game, 2), params=r["values"], t_end=T_END, t_eval=t)
-                ax = plot.phase_portrait_3d(game, traj.paths, equilibria=r["analysis"].equilibria)
+                eqs = r["analysis"].equilibria
+                keys = run_keys(traj, eqs)
+                with plot.style():
+                    ax = plot._new_axes(projection="3d", size=(3.1, 3.2))
+                    plot.phase_portrait_3d(game, traj.paths, equilibria=eqs, ax=ax, outcomes=keys)
             else:
-                x0 = np.full(n, 0.5)
-                off = 0
-                for p in game.populations:  # keep a k-strategy population inside its simplex
-                    x0[off : off + p.k - 1] = 1.0 / p.k
-                    off += p.k - 1
-                traj = simulate(game, x0, params=r["values"], t_end=T_END, t_eval=t)
-                ax = plot.time_series(game, t, traj.paths[0])
+                traj = simulate(game, figures.center_start(game), params=r["values"], t_end=T_END, t_eval=t)
+                ax = plot.time_series(game, t, traj.paths[0], size=(3.1, 2.2))
             save(ax, stem)
         if model == "battery_recycling":
-            ax = plot.basin_shares(rows[0]["shares"])
+            names = [sc.name for sc in game.scenarios][:3]
+            portraits(model, game, rows, names, f"{model}-portraits", t)
+            ax = plot.basin_shares(rows[0]["shares"], game=game, size=(3.1, 1.2))
             save(ax, f"{model}-basins")
             if has(game, "F_e"):
                 vals = np.linspace(*game.parameter("F_e").range, 5)
-                x0 = np.array([0.5] * n)
-                paths = [
-                    simulate(game, x0, params={**values, "F_e": float(v)}, t_end=T_END, t_eval=t).paths[0] for v in vals
-                ]
-                axes = plot.sensitivity(game, "F_e", vals, t, np.array(paths))
+                s = sensitivity(game, "F_e", vals, params=values, x0=figures.center_start(game)[0], t_end=T_END,
+                                t_eval=t)  # fmt: skip
+                axes = plot.sensitivity(game, "F_e", s.levels, t, s.paths, size=(5.6, 1.9))
                 save(axes, f"{model}-sensitivity")
             if has(game, "S_e", "F_e"):
                 region(model, game, "S_e", "F_e", values)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from govgame.model import Game, Parameter, Population
 
-SHARE_NAMES = ["x", "y", "z", "w"]
+SHARE_NAMES = ["x", "y", "z", "w", "v"]
 
 
 def populations(shape):
@@ -37,10 +37,17 @@ def numeric_game(tensors, name="random"):
     return Game(name, pops, (Parameter("c", value=1.0),), payoffs)
 
 
-def symbolic_game(shape, seed, n_params=3):
-    """A Game whose payoffs are random integer combinations of a few parameters (with values)."""
+def symbolic_game(shape, seed, n_params=3, *, equal_values=False):
+    """A Game whose payoffs are random integer combinations of a few parameters (with values).
+
+    With ``equal_values`` every parameter's value is 1, so every difference of two parameters (which
+    appears in the denominators of face points) vanishes at the default values.
+    """
     rng = np.random.default_rng(seed)
-    params = tuple(Parameter(f"a{i}", value=float(rng.integers(1, 6)), range=(0.0, 10.0)) for i in range(n_params))
+    params = tuple(
+        Parameter(f"a{i}", value=1.0 if equal_values else float(rng.integers(1, 6)), range=(0.0, 10.0))
+        for i in range(n_params)
+    )
     syms = [p.symbol for p in params]
     pops = populations(shape)
     payoffs = {}

@@ -29,6 +29,7 @@ SHIMS = {"conditions", "dynamics", "equilibria", "stability", "simulate", "sweep
 HOOKS = {
     ("govgame.analysis.pipeline", "Analysis._repr_markdown_", "govgame.io.markdown"),
     ("govgame.analysis.pipeline", "Analysis._repr_latex_", "govgame.io.latex"),
+    ("govgame.analysis.audit", "Audit._repr_markdown_", "govgame.io.audit"),
     # deprecated for one release (use govgame.io.json.sweep_to_dict); goes with the shims
     ("govgame.numerics.sweep", "SweepResult.to_dict", "govgame.io.json"),
 }

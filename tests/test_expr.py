@@ -40,7 +40,8 @@ def parse(text, table=TABLE, **kw):
         ("a**(1/3)", A ** sympy.Rational(1, 3)),
         ("a**-1", 1 / A),
         ("a**(2**2)", A**4),
-        ("a**100", A**100),
+        ("a**20", A**20),
+        ("a**(1/100) + b**-20", A ** sympy.Rational(1, 100) + B**-20),
         ("exp(-a) + log(b) + sqrt(c) + Abs(d)", sympy.exp(-A) + sympy.log(B) + sympy.sqrt(C) + sympy.Abs(D)),
         ("Min(a, b) + Max(a, b, 1)", sympy.Min(A, B) + sympy.Max(A, B, 1)),
         (

@@ -232,6 +232,14 @@ def test_sensitivity_given_axes_and_errors(game2):
 
 
 # ---------------------------------------------------------------------- region map
+def _legend_looks(ax) -> dict:
+    leg = ax.get_legend()
+    return {
+        t.get_text(): (to_rgba(p.get_facecolor()), p.get_hatch() or "", to_rgba(p.get_edgecolor()))
+        for t, p in zip(leg.get_texts(), leg.get_patches())
+    }
+
+
 def test_region_map(game3):
     xv = np.linspace(0, 6, 7)
     yv = np.linspace(0, 8, 5)
@@ -240,20 +248,28 @@ def test_region_map(game3):
     labels[0, -1] = "none"
     labels[2, 2] = "bistable: lax/informal/sell_informal | strict/formal/return"
     ax = plot.region_map(game3, "C_g", xv, "F", yv, labels)
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert sorted(legend) == sorted(set(labels.ravel()))
-    assert legend[-1] == "none"
+    looks = _legend_looks(ax)
+    assert sorted(looks) == sorted(set(labels.ravel()))
+    assert list(looks)[-1] == "none"
     assert ax.get_xlabel() == "$C_{g}$" and ax.get_ylabel() == "$F$"
-    patches = ax.get_legend().get_patches()
-    assert len({tuple(to_rgba(p.get_facecolor())) for p in patches}) == len(legend)
+    assert len({(face, hatch) for face, hatch, _ in looks.values()}) == len(looks)  # every category its own look
+    bistable = looks["bistable: lax/informal/sell_informal | strict/formal/return"]
+    assert bistable[1]  # hatched ...
+    assert bistable[0] == looks["lax/informal/sell_informal"][0]  # ... over the first outcome's colour
+    assert bistable[2] == looks["strict/formal/return"][0]  # ... in the second outcome's colour
     assert ax.get_xlim() == (-0.5, 6.5)
+
+
+def test_region_map_from_sweep_cells_uses_region_label(game3):
+    cells = [[{"a/a/a": 1.0}, {"a/a/a": 0.5, "b/b/b": 0.5}], [{"none": 1.0}, {"b/b/b": 0.9, "none": 0.1}]]
+    ax = plot.region_map(game3, "F", [0, 1], "C_g", [0, 1], cells)
+    assert sorted(_legend_looks(ax)) == ["a/a/a", "b/b/b", "bistable: a/a/a | b/b/b", "none"]
 
 
 def test_region_map_fixed_colours_and_shape_check(game3):
     labels = np.array([["a", "b"], ["b", "b"]], dtype=object)
     ax = plot.region_map(game3, "F", [0, 1], "C_g", [0, 1], labels, colors={"b": "#000000"})
-    patches = dict(zip([t.get_text() for t in ax.get_legend().get_texts()], ax.get_legend().get_patches()))
-    assert to_rgba(patches["b"].get_facecolor()) == (0.0, 0.0, 0.0, 1.0)
+    assert _legend_looks(ax)["b"][0] == (0.0, 0.0, 0.0, 1.0)
     with pytest.raises(ValueError, match="shape"):
         plot.region_map(game3, "F", [0, 1, 2], "C_g", [0, 1], labels)
 
@@ -302,9 +318,69 @@ def test_style_sets_publication_defaults():
     with plot.style():
         assert plt.rcParams["font.size"] <= 9
         assert plt.rcParams["pdf.fonttype"] == 42
-        colours = [c["color"] for c in plt.rcParams["axes.prop_cycle"]]
-        assert colours == list(plot.OKABE_ITO)
+        cycle = list(plt.rcParams["axes.prop_cycle"])
+        assert [c["color"] for c in cycle] == list(plot.OKABE_ITO[: len(cycle)])
+        assert len({str(c["linestyle"]) for c in cycle}) == len(cycle)  # colours *and* line styles
     assert plt.rcParams["pdf.fonttype"] != 42 or matplotlib.rcParamsDefault["pdf.fonttype"] == 42
+
+
+def test_style_leaves_interactive_mode_alone():
+    # Jupyter's inline backend switches interactive mode on when pyplot first resolves the backend,
+    # which can happen inside the style; leaving the style must not switch it off again.
+    before = matplotlib.is_interactive()
+    try:
+        matplotlib.interactive(False)
+        with plot.style():
+            matplotlib.interactive(True)  # what the backend does on start-up
+        assert matplotlib.is_interactive()
+    finally:
+        matplotlib.interactive(before)
+
+
+def test_styles_slides_and_grey(game2):
+    t = np.linspace(0, 1, 5)
+    ax = plot.time_series(game2, t, np.full((5, 2), 0.5), style="slides")
+    assert ax.xaxis.label.get_fontsize() >= 12
+    ax = plot.time_series(game2, t, np.stack([t, 1 - t], 1), style="grey")
+    for line in ax.lines:
+        r, g, b, _ = to_rgba(line.get_color())
+        assert r == g == b  # greys only
+    from govgame.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="unknown figure style"):
+        plot.time_series(game2, t, np.full((5, 2), 0.5), style="poster")
+    with pytest.raises(ParameterError, match="not installed"):
+        with plot.style(font="No Such Font Family 123"):
+            pass
+
+
+def test_chinese_labels_or_a_clear_error(game2, monkeypatch):
+    from govgame.errors import ParameterError
+
+    t = np.linspace(0, 1, 5)
+    if plot.cjk_font() is None:
+        with pytest.raises(ParameterError, match="install"):
+            plot.time_series(game2, t, np.full((5, 2), 0.5), style=plot.FigureStyle(lang="zh"))
+    else:
+        with plot.style(lang="zh"):
+            ax = plot.time_series(game2, t, np.full((5, 2), 0.5))
+        assert "时间" in ax.get_xlabel()
+    monkeypatch.setattr(plot, "cjk_font", lambda: None)
+    with pytest.raises(ParameterError, match="fonts-noto-cjk"):
+        with plot.style(lang="zh"):
+            pass
+
+
+def test_cjk_font_detection_reads_character_maps(monkeypatch):
+    from matplotlib import font_manager
+
+    plot.cjk_font.cache_clear()
+    try:
+        dejavu = [f for f in font_manager.fontManager.ttflist if f.name == "DejaVu Sans"][:1]
+        monkeypatch.setattr(font_manager.fontManager, "ttflist", dejavu)
+        assert plot.cjk_font() is None  # DejaVu has no Chinese characters, whatever its name says
+    finally:
+        plot.cjk_font.cache_clear()
 
 
 def test_state_label(game3):

@@ -61,6 +61,10 @@ def test_grid_count_formula(shape, n):
     expected = 1
     for k in shape:
         expected *= math.comb(n, k - 1)
+    if expected == 0:  # no point of the grid fits a population with many strategies: said, not silent
+        with pytest.raises(SimulationError, match="has no start inside the state space"):
+            grid_starts(make_game(tuple(shape)), n)
+        return
     pts = grid_starts(make_game(tuple(shape)), n)
     assert len(pts) == expected
     assert np.all((pts > 0) & (pts < 1))
@@ -101,15 +105,20 @@ def test_paths_and_statuses():
     assert np.all(tr.t_stop <= 10.0)
 
 
-def test_centre_is_flagged_and_not_classified():
+def test_centre_runs_are_cycles_around_it_not_equilibria():
     g = pennies()
     tr = simulate(g, [[0.2, 0.3], [0.45, 0.5]], params={})
     assert list(tr.status) == ["no-convergence", "no-convergence"]
     centre = Equilibrium("E5", Kind.INTERIOR, (sympy.Rational(1, 2),) * 2, numeric_point=(0.5, 0.5))
     eqs = [*vertex_equilibria(g), centre]
-    assert outcomes(tr, eqs) == [None, None]
+    assert outcomes(tr, eqs) == [None, None]  # no equilibrium reached
     d = simulation_to_dict(g, tr, eqs)
-    assert d["summary"] == {"none": 2} and [r["reached"] for r in d["runs"]] == [None, None]
+    assert d["summary"] == {"cycle around E5": 2} and [r["reached"] for r in d["runs"]] == [None, None]
+    assert [r["outcome"] for r in d["runs"]] == ["cycle", "cycle"] and {r["around"] for r in d["runs"]} == {"E5"}
+    # D_x = 4y - 2, D_y = 2 - 4x: the linearised centre has omega = 1; the small orbit (0.2 in log-ratio)
+    # has the period 2 pi (1 + O(0.2^2))
+    assert d["runs"][1]["period"] == pytest.approx(2 * math.pi, rel=5e-3)
+    assert d["runs"][0]["period"] > d["runs"][1]["period"]
 
 
 # ---------------------------------------------------------------- classify
@@ -133,7 +142,12 @@ def test_basins_sum_to_one_and_json_follows_spec():
     assert d["state"] == ["x0", "x1", "x2"] and d["t_end"] == 100.0 and len(d["runs"]) == 27
     assert sum(d["summary"].values()) == 27
     for run in d["runs"]:
-        assert list(run) == ["from", "to", "reached", "profile"]
+        # SPEC §4: the version-1 keys in order, then version 2's outcome (and its extra keys)
+        assert list(run)[:5] == ["from", "to", "reached", "profile", "outcome"]
+        assert set(run) <= {"from", "to", "reached", "profile", "outcome", "period", "around", "near", "t_needed"}
+        assert (run["outcome"] == "equilibrium") == (run["reached"] is not None)
+        if run["outcome"] == "cycle":
+            assert run["period"] > 0
         if run["profile"] is not None:
             key = "/".join(run["profile"])
             assert key in d["summary"]
@@ -172,10 +186,24 @@ def test_cli_simulate_json_and_errors(tmp_path, capsys):
     assert d["summary"] == {"d/d": 5} and d["runs"][-1]["from"] == [0.9, 0.9]
     assert {r["reached"] for r in d["runs"]} == {"E1"}  # (0, 0) is the first vertex of the analysis
     for argv, needle in [
-        (["--from", "0.5,1.2"], "start (0.5, 1.2) lies outside the state space"),
+        (["--from", "0.5,1.2"], '--from "0.5,1.2": y = 1.2 lies outside [0, 1]'),
         (["--from", "0.5"], '--from "0.5": expected 2 comma-separated numbers'),
         (["--from", "0.5,abc"], '"abc" is not a number'),
     ]:
         assert main(["simulate", str(path), *argv]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("govgame: error:") and needle in err[0]
+
+
+def test_failed_runs_are_never_silent():
+    g = pennies()
+    with pytest.warns(RuntimeWarning, match=r"2 of 3 runs failed \(2 max-steps\)"):
+        tr = simulate(g, [[0.2, 0.3], [0.45, 0.5], [1.0, 1.0]], params={}, t_end=1000.0, max_steps=20)
+    assert [str(s) for s in tr.status] == ["max-steps", "max-steps", "t_end"]
+    d = simulation_to_dict(g, tr, vertex_equilibria(g))
+    assert [r["outcome"] for r in d["runs"][:2]] == ["unsettled", "unsettled"] and d["summary"]["none"] == 2
+    with pytest.raises(SimulationError, match="max-steps"):
+        simulate(g, [[0.2, 0.3]], params={}, t_end=1000.0, max_steps=20, throw=True)
+    for bad in ({"rtol": float("nan")}, {"atol": 0.0}):
+        with pytest.raises(SimulationError):
+            simulate(g, [[0.2, 0.3]], params={}, **bad)

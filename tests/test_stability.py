@@ -10,10 +10,10 @@ from scipy.integrate import solve_ivp
 from strategies import fd_jacobian, integer_tensors, numeric_game, replicator_rhs, symbolic_game
 
 from govgame.analysis.dynamics import replicator
-from govgame.analysis.equilibria import Kind, find_equilibria, vertex_point
+from govgame.analysis.equilibria import Kind, vertex_point
 from govgame.analysis.pipeline import analyze
 from govgame.analysis.regions import Region
-from govgame.analysis.stability import stability, vertex_eigenvalues
+from govgame.analysis.stability import vertex_eigenvalues
 from govgame.analysis.verdicts import Verdict, numeric_verdict
 from govgame.model import Game, Parameter, Population
 
@@ -359,15 +359,6 @@ def test_simulations_end_where_the_verdicts_say():
                 x0 = np.clip(np.array(v) + np.where(np.array(v) > 0.5, -0.01, 0.01), 0, 1)
                 sol = solve_ivp(f, (0, 300), x0, rtol=1e-8, atol=1e-11)
                 assert np.abs(sol.y[:, -1] - np.array(v)).max() < 1e-3
-
-
-def test_stability_function_matches_analyze():
-    game = symbolic_game((2, 3), seed=1)
-    dyn = replicator(game)
-    eqs = find_equilibria(dyn, params=game.values())
-    st = stability(dyn, eqs, params=game.values())
-    a = analyze(game)
-    assert [s.verdict for s in st] == [s.verdict for s in a.equilibria]
 
 
 @pytest.mark.parametrize("name", ["battery_recycling", "battery_echelon"])

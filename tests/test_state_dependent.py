@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from strategies import fd_jacobian
 
 from govgame.analysis.dynamics import numeric_payoffs, replicator
-from govgame.errors import ModelError, SimulationError
+from govgame.errors import ModelError, ParameterError
 from govgame.model.game import Game, Parameter, Population, share_symbol
 from govgame.model.loader import loads_model
 
@@ -110,7 +110,7 @@ def test_python_games_need_format_2_for_shares():
 
 def test_numeric_payoffs_exist_only_at_a_state():
     game = loads_model(HAWK_DOVE)
-    with pytest.raises(SimulationError, match="depend on the state"):
+    with pytest.raises(ParameterError, match="depend on the state"):
         numeric_payoffs(game, game.values())
     (t,) = numeric_payoffs(game, game.values(), state=[0.25])
     # pi(hawk) = x (V - C)/2 + (1 - x) V, pi(dove) = (1 - x) V / 2 with V = 2, C = 3, x = 1/4
@@ -131,7 +131,7 @@ def test_hawk_dove_replicator_and_jacobian_by_hand():
     X = np.array([[0.1], [2 / 3], [0.9]])
     v, c = 2.0, 3.0
     expected_f = X[:, 0] * (1 - X[:, 0]) * (v - c * X[:, 0]) / 2
-    np.testing.assert_allclose(nd.f(X)[:, 0], expected_f, rtol=1e-13)
+    np.testing.assert_allclose(nd.f(X)[:, 0], expected_f, rtol=1e-13, atol=1e-15)  # x = 2/3 is the root: rounding only
     # at the interior rest point x* = V/C the eigenvalue is -x*(1 - x*) C / 2
     xs = v / c
     assert nd.jacobian(np.array([xs]))[0, 0] == pytest.approx(-xs * (1 - xs) * c / 2, rel=1e-12)
@@ -248,7 +248,7 @@ def test_faces_stay_invariant_with_state_dependent_payoffs():
 
 # ------------------------------------------------------------------------ rest points and stability
 from govgame.analysis import state_dependent as sd  # noqa: E402
-from govgame.analysis.equilibria import Kind, find_equilibria  # noqa: E402
+from govgame.analysis.equilibria import Kind, find_equilibria, search_equilibria  # noqa: E402
 from govgame.analysis.regions import Region  # noqa: E402
 from govgame.analysis.stability import stability  # noqa: E402
 from govgame.analysis.verdicts import Verdict  # noqa: E402
@@ -376,19 +376,18 @@ def test_non_polynomial_interior_point_is_certified_against_mpmath():
     import mpmath
 
     game = loads_model(WEIGHTED_INSPECTION)
-    report: list[str] = []
-    eqs = find_equilibria(replicator(game), params=game.values(), report=report)
-    inner = [e for e in eqs if e.kind is Kind.INTERIOR]
-    assert len(inner) == 1 and inner[0].method == "krawczyk" and not report
+    found = search_equilibria(replicator(game), params=game.values())
+    inner = [e for e in found.equilibria if e.kind is Kind.INTERIOR]
+    assert len(inner) == 1 and inner[0].method == "krawczyk" and not found.notes
     mpmath.mp.dps = 40
     gam = mpmath.mpf(61) / 100
     xs = mpmath.findroot(lambda t: t**gam / (t**gam + (1 - t) ** gam) ** (1 / gam) - mpmath.mpf(2) / 4, 0.6)
     x, y = inner[0].numeric_point
     assert abs(x - float(xs)) < 1e-9 and abs(y - 6 / 7) < 1e-9
-    # the interval method certified it; without values the face is not solved, and the report says so
-    report = []
-    assert not [e for e in find_equilibria(replicator(game), report=report) if e.kind is Kind.INTERIOR]
-    assert any("not polynomial" in r for r in report)
+    # the interval method certified it; without values the face is not solved, and the notes say so
+    found = search_equilibria(replicator(game))
+    assert not [e for e in found.equilibria if e.kind is Kind.INTERIOR]
+    assert any("not polynomial" in r for r in found.notes)
     # D_x depends only on y and D_y only on x: the face Jacobian has a zero diagonal, so a centre
     (st,) = _mixed(game)
     assert st.numeric.verdict is Verdict.NON_HYPERBOLIC
@@ -396,13 +395,12 @@ def test_non_polynomial_interior_point_is_certified_against_mpmath():
 
 
 def test_unresolved_rest_points_are_reported_not_dropped():
-    """D(x) = (x - 1/2)^2 w-like: a double root of a non-polynomial face equation is named in the report."""
+    """D(x) = (x - 1/2)^2 w-like: a double root of a non-polynomial face equation is named in the notes."""
     text = HAWK_DOVE.replace('animals = "(1 - x) * V / 2"', 'animals = "fight + (1 - x) * V - (x**0.5 - 0.5**0.5)**2"')
     game = loads_model(text)
-    report: list[str] = []
-    eqs = find_equilibria(replicator(game), params=game.values(), report=report)
-    assert not [e for e in eqs if e.kind is Kind.INTERIOR]
-    assert len(report) == 1 and "may lie in x in [0.49999" in report[0]
+    found = search_equilibria(replicator(game), params=game.values())
+    assert not [e for e in found.equilibria if e.kind is Kind.INTERIOR]
+    assert len(found.notes) == 1 and "may lie in x in [0.49999" in found.notes[0]
 
 
 def test_infinite_payoff_slope_at_a_face_is_named():
@@ -516,3 +514,4 @@ def test_prospect_model_weights_detection_and_is_analysed_by_interval_methods():
     for xv in (0.1, 0.5, 0.9):
         expected = -v["lambda"] * w(v["p_d"] * xv) * v["F_c"] ** 0.88
         assert float(sell.xreplace({x: sympy.Rational(xv)})) == pytest.approx(expected, rel=1e-12)
+

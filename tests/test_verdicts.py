@@ -112,7 +112,7 @@ def test_the_region_label_is_written_in_one_place():
     writers = [p for p in [*ROOT.joinpath("govgame").rglob("*.py"), ROOT / "paper" / "generate.py"]
                if '"bistable: "' in p.read_text(encoding="utf-8")]  # fmt: skip
     assert writers == [ROOT / "govgame" / "numerics" / "outcomes.py"]
-    for path in (ROOT / "govgame" / "cli" / "report.py", ROOT / "paper" / "generate.py"):
+    for path in (ROOT / "govgame" / "cli" / "figures.py", ROOT / "paper" / "generate.py"):  # report draws via figures
         text = path.read_text(encoding="utf-8")
         assert "sweep(" in text and "labels()" in text, path
 

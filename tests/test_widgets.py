@@ -141,8 +141,10 @@ def test_widget_box_headless_and_slider_changes_ess():
     ex = Explorer(toy_game(), t_end=5)
     assert set(ex.sliders) == {"F", "C"}
     sl = ex.sliders["F"]
-    assert (sl.min, sl.max, sl.value, sl.description) == (0.0, 4.0, 0.5, "F")
+    assert (sl.min, sl.max, sl.value) == (0.0, 4.0, 0.5)
     assert sl.tooltip == "fine on informal recycling"
+    assert ex.specs["F"].label == "fine on informal recycling (F)"
+    assert not sl.continuous_update  # updates on release, as the explorer says
     assert ex.report.names == ["informal/sell"]
     assert "informal/sell" in ex.status.value
     sl.value = 2.0  # the fine now makes formal the best reply to return
@@ -164,8 +166,43 @@ def test_scenario_dropdown_sets_sliders():
     assert all(np.isclose(s.value, expected[k]) for k, s in ex.sliders.items())
     assert ex.report.names == vertex_ess(game, params=expected).names
     assert "lax/informal/sell_informal" in ex.report.names
-    ex.scenario.value = None
+    ex.scenario.value = ""  # "defaults"
     assert ex.sliders["C_g"].value == game.parameter("C_g").value
-    # the sliders of the parameters deciding the starting ESS come first; the rest are collapsed
-    first = [c.description for c in ex.widget.children[1].children]
-    assert first and set(first) <= set(ex.sliders)
+    assert dict(ex.scenario.options)["defaults"] == ""  # the menu shows "defaults", not an empty box
+
+
+def test_sliders_grouped_by_lever_and_population():
+    game = load_model("battery_recycling")
+    specs = {s.name: s for s in slider_specs(game, params=game.values())}
+    # a parameter in several populations' payoffs is a lever or transfer; the others belong to one population
+    assert specs["S_e"].group == specs["F_e"].group == specs["p_d"].group == "Policy levers and transfers"
+    assert specs["E_g"].group == "Government" and specs["C_c"].group == "Consumer"
+    groups = [s.group for s in slider_specs(game, params=game.values())]
+    assert groups == sorted(groups, key=lambda g: g != "Policy levers and transfers")  # levers first
+
+
+def test_key_sliders_are_the_ones_that_change_the_ess():
+    game = load_model("battery_recycling")
+    values = game.values()
+    base = strict_nash_vertices(game, values)
+    specs = slider_specs(game, params=values)
+    for s in specs:  # independent oracle: strict Nash equilibria at the ends and the middle of the range
+        changes = any(strict_nash_vertices(game, {**values, s.name: v}) != base
+                      for v in (s.min, (s.min + s.max) / 2, s.max))  # fmt: skip
+        assert s.key == changes, s.name
+    assert 0 < sum(s.key for s in specs) < len(specs)
+
+
+def test_explorer_keeps_a_static_picture_for_saved_notebooks():
+    pytest.importorskip("ipywidgets")
+    from govgame.widgets import Explorer
+
+    ex = Explorer(toy_game(), t_end=5)
+    bundle = ex.first_figure
+    assert bundle is not None and set(bundle) >= {"image/png", "text/html", "text/plain"}
+    import base64
+
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    assert '<img src="data:image/png;base64,' in bundle["text/html"]
+    assert ".govgame-fallback" in bundle["text/html"] and "govgame-live" in ex.widget._dom_classes
+    matplotlib.pyplot.close("all")

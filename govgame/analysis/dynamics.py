@@ -34,7 +34,7 @@ import sympy
 
 from ..model.game import Game
 
-__all__ = ["Dynamics", "replicator", "numeric_payoffs", "payoff_evaluator", "NumericDynamics"]
+__all__ = ["Dynamics", "replicator", "numeric_payoffs", "payoff_evaluator", "parameter_vector", "NumericDynamics"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,8 +80,8 @@ class Dynamics:
         """The payoffs of every profile as one numpy function of the parameter values (built once).
 
         Called with the values in :attr:`Game.parameter_names <govgame.model.Game.parameter_names>`
-        order (followed, when the payoffs depend on the state, by the state coordinates); returns
-        ``(profiles, populations)`` numbers. :func:`numeric_payoffs` uses it.
+        order; returns ``(profiles, populations)`` numbers. :func:`numeric_payoffs` uses it. Payoffs
+        that depend on the state have no such function (it raises): see :func:`numeric_payoffs`.
         """
         return _payoff_function(self.game)
 
@@ -197,7 +197,7 @@ def payoff_evaluator(system: Game | Dynamics) -> Callable[..., list[np.ndarray]]
     >>> float(evaluate(game.values())[0][0, 0, 0]) == float(numeric_payoffs(game, game.values())[0][0, 0, 0])
     True
     """
-    from ..errors import ParameterError, SimulationError
+    from ..errors import ParameterError
 
     game = system.game if isinstance(system, Dynamics) else system
     fn = system.payoff_function if isinstance(system, Dynamics) else _payoff_function(game)
@@ -211,28 +211,12 @@ def payoff_evaluator(system: Game | Dynamics) -> Callable[..., list[np.ndarray]]
                 f"parameter {missing[0]} has no value; give it one (params) or a value in the model file",
                 parameter=missing[0],
             )
-        args: list[Any] = [float(params[n]) for n in names]
-        lead: tuple[int, ...] = ()
-        if game.state_dependent:
-            if state is None:
-                raise SimulationError(
-                    f'the payoffs of model "{game.name}" depend on the state (shares {", ".join(game.state_names)}), '
-                    "so they have no constant payoff tensors: simulating such a model needs the compiled kernel "
-                    "for general right-hand sides, which this version does not have yet; govgame analyze works, "
-                    "and replicator(game).numeric(values) integrates with scipy"
-                )
-            x = np.asarray(state, dtype=float)
-            if x.shape[-1:] != (len(game.state_names),):
-                raise ParameterError(f"a state has {len(game.state_names)} coordinates, found shape {x.shape}")
-            lead = x.shape[:-1]
-            args += [x[..., i] for i in range(x.shape[-1])]
-            rows = fn(*args)
-            flat = np.stack([np.broadcast_to(np.asarray(v, dtype=float), lead) for row in rows for v in row], axis=-1)
-            flat = flat.reshape(*lead, n_profiles, n_pops)
-        else:
-            flat = np.asarray(fn(*args), dtype=float)
-            flat = np.broadcast_to(flat, (n_profiles, n_pops))
-        return [np.ascontiguousarray(flat[..., p].reshape(*lead, *game.shape)) for p in range(n_pops)]
+        checked = game.check_params(params)  # finite, within the bound, of the right sign (or a ParameterError)
+        if state is not None:
+            return _tensors_at(game, parameter_vector(game, checked), state)
+        flat = np.asarray(fn(*[checked[n] for n in names]), dtype=float)
+        flat = np.broadcast_to(flat, (n_profiles, n_pops))
+        return [np.ascontiguousarray(flat[:, p].reshape(game.shape)) for p in range(n_pops)]
 
     return evaluate
 
@@ -243,12 +227,11 @@ def numeric_payoffs(system: Game | Dynamics, params: Mapping[str, float], *, sta
     ``system`` is a :class:`~govgame.model.Game` or its :class:`Dynamics`; a ``Dynamics``
     keeps the compiled payoff function (:attr:`Dynamics.payoff_function`) across calls, a
     ``Game`` compiles it anew each time (use :func:`payoff_evaluator` for many parameter
-    sets). Raises :class:`~govgame.errors.ParameterError` when a parameter has no value.
-
-    In a game whose payoffs depend on the state, the tensors exist only at given states: ``state``
-    of shape ``(..., n)`` (state order) gives arrays of shape ``(..., *game.shape)``; without it a
-    :class:`~govgame.errors.SimulationError` says so (the simulation of such games needs a kernel
-    for general right-hand sides). Other games ignore ``state``.
+    sets). Raises :class:`~govgame.errors.ParameterError` when a parameter has no value or a
+    non-finite one, or a payoff is not finite at the values. Payoffs that depend on the state
+    (SPEC §1.5) exist only at given states: ``state`` of shape ``(..., n)`` (state order) gives
+    arrays of shape ``(..., *game.shape)``, evaluated by the game's expression program; without
+    it a :class:`~govgame.errors.ParameterError` says so. Any game may be evaluated at states.
 
     >>> from govgame.model.loader import load_model
     >>> game = load_model("battery_recycling")
@@ -258,42 +241,154 @@ def numeric_payoffs(system: Game | Dynamics, params: Mapping[str, float], *, sta
     return payoff_evaluator(system)(params, state=state)
 
 
+def _full_states(game: Game, state) -> np.ndarray:
+    """Reduced states ``(..., n)`` -> full share vectors ``(..., sum k)`` (each population's last share added)."""
+    from ..errors import ParameterError
+
+    x = np.asarray(state, dtype=float)
+    if x.shape[-1:] != (len(game.state_names),):
+        raise ParameterError(f"a state has {len(game.state_names)} coordinates, found shape {x.shape}")
+    full, i = [], 0
+    for pop in game.populations:
+        ys = x[..., i : i + pop.k - 1]
+        full += [ys, 1.0 - ys.sum(axis=-1, keepdims=True)]
+        i += pop.k - 1
+    return np.concatenate(full, axis=-1)
+
+
+def _tensors_at(game: Game, values: np.ndarray, state) -> list[np.ndarray]:
+    """Payoff tensors at states ``(..., n)``, by the game's expression program: arrays ``(..., *game.shape)``."""
+    from ..model.program import evaluate, payoff_program
+
+    P, J = len(game.populations), len(game.profiles)
+    flat = evaluate(payoff_program(game), values, _full_states(game, state))
+    flat = flat.reshape(*flat.shape[:-1], J, P)
+    return [np.ascontiguousarray(flat[..., p].reshape(*flat.shape[:-2], *game.shape)) for p in range(P)]
+
+
 def _payoff_function(game: Game) -> Callable[..., Any]:
-    rows = [list(game.payoffs[pr]) for pr in game.profiles]
-    args = game.parameter_symbols + (game.state_symbols if game.state_dependent else ())
-    return sympy.lambdify(args, rows, modules="numpy", cse=True)
+    """``*parameter values -> (profiles, populations)`` payoffs, by the game's expression program.
+
+    The program (:mod:`govgame.model.program`) binds every symbol by identity: a parameter named
+    ``e``, ``sqrt``, ``Abs`` or ``__debug__`` is that parameter (``lambdify`` would resolve such names
+    in its namespace). Values that are not finite raise :class:`~govgame.errors.ParameterError`.
+    """
+    from ..errors import ParameterError
+    from ..limits import MAX_MAGNITUDE
+    from ..model.program import evaluate, payoff_program
+
+    prog = payoff_program(game)
+    J, P = len(game.profiles), len(game.populations)
+    names = game.parameter_names
+
+    def fn(*values):
+        for n, v in zip(names, values):
+            if not np.isfinite(v):
+                raise ParameterError(f"parameter {n} has the value {v!r}; values must be finite numbers", parameter=n)
+        if prog.state_dependent:
+            raise ParameterError(
+                f"the payoffs of {game.name} depend on the state; evaluate them with numeric_payoffs(..., state=...)"
+            )
+        flat = evaluate(prog, np.array(values, dtype=float)).reshape(J, P)
+        if not (np.all(np.isfinite(flat)) and np.max(np.abs(flat), initial=0.0) <= MAX_MAGNITUDE):
+            game.check_payoffs_at(dict(zip(names, values)))  # names the expression, the values and the cause
+            j, p = (int(v) for v in np.argwhere(~np.isfinite(flat))[0])
+            raise ParameterError(
+                f'the payoff of "{game.populations[p].name}" at profile {list(game.profiles[j])} is not a finite '
+                "number at these parameter values (a division by zero, the log or a fractional power of a "
+                "negative number, or an overflow)"
+            )
+        return flat
+
+    return fn
+
+
+def parameter_vector(game: Game, params: Mapping[str, float]) -> np.ndarray:
+    """The values of ``game``'s parameters in declaration order, checked to be present and finite.
+
+    >>> from govgame.model.loader import load_model
+    >>> g = load_model("battery_recycling")
+    >>> parameter_vector(g, {**g.values(), "F_e": float("nan")})
+    Traceback (most recent call last):
+    ...
+    govgame.errors.ParameterError: parameter F_e must be a finite number, found nan
+    """
+    from ..errors import ParameterError
+
+    game.check_params({n: params[n] for n in game.parameter_names if n in params})  # signs and the bound too
+    out = np.empty(len(game.parameter_names))
+    for i, n in enumerate(game.parameter_names):
+        if n not in params:
+            raise ParameterError(
+                f"parameter {n} has no value; give it one (params) or a value in the model file", parameter=n
+            )
+        try:
+            v = float(params[n])
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"parameter {n} has the value {params[n]!r}; values must be numbers", parameter=n
+            ) from None
+        if not np.isfinite(v):
+            raise ParameterError(f"parameter {n} has the value {v!r}; values must be finite numbers", parameter=n)
+        out[i] = v
+    return out
+
+
+#: |a| below this counts as 0 in the derivative of ``Abs`` / ``Min`` / ``Max`` (``sign``, ``Heaviside``).
+_TINY = 1e-300
+
+
+def _program_form(expr: sympy.Expr) -> sympy.Expr:
+    """A derivative in the operations of :mod:`govgame.model.program`: ``sign(a)`` becomes ``a / Max(|a|, tiny)``
+    and ``Heaviside(a)`` ``(1 + sign(a)) / 2`` (the derivatives of ``Abs``, ``Min`` and ``Max``; 0 and 1/2 at the kink).
+    """
+
+    def sign(a):
+        return a / sympy.Max(sympy.Abs(a), sympy.Float(_TINY))
+
+    out = expr.replace(sympy.sign, sign)
+    return out.replace(sympy.Heaviside, lambda a, *h: (1 + sign(a)) / 2)
+
+
+def _gradient_program(game: Game):
+    """The payoffs and their partial derivatives by the state coordinates, as one expression program (cached)."""
+    from ..model.program import compile_program, full_share_symbols
+
+    cache = game.__dict__.setdefault("_govgame_cache", {})
+    if "program_grad" not in cache:
+        state = game.state_symbols
+        values = [v for pr in game.profiles for v in game.payoffs[pr]]
+        grads = [_program_form(sympy.diff(v, s)) for v in values for s in state]
+        cache["program_grad"] = compile_program(
+            values + grads, params=game.parameter_symbols, shares=full_share_symbols(game)
+        )
+    return cache["program_grad"]
 
 
 def _state_payoffs(dynamics: Dynamics, params: Mapping[str, float]):
     """Payoffs of a state-dependent game at fixed parameter values, as functions of the state.
 
-    Returns ``P`` with ``P(X) -> (tensors, gradients)`` for states ``X`` of shape ``(..., n)``: per population,
-    an array of shape ``(..., *game.shape)`` and one of shape ``(..., *game.shape, n)`` (the partial derivatives
-    of the payoffs by the state coordinates).
+    Returns ``P`` with ``P(X, grad=True) -> (tensors, gradients)`` for states ``X`` of shape ``(..., n)``: per
+    population, an array of shape ``(..., *game.shape)`` and one of shape ``(..., *game.shape, n)`` (the partial
+    derivatives of the payoffs by the state coordinates; None with ``grad=False``). Evaluated by expression
+    programs (:mod:`govgame.model.program`), which bind every symbol by identity.
     """
+    from ..model.program import evaluate, payoff_program
+
     game = dynamics.game
-    numeric_payoffs(dynamics, params, state=[0.5] * len(game.state_names))  # checks the values
-    subs = game.subs_map({k: params[k] for k in game.parameter_names})
-    state = game.state_symbols
-    n, n_pops = len(state), len(game.populations)
-    values = [v.xreplace(subs) for pr in game.profiles for v in game.payoffs[pr]]
-    grads = [sympy.diff(v, s) for v in values for s in state]
-    f_val = sympy.lambdify(state, values, modules="numpy", cse=True)
-    f_grad = sympy.lambdify(state, grads, modules="numpy", cse=True)
+    vector = parameter_vector(game, params)  # present, finite, of the right sign
+    n, n_pops, J = len(game.state_symbols), len(game.populations), len(game.profiles)
     shape = game.shape
 
-    def evaluate(fn, X, count):
-        batch = X.shape[:-1]
-        out = fn(*(X[..., i] for i in range(n)))
-        return np.stack([np.broadcast_to(np.asarray(v, dtype=float), batch) for v in out], axis=-1).reshape(
-            *batch, count
-        )
-
-    def P(X: np.ndarray):
-        batch = X.shape[:-1]
-        v = evaluate(f_val, X, len(values)).reshape(*batch, *shape, n_pops)
-        g = evaluate(f_grad, X, len(grads)).reshape(*batch, *shape, n_pops, n)
-        return [v[..., p] for p in range(n_pops)], [g[..., p, :] for p in range(n_pops)]
+    def P(X: np.ndarray, grad: bool = True):
+        out = evaluate(_gradient_program(game) if grad else payoff_program(game), vector, _full_states(game, X))
+        batch = out.shape[:-1]
+        v = out[..., : J * n_pops].reshape(*batch, *shape, n_pops)
+        tensors = [v[..., p] for p in range(n_pops)]
+        if not grad:
+            return tensors, None
+        g = out[..., J * n_pops :].reshape(*batch, *shape, n_pops, n)
+        return tensors, [g[..., p, :] for p in range(n_pops)]
 
     return P
 
@@ -357,7 +452,7 @@ class NumericDynamics:
         """Right-hand side at states ``X`` (shape ``(..., n)``)."""
         X = np.asarray(X, dtype=float)
         shares = self._full(X)
-        tensors = self._payoffs(X)[0] if self._payoffs is not None else [None] * len(self.shape)
+        tensors = self._payoffs(X, grad=False)[0] if self._payoffs is not None else [None] * len(self.shape)
         out = []
         for p, k in enumerate(self.shape):
             u = self._expected(p, shares, tensor=tensors[p])

@@ -40,11 +40,25 @@ from dataclasses import dataclass
 import sympy
 
 from .._deprecation import renamed_options
+from ..model.expr import format_expression as format_expr
 from ..model.game import Game
+from .budget import FACE_BUDGET, BudgetExceeded, time_budget
 from .dynamics import Dynamics
 from .regions import Region
+from .rootfinding import face_roots_numeric
 
-__all__ = ["Kind", "Equilibrium", "Face", "find_equilibria", "vertices", "vertex_point", "faces"]
+__all__ = [
+    "Kind",
+    "Equilibrium",
+    "EquilibriumSearch",
+    "Face",
+    "find_equilibria",
+    "search_equilibria",
+    "vertices",
+    "vertex_point",
+    "faces",
+    "face_label",
+]
 
 
 class Kind(str, enum.Enum):
@@ -85,10 +99,24 @@ class Equilibrium:
     general : bool
         True when ``point`` is a rest point for general parameter values (a closed form);
         False when it was found only at the given values.
+    numeric_form : tuple of sympy.Expr or None
+        A continuum at the given values: its coordinates as exact expressions in its free
+        coordinates (a coordinate of a curved continuum depends on the free ones); None otherwise.
+    domain : tuple of sympy.Expr
+        A continuum at the given values: expressions in the free coordinates that are positive
+        exactly on the continuum (the shares of its face).
+    implicit : tuple of sympy.Expr
+        A continuum that could not be parametrised: the equations (``= 0``) that define it on its
+        face at the given values; its ``point`` keeps every face coordinate as a symbol.
+    samples : tuple of tuple of float
+        Points of an implicit continuum, found numerically inside its face.
     method : str
-        How the rest point was found, in games whose payoffs depend on the state (one of
-        :data:`govgame.analysis.state_dependent.METHODS`: ``vertex``, ``closed form``, ``exact``, ``krawczyk``);
-        empty for other games.
+        How the point was found when not by exact algebra (e.g. the numeric fallback and its guarantee).
+        In a game whose payoffs depend on the state every rest point says how it was found: one of
+        :data:`govgame.analysis.state_dependent.METHODS` (``vertex``, ``closed form``, ``exact``,
+        ``krawczyk``) or the numeric fallback's guarantee.
+    notes : tuple of str
+        Caveats about this entry (e.g. existence not proven).
     """
 
     name: str
@@ -100,7 +128,12 @@ class Equilibrium:
     free: tuple[int, ...] = ()
     support: tuple[tuple[int, ...], ...] = ()
     general: bool = True
+    numeric_form: tuple[sympy.Expr, ...] | None = None
+    domain: tuple[sympy.Expr, ...] = ()
+    implicit: tuple[sympy.Expr, ...] = ()
+    samples: tuple[tuple[float, ...], ...] = ()
     method: str = ""
+    notes: tuple[str, ...] = ()
 
     @property
     def is_vertex(self) -> bool:
@@ -191,7 +224,7 @@ def find_equilibria(
     params: Mapping[str, float] | None = None,
     symbolic: bool = True,
     region: Region | None = None,
-    report: list[str] | None = None,
+    budget: float | None = FACE_BUDGET,
 ) -> tuple[Equilibrium, ...]:
     """Every rest point of the replicator dynamics.
 
@@ -212,14 +245,15 @@ def find_equilibria(
     region : Region, optional
         Admissible parameter region used to decide existence conditions (built from
         the game, with ``params`` as reference values, when absent).
-    report : list of str, optional
-        When given, remarks a reader must know are appended to it (faces whose rest
-        points could only be found at given values, boxes that may hold rest points the
-        interval method could not certify).
+    budget : float or None, default FACE_BUDGET
+        Seconds an exact solution of one face may take (a closed form without values, an exact
+        rational solution with values); past it the face is left to numeric solving (with values)
+        and a note says so. None: no limit.
 
     Returns
     -------
     tuple of Equilibrium
+        (:func:`search_equilibria` also returns the notes.)
 
     Examples
     --------
@@ -229,6 +263,35 @@ def find_equilibria(
     >>> eqs = find_equilibria(replicator(game), params=game.values())
     >>> eqs[0].profile, eqs[0].numeric_point
     (('lax', 'informal', 'sell_informal'), (0.0, 0.0, 0.0))
+    """
+    return search_equilibria(dynamics, params=params, symbolic=symbolic, region=region, budget=budget).equilibria
+
+
+@dataclass(frozen=True)
+class EquilibriumSearch:
+    """The rest points of :func:`search_equilibria` and the notes a reader should see with them."""
+
+    equilibria: tuple[Equilibrium, ...]
+    notes: tuple[str, ...] = ()
+
+
+def search_equilibria(
+    dynamics: Dynamics,
+    *,
+    params: Mapping[str, float] | None = None,
+    symbolic: bool = True,
+    region: Region | None = None,
+    budget: float | None = FACE_BUDGET,
+) -> EquilibriumSearch:
+    """:func:`find_equilibria` with its notes: faces left to numeric solving, continua not proven, ...
+
+    :func:`govgame.analysis.pipeline.analyze` puts them in the analysis's ``notes`` (and the JSON).
+
+    >>> from govgame.model.loader import load_model
+    >>> from govgame.analysis.dynamics import replicator
+    >>> res = search_equilibria(replicator(load_model("battery_recycling")))
+    >>> len(res.equilibria) >= 8, any("numeric" in n for n in res.notes)
+    (True, True)
     """
     game = dynamics.game
     values = dict(params or {})
@@ -240,12 +303,13 @@ def find_equilibria(
 
     verts = list(vertices(game, numeric=numeric))
     found: list[tuple[Face, Equilibrium]] = []
+    notes: list[str] = []
     for face in faces(game.shape):
         if face.dimension == 0:
             continue
-        found.extend(
-            (face, e) for e in _solve_face(dynamics, face, subs if numeric else None, symbolic, region, report)
-        )
+        eqs, face_notes = _solve_face(dynamics, face, subs if numeric else None, symbolic, region, budget)
+        found.extend((face, e) for e in eqs)
+        notes.extend(face_notes)
 
     # a face made entirely of rest points contains every rest point of its sub-faces: list it once
     whole = [f for f, e in found if e.kind is Kind.CONTINUUM and len(e.free) == f.dimension]
@@ -254,7 +318,10 @@ def find_equilibria(
     out = verts + [e for _, e in kept]
     if game.state_dependent:
         out = [_with_method(e) for e in out]
-    return tuple(_renamed(e, f"E{i + 1}") for i, e in enumerate(out))
+    named = tuple(_renamed(e, f"E{i + 1}") for i, e in enumerate(out))
+    for e in named:
+        notes.extend(f"{e.name}: {n}" for n in e.notes)
+    return EquilibriumSearch(named, tuple(dict.fromkeys(notes)))
 
 
 def _renamed(e: Equilibrium, name: str) -> Equilibrium:
@@ -321,25 +388,100 @@ def _is_linear(equations: Sequence[sympy.Expr], unknowns: Sequence[sympy.Symbol]
     return True
 
 
+def face_label(game: Game, face: Face) -> str:
+    """Words for a face: which populations mix and what the others play.
+
+    >>> from govgame.model.loader import load_model
+    >>> face_label(load_model("battery_recycling"), Face(((0, 1), (0, 1), (1,))))
+    'the face where government, enterprise mix (consumer plays sell_informal)'
+    """
+    mixing = [p.name for p, s in zip(game.populations, face.support) if len(s) > 1]
+    fixed = [f"{p.name} plays {p.strategies[s[0]]}" for p, s in zip(game.populations, face.support) if len(s) == 1]
+    text = f"the face where {', '.join(mixing)} mix"
+    return f"{text} ({', '.join(fixed)})" if fixed else text
+
+
+@dataclass(frozen=True)
+class _Implicit:
+    """A branch of rest points that sympy could not parametrise: its defining equations."""
+
+    equations: tuple[sympy.Expr, ...]
+
+
+def _closed_forms(system: _FaceSystem) -> list[dict]:
+    """Closed-form rest points of a nonlinear face for general parameter values (``sympy.solve``).
+
+    Only isolated points are kept (every unknown solved, no unknown on the right-hand side).
+    """
+    eqs = [e for e in system.equations if e != 0]
+    if not eqs:
+        return []
+    sols = sympy.solve(eqs, list(system.unknowns), dict=True)
+    out = []
+    for sol in sols:
+        if set(sol) != set(system.unknowns):
+            continue
+        if any(v.free_symbols & set(system.unknowns) for v in sol.values()):
+            continue
+        out.append({u: v for u, v in sol.items()})
+    return out
+
+
 def _solve_face(
-    dynamics: Dynamics, face: Face, subs: dict | None, symbolic: bool, region: Region, report: list | None = None
-) -> list[Equilibrium]:
+    dynamics: Dynamics, face: Face, subs: dict | None, symbolic: bool, region: Region, budget: float | None
+) -> tuple[list[Equilibrium], list[str]]:
+    game = dynamics.game
     system = face_system(dynamics, face)
-    if dynamics.game.state_dependent and not (_polynomial_face(system) and _rational_at(system, subs)):
-        return _solve_state_face(dynamics, face, system, subs, symbolic, region, report)
+    if game.state_dependent and not (_polynomial_face(system) and _rational_at(system, subs)):
+        return _solve_state_face(dynamics, face, system, subs, symbolic, region)
     out: list[Equilibrium] = []
+    notes: list[str] = []
     sym_solutions: list[dict] = []
-    if symbolic and _is_linear(system.equations, system.unknowns):
+    linear = _is_linear(system.equations, system.unknowns)
+    if symbolic and linear:
         sym_solutions = _linsolve(system.equations, system.unknowns)
+    elif symbolic and subs is None:
+        # no values: a closed form of a nonlinear face, when sympy finds one within the budget
+        try:
+            with time_budget(budget):
+                sym_solutions = _closed_forms(system)
+        except BudgetExceeded:
+            notes.append(
+                f"{face_label(game, face)}: no closed form within {budget:g} s; its rest points are found only "
+                "at given parameter values (numerically)"
+            )
+        except (NotImplementedError, ValueError, TypeError, ZeroDivisionError):
+            notes.append(
+                f"{face_label(game, face)}: sympy finds no closed form; its rest points are found only at given "
+                "parameter values (numerically)"
+            )
     if subs is None:
         for sol in sym_solutions:
             e = _make(dynamics, face, system, sol, None, region=region)
             if e is not None:
                 out.append(e)
-        return out
+        return out, notes
     exact_eqs = [sympy.expand(eq.xreplace(subs)) for eq in system.equations]
-    num_solutions = _solve_exact(exact_eqs, system.unknowns)
+    method = ""
+    try:
+        with time_budget(budget):
+            num_solutions = _solve_exact(exact_eqs, system.unknowns, budget=budget)
+    except BudgetExceeded:
+        positivity = [p.xreplace(subs) for p in system.positivity]
+        num_solutions, method = face_roots_numeric(exact_eqs, system.unknowns, positivity)
+        notes.append(f"{face_label(game, face)}: exact solution exceeded {budget:g} s; solved numerically ({method})")
     for sol in num_solutions:
+        if isinstance(sol, _Implicit):
+            e = _make_implicit(dynamics, face, system, sol, subs)
+            if e is None:
+                notes.append(
+                    f"{face_label(game, face)}: a set of rest points defined by "
+                    f"{', '.join(f'{format_expr(q)} = 0' for q in sol.equations)} could not be parametrised, and "
+                    "numeric projection found no point of it inside the face (not a proof that it misses the face)"
+                )
+            else:
+                out.append(e)
+            continue
         # prefer the closed form when it names the same point
         match = None
         for ssol in sym_solutions:
@@ -348,8 +490,10 @@ def _solve_face(
                 break
         e = _make(dynamics, face, system, match if match is not None else sol, subs, exact=sol, region=region)
         if e is not None:
+            if method:
+                e = dataclasses.replace(e, method=method)
             out.append(e)
-    return out
+    return out, notes
 
 
 def _linsolve(equations, unknowns) -> list[dict]:
@@ -367,7 +511,7 @@ def _linsolve(equations, unknowns) -> list[dict]:
     return sols
 
 
-def _solve_exact(equations, unknowns) -> list[dict]:
+def _solve_exact(equations, unknowns, *, budget: float | None = None) -> list:
     """Solve a polynomial system with rational coefficients exactly; unknowns absent from a solution are free."""
     eqs = [e for e in equations if e != 0]
     if not eqs:
@@ -388,12 +532,13 @@ def _solve_exact(equations, unknowns) -> list[dict]:
 MAX_BRANCHES = 256
 
 
-def _positive_dimensional(eqs, unknowns) -> list[dict]:
+def _positive_dimensional(eqs, unknowns) -> list:
     """Solutions of a face system with a curve or surface of rest points (degenerate payoffs).
 
     Each equation is split into its irreducible factors and every choice of one vanishing
-    factor per equation is solved; linear branches are parametrised exactly. Points lying on
-    a continuum of the same face are dropped.
+    factor per equation is solved; linear branches are parametrised exactly, others by
+    ``sympy.solve``. A branch that cannot be parametrised is returned as an :class:`_Implicit`
+    (its equations), never dropped. Points lying on a continuum of the same face are dropped.
     """
     factor_lists = [[f for f, _ in sympy.factor_list(e)[1]] for e in eqs]
     branches = list(itertools.islice(itertools.product(*factor_lists), MAX_BRANCHES + 1))
@@ -403,6 +548,7 @@ def _positive_dimensional(eqs, unknowns) -> list[dict]:
         )
         branches = branches[:MAX_BRANCHES]
     found: list[dict] = []
+    implicit: list[_Implicit] = []
     for branch in branches:
         system = list(dict.fromkeys(branch))
         if _is_linear(system, unknowns):
@@ -413,20 +559,22 @@ def _positive_dimensional(eqs, unknowns) -> list[dict]:
                 continue
             if basis.is_zero_dimensional:
                 sols = _triangular_roots(list(basis.fglm("lex").exprs), unknowns)
-            elif len(unknowns) <= 3:
-                sols = [{k: v for k, v in s.items() if v != k} for s in sympy.solve(system, unknowns, dict=True)]
             else:
-                warnings.warn(
-                    f"a curve of rest points in unknowns {unknowns} could not be parametrised; it is not listed",
-                    stacklevel=2,
-                )
-                continue
+                try:
+                    sols = [{k: v for k, v in s.items() if v != k} for s in sympy.solve(system, unknowns, dict=True)]
+                except (NotImplementedError, ValueError, TypeError, ZeroDivisionError):
+                    sols = None
+                if not sols:
+                    imp = _Implicit(tuple(basis.exprs))
+                    if imp not in implicit:
+                        implicit.append(imp)
+                    continue
         for sol in sols:
             if sol not in found:
                 found.append(sol)
     continua = [s for s in found if len(s) < len(unknowns) or any(v.free_symbols for v in s.values())]
     points = [s for s in found if s not in continua]
-    return continua + [p for p in points if not any(_on(p, c, unknowns) for c in continua)]
+    return continua + implicit + [p for p in points if not any(_on(p, c, unknowns) for c in continua)]
 
 
 def _on(point: dict, continuum: dict, unknowns) -> bool:
@@ -522,7 +670,6 @@ def _make(
     full = {u: sol.get(u, u) for u in system.unknowns}
     # solutions come from linsolve (already cancelled) or are numbers: no further simplification needed
     point = tuple(system.substitution[s].xreplace(full) for s in game.state_symbols)
-    positivity = [p.xreplace(full) for p in system.positivity]
 
     if free_syms:
         kind = Kind.CONTINUUM
@@ -534,8 +681,8 @@ def _make(
 
     # existence: symbolic conditions in the parameters (for points with no free unknowns)
     conditions: list[sympy.Basic] = []
+    simplified: list[sympy.Expr] = []
     if not free_syms and (subs is None or sol is not exact):
-        simplified = []
         for rel in _existence_conditions(game, face, point):
             g = region.simplify_condition(rel.rhs - rel.lhs)
             if g.is_number:
@@ -546,20 +693,31 @@ def _make(
                 continue
             conditions.append(rel)
             simplified.append(g)
-        if simplified and not region.feasible(strict=simplified, witness=False).feasible:
-            return None  # can never lie inside its face
+    notes: list[str] = []
+    if not free_syms and (subs is None or sol is not exact) and simplified:
+        feas = region.feasible(strict=simplified, witness=False)
+        if not feas.feasible:
+            if feas.proven:
+                return None  # can never lie inside its face
+            notes.append(f"no admissible parameter values put it inside its face were found ({feas.method})")
+    numeric_form = None
+    domain: tuple[sympy.Expr, ...] = ()
     if subs is None:
         numeric_point = None
     else:
         ex = exact if exact is not None else sol
         ex_full = {u: ex.get(u, u) for u in system.unknowns}
         if free_syms:
-            if not _continuum_exists(positivity, ex_full, subs, free_syms):
+            domain = tuple(sympy.cancel(p.xreplace(ex_full).xreplace(subs)) for p in system.positivity)
+            exists, how = continuum_domain(domain, free_syms)
+            if exists is False:
                 return None
+            if exists is None:
+                notes.append(f"whether this continuum enters its open face is not proven ({how})")
             free_set = set(free_syms)
+            numeric_form = tuple(system.substitution[s].xreplace(ex_full).xreplace(subs) for s in game.state_symbols)
             numeric_point = tuple(
-                None if expr.free_symbols & free_set else float(sympy.N(expr))
-                for expr in (system.substitution[s].xreplace(ex_full) for s in game.state_symbols)
+                None if expr.free_symbols & free_set else float(sympy.N(expr)) for expr in numeric_form
             )
         else:
             vals = []
@@ -574,7 +732,59 @@ def _make(
                     return None
             numeric_point = tuple(vals)
     general = subs is None or sol is not exact
-    return Equilibrium("", kind, point, None, tuple(conditions), numeric_point, free_idx, face.support, general)
+    return Equilibrium(
+        "",
+        kind,
+        point,
+        None,
+        tuple(conditions),
+        numeric_point,
+        free_idx,
+        face.support,
+        general,
+        numeric_form=numeric_form,
+        domain=domain,
+        notes=tuple(notes),
+    )
+
+
+def _make_implicit(dynamics, face: Face, system: _FaceSystem, imp: _Implicit, subs: dict) -> Equilibrium | None:
+    """An unparametrised continuum: its equations, and points of it found numerically inside the face."""
+    from .rootfinding import sample_implicit
+
+    game = dynamics.game
+    positivity = [p.xreplace(subs) for p in system.positivity]
+    samples = sample_implicit(imp.equations, system.unknowns, positivity)
+    if not samples:
+        return None
+    index = {u: i for i, u in enumerate(system.unknowns)}
+    point = tuple(system.substitution[s] for s in game.state_symbols)
+    full_samples = tuple(
+        tuple(float(sympy.N(c.xreplace({u: smp[index[u]] for u in system.unknowns}))) for c in point) for smp in samples
+    )
+    free_idx = tuple(i for i, s in enumerate(game.state_symbols) if s in system.unknowns)
+    numeric_point = tuple(None if i in free_idx else float(point[i]) for i in range(len(point)))
+    equations = ", ".join(f"{format_expr(q)} = 0" for q in imp.equations)
+    note = (
+        f"a set of rest points given implicitly by {equations} (sympy found no parametrisation); "
+        f"listed with {len(samples)} points found on it numerically"
+    )
+    return Equilibrium(
+        "",
+        Kind.CONTINUUM,
+        point,
+        None,
+        (),
+        numeric_point,
+        free_idx,
+        face.support,
+        False,
+        domain=tuple(positivity),
+        implicit=imp.equations,
+        samples=full_samples,
+        method="implicit: equations, with points found by numeric projection onto them",
+        notes=(note,),
+    )
 
 
 def _existence_conditions(game, face: Face, point) -> list[sympy.Basic]:
@@ -615,19 +825,125 @@ def _real_float(v: sympy.Expr) -> float | None:
     return float(c.real)
 
 
-def _continuum_exists(positivity, full, subs, free_syms) -> bool:
-    """Whether some values of the free shares put the continuum inside its open face."""
-    exprs = [p.xreplace(full).xreplace(subs) for p in positivity]
-    grid = [sympy.Rational(i, 17) for i in range(1, 17)]
-    for values in itertools.product(grid, repeat=len(free_syms)):
-        assign = dict(zip(free_syms, values))
-        ok = True
-        for e in exprs:
-            v = e.xreplace(assign)
-            if v.has(sympy.zoo, sympy.nan) or not _positive(v):
-                ok = False
-                break
-        if ok:
+def continuum_domain(exprs: Sequence[sympy.Expr], free_syms: Sequence[sympy.Symbol]) -> tuple[bool | None, str]:
+    """Whether some values of the free coordinates make every expression positive, and how that was decided.
+
+    Returns ``(True | False | None, method)``: None when undecided. Expressions are grouped by the
+    free coordinates they share; each group is decided on its own:
+
+    * one coordinate: exactly, by the real roots of the numerators and denominators (the sign of every
+      expression is constant between consecutive roots, so one rational point per interval decides);
+    * several coordinates, all expressions affine in them: by linear programming, the witness checked exactly;
+    * otherwise by random points checked exactly (a point found proves existence; none found decides nothing).
+
+    >>> z = sympy.Symbol("z")
+    >>> continuum_domain([z, 1 - z, sympy.Rational(97, 100) / z, 1 - sympy.Rational(97, 100) / z], [z])
+    (True, 'exact (real roots)')
+    >>> continuum_domain([z, 1 - z, z - 2], [z])
+    (False, 'exact (real roots)')
+    """
+    exprs = [sympy.cancel(sympy.together(e)) for e in exprs]
+    for e in exprs:
+        if e.is_number:
+            if not _positive(e):
+                return False, "exact"
+    exprs = [e for e in exprs if not e.is_number]
+    groups: list[tuple[set, list]] = []
+    for e in exprs:
+        syms = e.free_symbols & set(free_syms)
+        merged = [g for g in groups if g[0] & syms]
+        for g in merged:
+            groups.remove(g)
+        groups.append((set().union(syms, *(g[0] for g in merged)), [e] + [x for g in merged for x in g[1]]))
+    methods = []
+    undecided = False
+    for syms, group in groups:
+        if len(syms) == 1:
+            ok = _univariate_positive(group, next(iter(syms)))
+            methods.append("exact (real roots)")
+        elif all(_affine_in(e, syms) for e in group):
+            ok = _affine_positive(group, sorted(syms, key=str))
+            methods.append("linear programming")
+        else:
+            ok = _sampled_positive(group, sorted(syms, key=str))
+            methods.append("sampling")
+            if not ok:
+                undecided = True
+                continue
+        if not ok:
+            return False, methods[-1]
+    if undecided:
+        return None, "random points found none; not a proof"
+    return True, ", ".join(dict.fromkeys(methods)) or "exact"
+
+
+def _univariate_positive(exprs, t) -> bool:
+    """Exact: is there a real ``t`` with every (rational) expression positive?"""
+    crit = []
+    floaty = any(e.has(sympy.Float) for e in exprs)
+    for e in exprs:
+        num, den = sympy.fraction(sympy.together(e))
+        for q in (num, den):
+            if q.is_number:
+                continue
+            poly = sympy.Poly(sympy.expand(q), t)
+            if floaty:
+                crit.extend(float(sympy.re(r)) for r in poly.nroots(n=30) if abs(sympy.im(r)) < 1e-20)
+            else:
+                crit.extend(float(r.evalf(30)) for r in poly.real_roots())
+    crit = sorted(set(crit))
+    cands = [crit[0] - 1, crit[-1] + 1] if crit else [0.5]
+    cands += [(a + b) / 2 for a, b in zip(crit, crit[1:]) if b > a]
+    for c in cands:
+        r = sympy.Rational(repr(float(c)))
+        if all(_positive(e.xreplace({t: r})) for e in exprs):
+            return True
+    return False
+
+
+def _affine_in(e, syms) -> bool:
+    try:
+        return sympy.Poly(sympy.expand(e), *sorted(syms, key=str)).total_degree() <= 1
+    except sympy.PolynomialError:
+        return False
+
+
+def _affine_positive(exprs, syms) -> bool:
+    """Linear programming: maximise t with every expression >= t; positive t (checked exactly) decides."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    rows, rhs = [], []
+    for e in exprs:
+        poly = sympy.Poly(sympy.expand(e), *syms)
+        coef = [float(poly.coeff_monomial(s)) for s in syms]
+        const = float(poly.coeff_monomial(1))
+        rows.append([-c for c in coef] + [1.0])  # -coef.z + t <= const
+        rhs.append(const)
+    c = np.zeros(len(syms) + 1)
+    c[-1] = -1.0
+    res = linprog(c, A_ub=np.array(rows), b_ub=np.array(rhs), bounds=[(-10.0, 10.0)] * len(syms) + [(None, 1.0)])
+    if res.status != 0 or -res.fun <= 1e-12:
+        return False
+    assign = {s: sympy.Rational(repr(float(v))) for s, v in zip(syms, res.x[:-1])}
+    return all(_positive(e.xreplace(assign)) for e in exprs) or -res.fun > 1e-9
+
+
+def _sampled_positive(exprs, syms, n: int = 4000) -> bool:
+    import numpy as np
+
+    from .regions import evaluate_tree
+
+    rng = np.random.default_rng(20261201)
+    pts = rng.uniform(0.0, 1.0, size=(n, len(syms)))
+    env = {s: pts[:, i] for i, s in enumerate(syms)}
+    ok = np.ones(n, dtype=bool)
+    memo: dict = {}
+    for e in exprs:
+        ok &= np.nan_to_num(evaluate_tree(e, env, n, memo), nan=-1.0) > 0
+    for row in pts[ok][:5]:
+        assign = {s: sympy.Rational(repr(float(v))) for s, v in zip(syms, row)}
+        if all(_positive(e.xreplace(assign)) for e in exprs):
             return True
     return False
 
@@ -664,55 +980,44 @@ def _with_method(e: Equilibrium) -> Equilibrium:
     return dataclasses.replace(e, method=method)
 
 
-def face_text(game: Game, face: Face) -> str:
-    """The face in words: what each population plays (``government mixes, enterprise plays formal``)."""
-    parts = []
-    for pop, supp in zip(game.populations, face.support):
-        if len(supp) == 1:
-            parts.append(f"{pop.name} plays {pop.strategies[supp[0]]}")
-        elif len(supp) == pop.k:
-            parts.append(f"{pop.name} mixes")
-        else:
-            parts.append(f"{pop.name} mixes {'/'.join(pop.strategies[j] for j in supp)}")
-    return ", ".join(parts)
-
-
 def _solve_state_face(
-    dynamics, face: Face, system: _FaceSystem, subs, symbolic: bool, region: Region, report
-) -> list[Equilibrium]:
+    dynamics, face: Face, system: _FaceSystem, subs, symbolic: bool, region: Region
+) -> tuple[list[Equilibrium], list[str]]:
     """Rest points of a face whose equations are not polynomial with rational coefficients at the values
     (state-dependent payoffs): interval subdivision with the Krawczyk test; a closed form where one exists.
+
+    Returns the rest points and the notes a reader must see (a face solved only at given values, boxes the
+    interval method could neither exclude nor certify).
     """
     from .state_dependent import describe_box, solve_face
 
     game = dynamics.game
-    where = face_text(game, face)
+    where = face_label(game, face)
+    notes: list[str] = []
     closed: list[dict] = []
     if symbolic and _polynomial_face(system) and _is_linear(system.equations, system.unknowns):
         closed = _linsolve(system.equations, system.unknowns)
     if subs is None:
         if closed:
-            return [e for e in (_make(dynamics, face, system, sol, None, region=region) for sol in closed) if e]
-        if report is not None:
-            report.append(
-                f"face ({where}): the rest-point equations are not polynomial in the shares, so its rest points "
-                "are found only at given parameter values"
-            )
-        return []
+            return [e for e in (_make(dynamics, face, system, sol, None, region=region) for sol in closed) if e], notes
+        notes.append(
+            f"{where}: the rest-point equations are not polynomial in the shares, so its rest points are found "
+            "only at given parameter values"
+        )
+        return [], notes
     eqs = [sympy.expand_mul(e.xreplace(subs)) for e in system.equations]
     positivity = [p.xreplace(subs) for p in system.positivity]
     sol = solve_face(eqs, system.unknowns, positivity)
-    if report is not None:
-        if sol.degenerate:
-            report.append(
-                f"face ({where}): some rest-point equations vanish identically (a curve of rest points?); its rest "
-                "points are not listed"
-            )
-        for box in sol.unresolved:
-            report.append(
-                f"face ({where}): a rest point may lie in {describe_box(system.unknowns, box)} (the interval method "
-                "could neither exclude nor certify one there: a multiple root, or one on the face's boundary)"
-            )
+    if sol.degenerate:
+        notes.append(
+            f"{where}: some rest-point equations vanish identically (a curve of rest points?); its rest points are "
+            "not listed"
+        )
+    for box in sol.unresolved:
+        notes.append(
+            f"{where}: a rest point may lie in {describe_box(system.unknowns, box)} (the interval method could "
+            "neither exclude nor certify one there: a multiple root, or one on the face's boundary)"
+        )
     out = []
     for point, box in zip(sol.points, sol.enclosures):
         match = next((c for c in closed if _closed_form_in(c, box, system.unknowns, subs)), None)
@@ -720,7 +1025,7 @@ def _solve_state_face(
         if e is not None:
             method = "closed form" if match is not None else ("krawczyk" if point else "exact")
             out.append(dataclasses.replace(e, method=method))
-    return out
+    return out, notes
 
 
 def _closed_form_in(sol: dict, box, unknowns, subs) -> bool:

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import itertools
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,7 +19,8 @@ from dataclasses import dataclass, field
 from .._deprecation import renamed_options
 from ..model.game import Game
 from .dynamics import Dynamics, replicator
-from .equilibria import Kind, find_equilibria
+from .equilibria import search_equilibria
+from .pairs import PairClaim, multistability
 from .regions import Region
 from .stability import Stability, stability
 from .verdicts import TOL, Verdict
@@ -39,9 +39,12 @@ class Analysis:
         Parameter values used (complete when ``numeric`` is True).
     equilibria : tuple of Stability
     compatible : tuple of (str, str)
-        Pairs of vertices that can be ESS for the same parameter values (multistability).
+        Pairs of vertices that can be ESS for the same parameter values (multistability), each shown by a witness.
     exclusive : tuple of (str, str)
-        Pairs of vertices that can each be an ESS, but never together.
+        Pairs of vertices that can each be an ESS, but never together: proven (see :attr:`pairs`).
+    pairs : tuple of PairClaim
+        Every pair's claim with its method, witness and proof status; pairs whose "never together"
+        could not be proven are in neither ``compatible`` nor ``exclusive`` (status ``not proven``).
     eig_tol : float
         Relative tolerance of the numeric verdicts (the JSON key ``"tol"``).
     notes : tuple of str
@@ -56,6 +59,12 @@ class Analysis:
     exclusive: tuple[tuple[str, str], ...] = ()
     eig_tol: float = TOL
     notes: tuple[str, ...] = field(default=())
+    pairs: tuple[PairClaim, ...] = ()
+
+    @property
+    def not_proven(self) -> tuple[tuple[str, str], ...]:
+        """Pairs called neither compatible nor exclusive: no witness found, and no proof of "never"."""
+        return tuple(c.pair for c in self.pairs if c.status == "not proven")
 
     # Display hooks: the one sanctioned call from an earlier room into a later one (docs/architecture.md).
     def _repr_markdown_(self) -> str:
@@ -113,7 +122,8 @@ def analyze(
     scenario : str, optional
         Name of a scenario of the model to start from.
     symbolic : bool, default True
-        Set False to skip the closed-form solution of faces (numeric rest points only).
+        Set False (with every value given) for the fast numeric path: no closed forms of faces, vertex
+        verdicts decided exactly at the given values only, no multistability claims.
     eig_tol : float
         Relative tolerance of the numeric verdicts (``tol=`` is the deprecated name).
 
@@ -132,18 +142,22 @@ def analyze(
     values = game.values(scenario, params)  # checked once, before any work
     dyn = system if isinstance(system, Dynamics) else replicator(game)
     region = Region(game, values)
-    report: list[str] = []
-    eqs = find_equilibria(dyn, params=values, symbolic=symbolic, region=region, report=report)
-    st = stability(dyn, eqs, params=values, region=region, eig_tol=eig_tol)
-    vertices = [s for s in st if s.equilibrium.kind is Kind.PURE and s.can_be_ess]
-    compatible, exclusive = [], []
-    for a, b in itertools.combinations(vertices, 2):
-        # each vertex's stability conditions are "eigenvalue < 0" for the eigenvalues not already negative
-        both = region.feasible(
-            strict=[-c.lhs for c in (*a.stability_conditions, *b.stability_conditions)], witness=False
-        )
-        (compatible if both.feasible else exclusive).append((a.name, b.name))
-    notes = []
+    search = search_equilibria(dyn, params=values, symbolic=symbolic, region=region)
+    numeric_only = not symbolic and game.complete(values)
+    st = stability(dyn, search.equilibria, params=values, region=region, eig_tol=eig_tol, symbolic=not numeric_only)
+    notes = list(search.notes)
+    partial = Analysis(game, dyn, values, st, eig_tol=eig_tol)
+    claims = () if numeric_only else multistability(partial, region=region)
+    compatible = [c.pair for c in claims if c.status == "compatible"]
+    exclusive = [c.pair for c in claims if c.status == "exclusive"]
+    for c in claims:
+        if c.status == "not proven":
+            notes.append(f"{c.pair[0]} and {c.pair[1]}: never ESS together is not proven ({c.method})")
+        elif c.together and not c.in_ranges:
+            notes.append(
+                f"{c.pair[0]} and {c.pair[1]} are ESS together only at values outside the declared ranges found so "
+                "far (ranges do not bound symbolic results; state hard bounds such as p <= 1 under [assumptions])"
+            )
     if not game.complete(values):
         missing = [n for n in game.parameter_names if n not in values]
         notes.append(
@@ -153,5 +167,5 @@ def analyze(
     if game.state_dependent:
         from .state_dependent import analysis_notes
 
-        notes.extend(analysis_notes(game, st, report))
-    return Analysis(game, dyn, values, st, tuple(compatible), tuple(exclusive), eig_tol, tuple(notes))
+        notes[:0] = analysis_notes(game, st)  # what changes when payoffs depend on the state comes first
+    return Analysis(game, dyn, values, st, tuple(compatible), tuple(exclusive), eig_tol, tuple(notes), claims)

@@ -30,6 +30,7 @@ False
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ import sympy
 
 from ..model.game import Game
 
-__all__ = ["Feasibility", "Region", "as_condition", "BOUND", "FEAS_TOL", "SAMPLES"]
+__all__ = ["Feasibility", "Region", "as_condition", "certify", "BOUND", "FEAS_TOL", "SAMPLES"]
 
 #: Bound on |parameter| in the linear programs.
 BOUND = 1e6
@@ -46,6 +47,8 @@ BOUND = 1e6
 FEAS_TOL = 1e-9
 #: Random points tried when the conditions are not linear.
 SAMPLES = 20000
+#: Most sign cases tried when conditions have denominators of undecided sign.
+MAX_SIGN_CASES = 64
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Feasibility:
     witness: dict[str, float] | None
     method: str
     in_ranges: bool = True
+    proven: bool = True
 
 
 def as_condition(rel: sympy.Basic) -> tuple[sympy.Expr, bool]:
@@ -137,13 +141,18 @@ class Region:
         at_ref = self._at_reference(g)
         if at_ref is not None and (at_ref <= 0 if strict else at_ref < 0) and self._reference_admissible():
             return False  # the reference values are a counterexample
-        if not self.assumptions:
-            lin = self._linear(g)
-            if lin is not None:
-                return self._affine_always(lin, strict)
-        if strict:
-            return not self.feasible(nonstrict=[-g], witness=False).feasible
-        return not self.feasible(strict=[-g], witness=False).feasible
+        lin = self._linear(g)
+        if lin is not None:
+            if self._affine_always(lin, strict):
+                return True  # true over the signs alone, so under any assumptions too
+            if not self.assumptions:
+                return False
+        # "always" only with a proof: an infeasible counterexample system decided by sampling is certified
+        counter = {"nonstrict": [-g]} if strict else {"strict": [-g]}
+        res = self.feasible(**counter, witness=False)
+        if not res.feasible and not res.proven:
+            res = certify(self, **counter)
+        return not res.feasible and res.proven
 
     def _affine_always(self, lin, strict: bool) -> bool:
         """Exact sign of an affine function over the sign constraints alone (no assumptions).
@@ -200,6 +209,80 @@ class Region:
         return self._sample_cache[key]
 
     def _decide(self, strict, nonstrict, *, witness: bool = True) -> Feasibility:
+        """Decide a system whose conditions may be rational: split on the signs of the denominators.
+
+        ``N/D > 0`` holds exactly where ``N > 0, D > 0`` or ``-N > 0, -D > 0`` (and ``N/D >= 0`` where
+        ``N >= 0, D > 0`` or ``-N >= 0, -D > 0``): each case is a system of polynomial conditions, in
+        which no parameter value can make a condition undefined. A denominator whose sign the
+        admissible region fixes is multiplied through without a split.
+        """
+        cases = self._sign_cases(strict, nonstrict)
+        if cases is None:  # too many undecided denominators: decide the rational system as it is
+            return self._decide_polynomial(strict, nonstrict, witness=witness)
+        if len(cases) == 1:
+            s, n = cases[0]
+            if (s, n) == (list(strict), list(nonstrict)):
+                return self._decide_polynomial(s, n, witness=witness)
+        results = []
+        for s, n in cases:
+            res = self._decide_polynomial(s, n, witness=witness)
+            if res.feasible:
+                if res.witness is not None and not self._check([res.witness[k] for k in self.names], strict, nonstrict):
+                    continue  # a witness of a case must satisfy the original (rational) conditions
+                return res if len(cases) == 1 else dataclasses.replace(res, method=f"{res.method} (by sign cases)")
+            results.append(res)
+        if not cases:
+            return Feasibility(False, None, "sign cases of the denominators")
+        methods = sorted({r.method for r in results})
+        proven = all(r.proven for r in results)
+        label = methods[0] if len(methods) == 1 else "; ".join(methods)
+        if len(cases) > 1:
+            label = f"{label} ({len(cases)} sign cases of the denominators)"
+        return Feasibility(False, None, label, proven=proven)
+
+    def _sign_cases(self, strict, nonstrict):
+        """Polynomial systems whose union is the given (rational) system; None when there are too many."""
+        cases: list[tuple[list, list]] = [([], [])]
+        for g, is_strict in [(g, True) for g in strict] + [(g, False) for g in nonstrict]:
+            if not _has_denominator(g):
+                for s, n in cases:
+                    (s if is_strict else n).append(g)
+                continue
+            num, den = sympy.fraction(sympy.together(g))
+            num, den = sympy.expand(num), sympy.expand(den)
+            sign = self._fixed_sign(den)
+            if sign is not None:
+                for s, n in cases:
+                    (s if is_strict else n).append(sign * num)
+                continue
+            new = []
+            for s, n in cases:
+                for flip in (1, -1):
+                    s2, n2 = [*s, flip * den], list(n)
+                    (s2 if is_strict else n2).append(flip * num)
+                    new.append((s2, n2))
+            cases = new
+            if len(cases) > MAX_SIGN_CASES:
+                return None
+        return cases
+
+    def _fixed_sign(self, den: sympy.Expr) -> int | None:
+        """+1 or -1 when the admissible region fixes the sign of a denominator, else None."""
+        if den.is_number:
+            return None if den == 0 or _undefined(den) else (1 if den > 0 else -1)
+        if den.is_positive:
+            return 1
+        if den.is_negative:
+            return -1
+        lin = self._linear(den)
+        if lin is not None and not self.assumptions:
+            if self._affine_always(lin, True):
+                return 1
+            if self._affine_always((-lin[0], -lin[1]), True):
+                return -1
+        return None
+
+    def _decide_polynomial(self, strict, nonstrict, *, witness: bool = True) -> Feasibility:
         for g in strict:
             if g.is_number:
                 if _undefined(g) or not g > 0:
@@ -265,7 +348,9 @@ class Region:
         if g in self._linear_cache:
             return self._linear_cache[g]
         out = None
-        if g.free_symbols <= set(self.symbols) and g.is_polynomial(*self.symbols):
+        if g.is_number and (_undefined(g) or g.is_real is False):
+            out = None  # an undefined or complex constant is not an affine function
+        elif g.free_symbols <= set(self.symbols) and g.is_polynomial(*self.symbols):
             poly = sympy.Poly(g, *self.symbols) if g.free_symbols else None
             if poly is None:
                 out = (float(g), np.zeros(len(self.symbols)))
@@ -437,7 +522,7 @@ class Region:
                     witness = self._verified(best, strict, nonstrict)
                     if witness is not None:
                         return Feasibility(True, witness, f"sampling ({SAMPLES} points)", within)
-        return Feasibility(False, None, f"sampling ({SAMPLES} points found none; not a proof)")
+        return Feasibility(False, None, f"sampling ({SAMPLES} points found none; not a proof)", proven=False)
 
     def _values(self, g: sympy.Expr, within: bool) -> np.ndarray:
         """Values of ``g`` at the sample points (NaN where undefined), cached."""
@@ -535,6 +620,11 @@ def evaluate_tree(expr: sympy.Expr, env: Mapping, n: int, memo: dict | None = No
     return out
 
 
+def _has_denominator(g: sympy.Expr) -> bool:
+    """Whether ``g`` has a power with a negative exponent (a denominator that may vanish)."""
+    return any(a.exp.is_negative for a in g.atoms(sympy.Pow) if not a.base.is_number)
+
+
 def _undefined(g: sympy.Expr) -> bool:
     """True for expressions that evaluated to infinity or NaN (a zero denominator)."""
     return g.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
@@ -544,3 +634,319 @@ def _round_sig(v: float, digits: int) -> float:
     if v == 0 or not np.isfinite(v):
         return float(v)
     return float(f"{v:.{digits}g}")
+
+
+# --------------------------------------------------------------------------- certificates for nonlinear systems
+#: Boxes a branch-and-bound proof may visit, and the seconds it may take, per system.
+BNB_BOXES = 400
+BNB_SECONDS = 3.0
+#: Starts of the local search for a counterexample (the best sample points).
+SEARCH_STARTS = 12
+
+
+def certify(region: Region, strict: Iterable[sympy.Expr] = (), nonstrict: Iterable[sympy.Expr] = ()) -> Feasibility:
+    """Decide a system like :meth:`Region.feasible`, and never call it infeasible without saying whether that is proven.
+
+    When the first decision is "infeasible" but not proven (nonlinear conditions: the search so far
+    is 20,000 random admissible points and a linear program with the nonlinear parameters at their
+    reference values), branch and bound over the parameters that enter nonlinearly either proves it
+    — each box excluded by a linear relaxation (every product ``pi(m) * q`` of such parameters ``m``
+    and one other parameter ``q >= 0`` bounded by ``pi_lo * q <= w <= pi_hi * q``) that linear
+    programming shows infeasible — or finds a counterexample (the optimum of every relaxation is
+    checked against the exact conditions). When it is inconclusive, local optimisation (SLSQP) of the
+    smallest slack from the closest sample points searches further; a point it finds is checked
+    exactly and returned as the witness. The result is ``proven=False`` when nothing succeeds.
+
+    >>> from govgame.model import Game, Parameter, Population
+    >>> import itertools
+    >>> ps = (Parameter("p", value=0.5, range=(0.0, 1.0)), Parameter("F", value=2.0))
+    >>> p, F = (q.symbol for q in ps)
+    >>> g = Game("c", (Population("a", ("s", "t"), ("x",)), Population("b", ("u", "v"), ("y",))), ps,
+    ...          {pr: (p * F, sympy.Integer(0)) for pr in itertools.product("st", "uv")})
+    >>> r = certify(Region(g), strict=[p * F - 1, 1 - p * F])   # 1 < pF < 1: never
+    >>> r.feasible, r.proven
+    (False, True)
+    >>> r = certify(Region(g), strict=[p * F - 1, 3 - p * F, 1 - p])
+    >>> r.feasible, r.proven
+    (True, True)
+    """
+    strict = [sympy.expand(g) for g in strict]
+    nonstrict = [sympy.expand(g) for g in nonstrict]
+    first = region.feasible(strict=strict, nonstrict=nonstrict)
+    if first.feasible or first.proven:
+        return first
+    all_s = strict + [g for g, s in region.assumptions if s]
+    all_n = nonstrict + [g for g, s in region.assumptions if not s]
+    cases = region._sign_cases(all_s, all_n)
+    inconclusive = cases is None
+    for s_case, n_case in cases or []:
+        res = _branch_and_bound(region, s_case, n_case)
+        if res is None:
+            inconclusive = True
+            break
+        if res.feasible:
+            return _with_ranges(region, res)
+    if inconclusive:
+        found = _local_search(region, all_s, all_n, starts=SEARCH_STARTS, settings=(True, False))
+        if found is not None:
+            return _with_ranges(region, found)
+        return dataclasses.replace(
+            first,
+            method=f"{first.method}; local optimisation from {SEARCH_STARTS} starts found none; branch and bound "
+            "inconclusive (not proven)",
+            proven=False,
+        )
+    names = ", ".join(sorted({str(s) for g in all_s + all_n for s in _nonlinear_of(g)})) or "none"
+    return Feasibility(
+        False,
+        None,
+        f"branch and bound over {names} with linear relaxations (proven); no counterexample among 20000 samples "
+        "and the relaxations' optima",
+    )
+
+
+def _with_ranges(region: Region, res: Feasibility) -> Feasibility:
+    """Mark whether a witness lies inside every parameter's declared range."""
+    if res.witness is None:
+        return res
+    inside = all(region.game.parameter(k).in_range(v) for k, v in res.witness.items())
+    return dataclasses.replace(res, in_ranges=inside)
+
+
+def _nonlinear_of(g) -> set:
+    out = set()
+    for term in sympy.Add.make_args(sympy.expand(g)):
+        syms = term.free_symbols
+        if len(syms) > 1 or (syms and sympy.Poly(term, *syms).total_degree() > 1):
+            out |= syms
+    return out
+
+
+def _slack_functions(region: Region, strict, nonstrict):
+    syms = region.symbols
+    exprs = list(strict) + list(nonstrict)
+    f = sympy.lambdify(syms, exprs, modules="numpy")
+    grad = sympy.lambdify(syms, [[sympy.diff(e, s) for s in syms] for e in exprs], modules="numpy")
+    return f, grad
+
+
+def _local_search(region: Region, strict, nonstrict, *, starts: int, settings=(True, False)) -> Feasibility | None:
+    """Maximise the smallest slack from the best sample points; an exactly checked point is a witness."""
+    if not strict and not nonstrict:
+        return None
+    if any(not g.is_polynomial(*region.symbols) for g in list(strict) + list(nonstrict)):
+        return None
+    from scipy.optimize import minimize
+
+    f, grad = _slack_functions(region, strict, nonstrict)
+    ns, n = len(strict), len(region.symbols)
+    for within in settings:
+        pts = region._points(within)
+        with np.errstate(all="ignore"):
+            vals = np.array([np.broadcast_to(np.asarray(v, dtype=float), (len(pts),)) for v in f(*pts.T)])
+        score = np.nan_to_num(vals.min(axis=0), nan=-np.inf)
+        x_starts = pts[np.argsort(-score)[:starts]]
+        bounds, _, _ = region._bounds(within)
+        bounds = [(lo, min(hi, 1e3 * max(1.0, abs(r)))) for (lo, hi), r in zip(bounds, region.reference)]
+        pos = [i for i, p in enumerate(region.game.parameters) if p.sign in ("positive", "negative")]
+
+        def cons_fun(z, pos=pos):
+            p, t = z[:n], z[n]
+            v = np.asarray(f(*p), dtype=float)
+            extra = [abs(p[i]) - t for i in pos]
+            return np.concatenate([v[:ns] - t, v[ns:], extra])
+
+        def cons_jac(z, pos=pos):
+            p = z[:n]
+            G = np.asarray(grad(*p), dtype=float).reshape(ns + len(nonstrict), n)
+            rows = np.hstack([G, np.concatenate([-np.ones((ns, 1)), np.zeros((len(nonstrict), 1))])])
+            extra = []
+            for i in pos:
+                r = np.zeros(n + 1)
+                r[i] = np.sign(p[i]) or 1.0
+                r[n] = -1.0
+                extra.append(r)
+            return np.vstack([rows, *extra]) if extra else rows
+
+        for x0 in x_starts:
+            z0 = np.append(x0, min(0.0, float(np.nan_to_num(np.asarray(f(*x0), dtype=float)[:ns].min(initial=0.0)))))
+            with np.errstate(all="ignore"):
+                res = minimize(
+                    lambda z: -z[n],
+                    z0,
+                    jac=lambda z: np.append(np.zeros(n), -1.0),
+                    constraints=[{"type": "ineq", "fun": cons_fun, "jac": cons_jac}],
+                    bounds=bounds + [(None, 1.0)],
+                    method="SLSQP",
+                    options={"maxiter": 200},
+                )
+            if res.x[n] > FEAS_TOL or (ns == 0 and np.all(cons_fun(res.x) >= 0)):
+                w = region._verified(res.x[:n], strict, nonstrict)
+                if w is not None:
+                    return Feasibility(True, w, f"local optimisation of the smallest slack ({starts} starts)", within)
+    return None
+
+
+def _branch_and_bound(region: Region, strict, nonstrict) -> Feasibility | None:
+    """Feasibility of polynomial conditions by branch and bound with linear relaxations; None when inconclusive."""
+    import time
+
+    from scipy.optimize import linprog
+
+    syms = region.symbols
+    exprs = [sympy.expand(g) for g in list(strict) + list(nonstrict)]
+    if any(not g.is_polynomial(*syms) for g in exprs):
+        return None
+    polys = [sympy.Poly(g, *syms) for g in exprs]
+    # branching parameters: those that, once fixed, leave every monomial of degree <= 1
+    nonlin_monoms = {m for p in polys for m in p.monoms() if sum(m) > 1}
+    branch: set[int] = set()
+    for m in sorted(nonlin_monoms, key=lambda m: -sum(m)):
+        rest = [i for i, e in enumerate(m) if e and i not in branch]
+        while sum(m[i] for i in rest) > 1:
+            # add the variable of this monomial that occurs in the most nonlinear monomials, preferring bounded ones
+            def weight(i):
+                p = region.game.parameters[i]
+                bounded = p.range is not None
+                return (sum(1 for mm in nonlin_monoms if mm[i]), bounded)
+
+            pick = max(rest, key=weight)
+            branch.add(pick)
+            rest = [i for i in rest if i != pick]
+    if not branch:
+        return None
+    bounds0, pos, neg = region._bounds(False)
+    branch_l = sorted(branch)
+    for i in branch_l:
+        if region.game.parameters[i].sign == "any":
+            return None
+    # each nonlinear monomial m = pi(branch part) * q (q a single other parameter, or 1)
+    terms = []
+    for m in sorted(nonlin_monoms):
+        others = [i for i, e in enumerate(m) if e and i not in branch]
+        q = others[0] if others else None
+        if q is not None and region.game.parameters[q].sign == "any":
+            return None
+        terms.append((m, q))
+    n, nw = len(syms), len(terms)
+    widx = {m: n + k for k, (m, _) in enumerate(terms)}
+    tcol = n + nw
+
+    def interval_of(m, box):
+        lo, hi = 1.0, 1.0
+        for i in branch_l:
+            e = m[i]
+            if not e:
+                continue
+            a, b = box[i]
+            a_e, b_e = a**e, (b**e if np.isfinite(b) else np.inf)
+            cands = [lo * a_e, lo * b_e, hi * a_e, hi * b_e]
+            cands = [c for c in cands if not np.isnan(c)]
+            lo, hi = min(cands), max(cands)
+        return lo, hi
+
+    def relaxation(box):
+        A, b = [], []
+        for k, poly in enumerate(polys):
+            row = np.zeros(tcol + 1)
+            const = 0.0
+            for mono, c in poly.terms():
+                c = float(c)
+                deg = sum(mono)
+                if deg == 0:
+                    const += c
+                elif deg == 1:
+                    row[mono.index(1)] += c
+                else:
+                    row[widx[mono]] += c
+            # g >= t (strict) or g >= 0:  -row.z + t <= const
+            r = -row
+            if k < len(strict):
+                r[tcol] = 1.0
+            A.append(r)
+            b.append(const)
+        for m, q in terms:
+            lo, hi = interval_of(m, box)
+            j = widx[m]
+            if q is None:
+                continue
+            sgn = 1.0 if region.game.parameters[q].sign in ("positive", "nonnegative") else -1.0
+            # sgn*q >= 0: lo*q <= w <= hi*q for q >= 0 (reversed for q <= 0)
+            a_lo, a_hi = (lo, hi) if sgn > 0 else (hi, lo)
+            if np.isfinite(a_lo):
+                r = np.zeros(tcol + 1)
+                r[q], r[j] = a_lo, -1.0  # a_lo q - w <= 0
+                A.append(r)
+                b.append(0.0)
+            if np.isfinite(a_hi):
+                r = np.zeros(tcol + 1)
+                r[q], r[j] = -a_hi, 1.0  # w - a_hi q <= 0
+                A.append(r)
+                b.append(0.0)
+        for i in pos:
+            r = np.zeros(tcol + 1)
+            r[i], r[tcol] = -1.0, 1.0
+            A.append(r)
+            b.append(0.0)
+        for i in neg:
+            r = np.zeros(tcol + 1)
+            r[i], r[tcol] = 1.0, 1.0
+            A.append(r)
+            b.append(0.0)
+        bnds = []
+        for i in range(n):
+            lo, hi = box[i] if i in branch else bounds0[i]
+            bnds.append((lo, None if not np.isfinite(hi) or hi >= BOUND else hi))
+        for m, q in terms:
+            lo, hi = interval_of(m, box)
+            if q is None:
+                bnds.append((lo, hi if np.isfinite(hi) else None))
+            else:
+                bnds.append((None, None))
+        bnds.append((None, 1.0))
+        c = np.zeros(tcol + 1)
+        c[tcol] = -1.0
+        res = linprog(c, A_ub=np.array(A), b_ub=np.array(b), bounds=bnds, method="highs")
+        return res
+
+    start = {}
+    for i in branch_l:
+        lo, hi = bounds0[i]
+        start[i] = (lo, np.inf if hi >= BOUND else hi)
+    needs_slack = bool(strict) or bool(pos) or bool(neg)
+    stack = [start]
+    t0 = time.perf_counter()
+    visited = 0
+    while stack:
+        if visited >= BNB_BOXES or time.perf_counter() - t0 > BNB_SECONDS:
+            return None
+        box = stack.pop()
+        visited += 1
+        res = relaxation(box)
+        if res.status == 2:  # infeasible relaxation
+            continue
+        if res.status != 0:
+            return None
+        t = -res.fun
+        if needs_slack and t <= FEAS_TOL:
+            continue
+        p = res.x[:n]
+        w = region._verified(p, strict, nonstrict)
+        if w is not None:
+            return Feasibility(True, w, "branch and bound (a relaxation's optimum satisfies the conditions)", False)
+
+        # split the widest branching interval (an unbounded one first)
+        def width(i, box=box):
+            a, b = box[i]
+            return (
+                np.inf
+                if not np.isfinite(b)
+                else (b - a) / max(1.0, abs(start[i][1] - start[i][0]) if np.isfinite(start[i][1]) else 1.0)
+            )
+
+        i = max(branch_l, key=width)
+        a, b = box[i]
+        mid = max(2.0 * a, a + 1.0) if not np.isfinite(b) else 0.5 * (a + b)
+        stack.append({**box, i: (a, mid)})
+        stack.append({**box, i: (mid, b)})
+    return Feasibility(False, None, "branch and bound")

@@ -41,6 +41,7 @@ import numpy as np
 import sympy
 
 from .._deprecation import renamed_options
+from .continua import ContinuumStability, continuum_stability
 from .dynamics import Dynamics
 from .equilibria import Equilibrium, Face, Kind, face_system
 from .regions import Feasibility, Region
@@ -89,6 +90,7 @@ class Stability:
     witness: dict[str, float] | None = None
     method: str = ""
     numeric: NumericStability | None = None
+    continuum: ContinuumStability | None = None
 
     @property
     def name(self) -> str:
@@ -138,7 +140,8 @@ def _face_eigen(dynamics: Dynamics, eq: Equilibrium, subs: Mapping | None):
     # dynamics on the face: reduced replicator of the unknowns, with the face parametrisation
     unknowns = system.unknowns
     mixing = [p for p, supp in enumerate(eq.support) if len(supp) > 1]
-    if unknowns and all(game.populations[p].k == 2 for p in mixing):
+    if unknowns and all(game.populations[p].k == 2 for p in mixing) and not game.state_dependent:
+        # (with state-dependent payoffs a population's payoff difference depends on its own share too)
         return transversal, _binary_block(dynamics, mixing, at, subs)
     rhs_on_face = []
     index = {s: i for i, s in enumerate(dynamics.state)}
@@ -220,6 +223,7 @@ def stability(
     params: Mapping[str, float] | None = None,
     region: Region | None = None,
     eig_tol: float = TOL,
+    symbolic: bool = True,
 ) -> tuple[Stability, ...]:
     """Eigenvalues, verdicts, ESS conditions and witnesses for each equilibrium.
 
@@ -234,6 +238,10 @@ def stability(
         Admissible region (built from the game when absent).
     eig_tol : float
         Relative tolerance of the numeric verdicts (``tol=`` is the deprecated name).
+    symbolic : bool, default True
+        False (with every value given): a vertex's verdict, ``can_be_ess`` and witness are decided
+        exactly at the given values only (the fast path of sweeps and simulations), not for all
+        admissible parameters.
 
     Returns
     -------
@@ -258,13 +266,19 @@ def stability(
     out = []
     for eq in equilibria:
         if eq.kind is Kind.PURE:
-            out.append(_vertex_stability(dynamics, eq, subs, region, eig_tol))
+            if symbolic or subs is None:
+                out.append(_vertex_stability(dynamics, eq, subs, region, eig_tol))
+            else:
+                out.append(_vertex_stability_at_values(dynamics, eq, subs, values, eig_tol))
         elif game.state_dependent:  # Selten's rule does not hold: verdicts from eigenvalues (SPEC 1.5)
             from .state_dependent import mixed_stability
 
-            out.append(mixed_stability(dynamics, eq, subs, region, eig_tol))
+            st = mixed_stability(dynamics, eq, subs, region, eig_tol)
+            if eq.kind is Kind.CONTINUUM:
+                st = dataclasses.replace(st, continuum=continuum_stability(dynamics, eq, values))
+            out.append(st)
         else:
-            out.append(_mixed_stability(dynamics, eq, subs, eig_tol))
+            out.append(_mixed_stability(dynamics, eq, subs, eig_tol, values))
     return tuple(out)
 
 
@@ -292,20 +306,32 @@ def _vertex_stability(dynamics, eq, subs, region: Region, eig_tol) -> Stability:
 def symbolic_verdict(
     eigenvalues: Sequence[sympy.Expr], region: Region
 ) -> tuple[Verdict, list[sympy.Basic], Feasibility]:
-    """Symbolic verdict of a vertex from its (real) eigenvalues, the ESS conditions, and their feasibility."""
+    """Symbolic verdict of a vertex from its (real) eigenvalues, the ESS conditions, and their feasibility.
+
+    The strongest verdict that holds for every admissible parameter value: ``saddle`` when some
+    eigenvalue is always positive and some other never positive (whatever the remaining signs), or
+    when no admissible value makes them all <= 0 and none makes them all > 0 (both proven);
+    ``non-hyperbolic`` when none can be positive and they can never all be negative.
+    """
     neg_always = [e.is_negative is True or region.always(-e) for e in eigenvalues]
     pos_always = [e.is_positive is True or region.always(e) for e in eigenvalues]
-    zero = [e == 0 for e in eigenvalues]
+    nonpos_always = [
+        n or e == 0 or e.is_nonpositive is True or region.always(-e, strict=False)
+        for e, n in zip(eigenvalues, neg_always)
+    ]
     conditions = [sympy.StrictLessThan(e, 0, evaluate=False) for e, n in zip(eigenvalues, neg_always) if not n]
     feas = region.feasible(strict=[-e for e, n in zip(eigenvalues, neg_always) if not n])
+    never_ess = not feas.feasible and feas.proven
     if all(neg_always):
         verdict = Verdict.ESS
     elif all(pos_always):
         verdict = Verdict.SOURCE
-    elif any(pos_always) and all(p or n for p, n in zip(pos_always, neg_always)):
+    elif any(pos_always) and any(nonpos_always):
+        verdict = Verdict.SADDLE  # one always unstable direction, and never every direction unstable
+    elif never_ess and _always_saddle(eigenvalues, region):
         verdict = Verdict.SADDLE
-    elif any(zero) and all(z or n or region.always(-e, strict=False) for z, n, e in zip(zero, neg_always, eigenvalues)):
-        verdict = Verdict.NON_HYPERBOLIC  # a zero eigenvalue and none that can become positive
+    elif all(nonpos_always) and never_ess:
+        verdict = Verdict.NON_HYPERBOLIC  # none can become positive, and they are never all negative
     elif feas.feasible:
         verdict = Verdict.CONDITIONAL
     else:
@@ -313,9 +339,43 @@ def symbolic_verdict(
     return verdict, conditions, feas
 
 
-def _mixed_stability(dynamics, eq: Equilibrium, subs, eig_tol) -> Stability:
+def _always_saddle(eigenvalues, region: Region) -> bool:
+    """Proven: no admissible value makes every eigenvalue <= 0, and none makes every eigenvalue > 0."""
+    some_positive = region.feasible(nonstrict=[-e for e in eigenvalues], witness=False)
+    if some_positive.feasible or not some_positive.proven:
+        return False
+    all_positive = region.feasible(strict=list(eigenvalues), witness=False)
+    return not all_positive.feasible and all_positive.proven
+
+
+def _vertex_stability_at_values(dynamics, eq, subs, values, eig_tol) -> Stability:
+    """A vertex decided exactly at the given values only: the signs of its exact eigenvalues there."""
+    ev = vertex_eigenvalues(dynamics, eq)
+    exact = [sympy.nsimplify(e.xreplace(subs)) if e.has(sympy.Float) else e.xreplace(subs) for e in ev]
+    signs = [int(bool(v > 0)) - int(bool(v < 0)) for v in exact]
+    if all(s < 0 for s in signs):
+        verdict = Verdict.ESS
+    elif all(s > 0 for s in signs):
+        verdict = Verdict.SOURCE
+    elif any(s > 0 for s in signs):
+        verdict = Verdict.SADDLE
+    else:
+        verdict = Verdict.NON_HYPERBOLIC
+    conditions = tuple(sympy.StrictLessThan(e, 0, evaluate=False) for e in ev if not e.is_number)
+    vals = [complex(sympy.N(v, 30)) for v in exact]
+    numeric = NumericStability(tuple(float(c) for c in eq.point), tuple(vals), numeric_verdict(vals, eig_tol=eig_tol))
+    ess = verdict is Verdict.ESS
+    witness = {k: float(values[k]) for k in dynamics.game.parameter_names} if ess else None
+    return Stability(
+        eq, ev, verdict, conditions, ess, witness, "exact signs at the given values only (symbolic=False)", numeric
+    )
+
+
+def _mixed_stability(dynamics, eq: Equilibrium, subs, eig_tol, values=None) -> Stability:
     at = eq
+    cont = None
     if eq.kind is Kind.CONTINUUM:
+        cont = continuum_stability(dynamics, eq, values)
         # eigenvalues at the middle of the continuum (one of them is zero along it)
         at = dataclasses.replace(eq, point=_continuum_midpoint(dynamics, eq), free=())
     # a point found only at the given values has exact eigenvalues only at those values
@@ -332,14 +392,16 @@ def _mixed_stability(dynamics, eq: Equilibrium, subs, eig_tol) -> Stability:
             vals.extend(complex(v) for v in np.linalg.eigvals(B))
         point = eq.numeric_point if eq.numeric_point is not None else ()
         numeric = NumericStability(tuple(point), tuple(vals), numeric_verdict(vals, eig_tol=eig_tol))
-    if inner is not None:
+    if cont is not None and cont.eigenvalues:
+        eigen_exact = list(cont.eigenvalues)  # functions of the free coordinates
+    elif inner is not None:
         eigen_exact = [*transversal, *inner]
     elif subs is not None:
         eigen_exact = [*transversal, *(_as_number(v) for v in vals[len(transversal) :])]
     else:
         eigen_exact = list(transversal)
     return Stability(
-        eq, tuple(eigen_exact), Verdict.NOT_ESS, (), False, None, "mixed rest point: never an ESS", numeric
+        eq, tuple(eigen_exact), Verdict.NOT_ESS, (), False, None, "mixed rest point: never an ESS", numeric, cont
     )
 
 

@@ -485,9 +485,10 @@ def mixed_stability(dynamics, eq, subs: Mapping | None, region, tol: float):
     )
 
 
-def analysis_notes(game, stabilities, report: Sequence[str]) -> list[str]:
+def analysis_notes(game, stabilities) -> list[str]:
     """What a reader of the analysis of a state-dependent game must know: the rules that changed, how each rest
-    point was found, and what the face solvers could not settle (``report`` from ``find_equilibria``).
+    point was found, and where the linearisation decides nothing (kinks, infinite slopes). What the face solvers
+    could not settle is in the notes of :func:`~govgame.analysis.equilibria.search_equilibria`.
     """
     notes = [
         f"the payoffs depend on the state (shares {', '.join(game.state_names)}): the Jacobian includes the payoff "
@@ -496,8 +497,7 @@ def analysis_notes(game, stabilities, report: Sequence[str]) -> list[str]:
     ]
     used = sorted({s.equilibrium.method for s in stabilities if s.equilibrium.method} - {"vertex"})
     for m in used:
-        notes.append(f'rest points found by "{m}": {METHODS[m]}')
-    notes.extend(report)
+        notes.append(f'rest points found by "{m}": {METHODS[m]}' if m in METHODS else f"rest points found by {m}")
     for s in stabilities:
         for key in ("infinite derivatives at this point", "the payoffs have a kink at this point"):
             if key in s.method:

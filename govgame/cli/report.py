@@ -1,4 +1,4 @@
-r"""``govgame report``: every table and standard figure of a model's analysis, written into a folder.
+r"""Write every table and standard figure of a model's analysis into a folder (``govgame report``).
 
 :func:`write_report` analyses a game, then writes
 
@@ -7,19 +7,24 @@ r"""``govgame report``: every table and standard figure of a model's analysis, w
   :mod:`govgame.io.latex`;
 * ``analysis.md`` (the Markdown summary), ``analysis.json`` (``govgame analyze --format json``)
   and ``analysis.txt``;
-* when every parameter has a value, the standard figures, each as PDF and PNG: the phase
-  portrait (3-D for three state coordinates, a phase plane for two, a time series otherwise),
-  time series from three starts, the sensitivity to the parameter that matters most (the one
-  appearing most often in the ESS conditions, among those with a ``range``), a region map over
-  the two such parameters, and the basin shares from a grid of starts;
-* ``report.tex``, a standalone article that ``\input``\s every table and includes every
-  figure; it compiles with ``pdflatex report.tex`` in that folder.
+* when every parameter has a value, the standard figures of :mod:`govgame.cli.figures`, each as
+  PDF and PNG: the phase portrait (a phase plane for two state coordinates, a 3-D portrait for
+  three, a projection and the shares from the centre for more), the shares over time from a few
+  starts, the shares over time for five values of the first parameter varied, the basin shares
+  over that parameter, a region map over the first two, and the basin shares at the values;
+* ``report.tex``, a standalone article that ``\input``\s every table and includes every figure
+  at its natural size (so its text is as large as designed). It needs pdflatex with the
+  packages of :data:`PREAMBLE`, and compiles with ``latexmk -pdf report.tex`` (or
+  :data:`PASSES` runs of ``pdflatex report.tex``, for the cross-references and the long
+  tables' column widths).
 
-Figures are drawn by :mod:`govgame.plot` (this module never imports matplotlib itself) from
-runs of :mod:`govgame.numerics`. The region map is a :func:`govgame.numerics.sweep.sweep` over
-``region_grid`` x ``region_grid`` parameter cells with the ``--grid 2`` starts, each cell
-labelled by :func:`govgame.numerics.outcomes.region_label`; with the defaults a report takes
-well under a minute.
+Which parameters are varied (``vary``), from which starts the time series run (``starts``),
+the horizon (``t_end``) and the grids are options; by default the parameters varied are the
+two with a ``range`` that appear most often in the ESS conditions (:func:`key_parameters`).
+
+The model's description is typeset as prose (:func:`govgame.io.latex.latex_prose`): special characters
+escaped, declared parameter names and the expressions around them set as mathematics
+(``P_i > P_f`` becomes :math:`P_{i} > P_{f}`), and lines starting with ``-`` as a list.
 
 This workflow combines every room (analysis, numerics, io, plot), so it sits with the command,
 in the last room (docs/architecture.md).
@@ -38,25 +43,77 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ParameterWarning, SimulationError
+from ..errors import ParameterWarning
 from ..io import latex
+from ..io.files import atomic_folder, check_output_folder
+from ..io.latex import latex_prose
 from ..model.game import Game
-from .args import load, option_names, parse_set
+from .args import load, option_names, parse_from, parse_levels, parse_set, say
 
-__all__ = ["run", "write_report", "key_parameters"]
+__all__ = ["run", "write_report", "key_parameters", "PREAMBLE", "PASSES", "COMPILE"]
+
+#: Preamble of ``report.tex``: T1-encoded Latin Modern (Type 1 fonts, real ``<`` and ``>``), the
+#: packages of the fragments (:data:`govgame.io.latex.LATEX_PACKAGES`), and array, microtype,
+#: adjustbox (figures at natural size, never wider than the text) and geometry.
+PREAMBLE = (
+    r"\documentclass[11pt]{article}",
+    r"\usepackage[T1]{fontenc}",
+    r"\usepackage{lmodern}",
+    r"\usepackage{textcomp}",
+    r"\usepackage{" + ",".join(latex.LATEX_PACKAGES) + "}",
+    r"\usepackage{array}",
+    r"\usepackage{microtype}",
+    r"\usepackage[export]{adjustbox}",
+    r"\usepackage[margin=2.5cm]{geometry}",
+    r"\setlength{\emergencystretch}{2em}",
+    r"\raggedbottom",
+)
+
+#: pdflatex runs ``report.tex`` needs (references and long-table widths settle on the second
+#: run, and the third confirms them); ``latexmk -pdf`` counts them itself.
+PASSES = 3
+
+#: What to run in the report folder.
+COMPILE = "latexmk -pdf report.tex"
 
 
 def run(args: argparse.Namespace) -> int:
     """``govgame report``: LaTeX tables, figures and a standalone ``report.tex`` in ``--out``."""
+    from ..io.files import check_output_folder
+    from ..numerics.executors import run_interruptibly
+
+    check_output_folder(args.out, what="--out")  # before any work
     overrides = parse_set(args.set)
     game = load(args.model)
+    vary: dict[str, Any] = {}
+    for item in getattr(args, "vary", []):
+        name, levels = parse_levels(item, bare=True)
+        with option_names("--vary", [name]):
+            par = game.parameter(name)
+            for v in levels if levels is not None else ():
+                par.check(float(v), where=name)
+        vary[name] = levels
+    starts = None
+    if getattr(args, "starts", None):
+        from ..numerics.starts import check_starts
+
+        starts = check_starts(game, parse_from(game, args.starts))
+    options = {
+        "vary": {k: v for k, v in vary.items()} if vary else None,
+        "starts": starts,
+        "t_end": getattr(args, "t_end", 60.0),
+        "grid": getattr(args, "grid", 4),
+        "region_grid": getattr(args, "region_grid", 12),
+    }
     with option_names("--set", overrides), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # figures and analysis: the files are the output
         warnings.simplefilter("always", ParameterWarning)  # but a --set value outside its range is said
-        files = write_report(game, out_dir=args.out, scenario=args.scenario, params=overrides)
+        files = run_interruptibly(
+            write_report, game, out_dir=args.out, scenario=args.scenario, params=overrides, **options
+        )
     for f in files:
         print(f)
-    print(f"compile with: cd {args.out} && pdflatex report.tex", file=sys.stderr)
+    say(f"compile with: cd {args.out} && {COMPILE} (or run pdflatex report.tex {PASSES} times)")
     return 0
 
 
@@ -88,6 +145,7 @@ def key_parameters(game: Game, analysis: Any, *, count: int = 2) -> list[str]:
     return (ranked + rest)[:count]
 
 
+# --------------------------------------------------------------------------- files
 def _close(obj: Any) -> None:
     """Release a figure (pyplot keeps every figure it made until closed)."""
     from .. import plot
@@ -97,23 +155,30 @@ def _close(obj: Any) -> None:
         plt.close(plot._figure_of(obj))
 
 
-def _save_both(obj: Any, out: Path, stem: str) -> list[Path]:
+def _save(obj: Any, out: Path, stem: str, formats: Sequence[str]) -> list[Path]:
     from .. import plot
 
-    paths = [plot.save(obj, out / f"{stem}.pdf"), plot.save(obj, out / f"{stem}.png", dpi=150)]
+    paths = [plot.save(obj, out / f"{stem}.pdf")]
+    paths += [plot.save(obj, out / f"{stem}.{f}", dpi=150) for f in formats if f != "pdf"]
     _close(obj)
     return paths
 
 
-def _starts(game: Game, values: Sequence[float]) -> np.ndarray:
-    """Starts with every strategy of every population at the same share ``v / (k - 1)``."""
-    rows = []
-    for v in values:
-        row = []
-        for p in game.populations:
-            row += [v if p.k == 2 else v / (p.k - 1)] * (p.k - 1)
-        rows.append(row)
-    return np.array(rows, dtype=float)
+def _vary_values(game: Game, vary: Any, count: int) -> list[tuple[str, np.ndarray]]:
+    """``vary`` as (name, values): names take ``count`` values over their range."""
+    out = []
+    items = vary.items() if isinstance(vary, Mapping) else [(name, None) for name in vary]
+    for name, vals in items:
+        par = game.parameter(name)
+        if vals is None:
+            if par.range is None:
+                lo = par.value if par.value is not None else 0.0
+                hi = 2 * lo if lo else 1.0
+                vals = np.linspace(min(lo, hi), max(lo, hi), count)
+            else:
+                vals = np.linspace(par.range[0], par.range[1], count)
+        out.append((name, np.asarray(vals, dtype=float)))
+    return out
 
 
 def write_report(
@@ -122,9 +187,13 @@ def write_report(
     out_dir: str | Path,
     scenario: str | None = None,
     params: Mapping[str, float] | None = None,
+    vary: Sequence[str] | Mapping[str, Sequence[float]] | None = None,
+    starts: Any = None,
     t_end: float = 60.0,
+    grid: int = 4,
     region_grid: int = 12,
-    basin_grid: int = 5,
+    basin_grid: int | None = None,
+    formats: Sequence[str] = ("pdf", "png"),
 ) -> list[Path]:
     """Write the tables, figures and a compilable ``report.tex`` of ``game`` into ``out_dir``.
 
@@ -132,17 +201,32 @@ def write_report(
     ----------
     game : Game
     out_dir : str or Path
-        Created if missing; existing files of the same names are overwritten.
+        Created if missing. Checked before any work (an :class:`~govgame.errors.OutputError`
+        for an empty name, a file, a place where nothing can be written). The files are
+        written into a temporary folder next to it and moved in only when all are complete
+        (:func:`govgame.io.files.atomic_folder`): an error or an interrupt leaves no partial
+        report; files of an earlier report are replaced, and those it wrote that this one
+        does not are removed.
     scenario : str, optional
         Named scenario of the model to start from.
     params : mapping, optional
         Overrides (as ``--set``), applied after the scenario.
+    vary : sequence of names, or mapping name -> values, optional
+        The parameters the sensitivity figures (the first) and the region map (the first
+        two) vary; names alone take five values (region map: ``region_grid``) over their
+        ``range``. Default: :func:`key_parameters`.
+    starts : array_like, optional
+        Starts (state order) of the time-series figure; default three on the diagonal.
     t_end : float
         Horizon of the simulations.
+    grid : int
+        ``grid_starts(game, grid)`` starts for the basin shares and the basin curves.
     region_grid : int
-        Cells per axis of the region map.
-    basin_grid : int
-        ``grid_starts(game, basin_grid)`` starts for the basin shares.
+        Cells per axis of the region map (when ``vary`` gives names only).
+    basin_grid : int, optional
+        Former name of ``grid``.
+    formats : sequence of str, default ("pdf", "png")
+        Files written for each figure; ``report.tex`` includes the PDF, so ``"pdf"`` is always written.
 
     Returns
     -------
@@ -153,16 +237,23 @@ def write_report(
     --------
     >>> import tempfile
     >>> from govgame.model.loader import load_model
-    >>> files = write_report(load_model("battery_recycling"), out_dir=tempfile.mkdtemp(), region_grid=2, basin_grid=1)
+    >>> files = write_report(load_model("battery_recycling"), out_dir=tempfile.mkdtemp(), region_grid=2, grid=1)
     >>> files[-1].name, sum(f.suffix == ".tex" for f in files) >= 4, sum(f.suffix == ".pdf" for f in files) >= 3
     ('report.tex', True, True)
     """
     from ..analysis.pipeline import analyze
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if basin_grid is not None:
+        grid = basin_grid
+    final = check_output_folder(out_dir, what="report folder")  # before any work
     analysis = analyze(game, scenario=scenario, params=params)  # checks the values
     values = analysis.params
+    with atomic_folder(final) as out:
+        written = _write_all(game, analysis, values, out, scenario, vary, starts, t_end, grid, region_grid, formats)
+    return [final / p.relative_to(out) for p in written]
+
+
+def _write_all(game, analysis, values, out: Path, scenario, vary, starts, t_end, grid, region_grid, formats) -> list[Path]:
     written: list[Path] = []
 
     def write(name: str, text: str) -> str:
@@ -190,123 +281,70 @@ def write_report(
     write("analysis.json", json.dumps(analysis_to_dict(analysis), indent=2) + "\n")
 
     figures: list[tuple[str, str]] = []
-    no_figures = "not every parameter has a value."
     if game.complete(values):
-        try:
-            figures = _figures(game, analysis, values, out, written, t_end, region_grid, basin_grid)
-        except SimulationError as exc:
-            if not game.state_dependent:
-                raise
-            no_figures = str(exc).rstrip(".") + "."  # payoffs that depend on the state: no kernel yet
-    written.append(_report_tex(game, analysis, out, tables, figures, scenario, no_figures))
+        names = list(vary) if vary is not None else key_parameters(game, analysis)
+        chosen = {n: (vary[n] if isinstance(vary, Mapping) else None) for n in names}
+        figures = _figures(game, analysis, values, out, written, t_end, grid, region_grid, chosen, starts, formats)
+    written.append(_report_tex(game, out, tables, figures, scenario))
     return written
 
 
-def _figures(game, analysis, values, out, written, t_end, region_grid, basin_grid) -> list[tuple[str, str]]:
-    from .. import plot
-    from ..numerics.integrate import simulate
-    from ..numerics.outcomes import basins
-    from ..numerics.starts import grid_starts
-    from ..numerics.sweep import sensitivity, sweep
-
-    dyn = analysis.dynamics  # the replicator system of the analysis, reused by every run below
+def _figures(game, analysis, values, out, written, t_end, grid, region_grid, vary, starts, formats) -> list:
+    from . import figures as recipes
 
     figs: list[tuple[str, str]] = []
     n = len(game.state_names)
-    t = np.linspace(0.0, t_end, 301)
-    names = game.state_names
 
-    # phase portrait
-    starts = grid_starts(game, 2 if n >= 3 else 3)
-    traj = simulate(dyn, starts, params=values, t_end=t_end, t_eval=t)
-    if n == 3:
-        ax = plot.phase_portrait_3d(game, traj.paths, equilibria=analysis.equilibria)
-        caption = "Phase portrait: trajectories from a grid of starts and the rest points (filled: ESS)."
-    elif n == 2:
-        nd = dyn.numeric(values)
-        ax = plot.phase_plane(game, nd.f, paths=traj.paths, equilibria=analysis.equilibria)
-        caption = "Phase plane: streamlines, trajectories and rest points (filled: ESS)."
-    else:
-        mid = simulate(dyn, _starts(game, [0.5]), params=values, t_end=t_end, t_eval=t)
-        ax = plot.time_series(game, t, mid.paths[0])
-        caption = "Evolution of the shares from the centre of the state space."
-    written += _save_both(ax, out, "phase")
-    figs.append(("phase", caption))
+    def add(stem: str, fig: Any) -> None:
+        written.extend(_save(fig.figure, out, stem, formats))
+        figs.append((stem, fig.caption))
 
-    # time series from a few starts
-    ts_starts = _starts(game, [0.2, 0.5, 0.8])
-    ts = simulate(dyn, ts_starts, params=values, t_end=t_end, t_eval=t)
-    for i, x0 in enumerate(ts_starts):
-        ax = plot.time_series(game, t, ts.paths[i])
-        stem = f"time_series_{i + 1}"
-        written += _save_both(ax, out, stem)
-        start = ", ".join(f"{nm} = {v:g}" for nm, v in zip(names, x0))
-        figs.append((stem, f"Shares over time from the start {start}."))
-
-    keys = key_parameters(game, analysis)
-    x0 = _starts(game, [0.5])
-    for name in keys[:1]:
-        lo, hi = game.parameter(name).range
-        sens = sensitivity(dyn, name, np.linspace(lo, hi, 5), params=values, x0=x0, t_end=t_end, t_eval=t)
-        axes = plot.sensitivity(game, name, sens.levels, t, sens.paths)
-        stem = f"sensitivity_{name}"
-        written += _save_both(axes, out, stem)
-        figs.append((stem, f"Sensitivity of the shares to ${game.parameter(name).latex}$ (start at the centre)."))
-
-    if len(keys) >= 2:
-        xname, yname = keys[0], keys[1]
-        xs = np.linspace(*game.parameter(xname).range, region_grid)
-        ys = np.linspace(*game.parameter(yname).range, region_grid)
-        starts2 = grid_starts(game, 2)
-        result = sweep(dyn, {xname: xs, yname: ys}, params=values, grid=2, t_end=t_end, progress=False)
-        labels = result.labels().T  # rows: the second parameter (vertical axis)
-        ax = plot.region_map(game, xname, xs, yname, ys, labels)
-        stem = "region_map"
-        written += _save_both(ax, out, stem)
-        figs.append(
-            (
-                stem,
-                f"Outcome over ${game.parameter(xname).latex}$ and ${game.parameter(yname).latex}$ "
-                f"({region_grid}$\\times${region_grid} cells, {len(starts2)} starts each).",
-            )
-        )
-
-    bstarts = grid_starts(game, basin_grid)
-    btraj = simulate(dyn, bstarts, params=values, t_end=t_end)
-    ax = plot.basin_shares(basins(btraj, analysis.equilibria))
-    written += _save_both(ax, out, "basins")
-    figs.append(("basins", f"Share of {len(bstarts)} grid starts reaching each outcome (basins of attraction)."))
+    if n >= 2:
+        add("phase", recipes.phase_figure(game, values, t_end=t_end, analysis=analysis))
+    if n > 3 or n == 1:
+        add("centre", recipes.time_series_figure(game, values, starts=recipes.center_start(game), t_end=t_end))
+    add("time_series", recipes.time_series_figure(game, values, starts=starts, t_end=t_end))
+    family = _vary_values(game, {k: v for k, v in list(vary.items())[:1]}, 5)
+    for name, vals in family:
+        add(f"family_{name}", recipes.time_series_figure(game, values, vary=(name, vals), t_end=t_end))
+        curve_vals = _vary_values(game, {name: vary[name]}, 11)[0][1]
+        add(f"sensitivity_{name}", recipes.sensitivity_figure(game, values, (name, curve_vals), grid=min(grid, 3),
+                                                              t_end=t_end))  # fmt: skip
+    if len(vary) >= 2:
+        (xn, xs), (yn, ys) = _vary_values(game, dict(list(vary.items())[:2]), region_grid)
+        add("region_map", recipes.region_figure(game, values, (xn, xs), (yn, ys), grid=2, t_end=t_end))
+    add("basins", recipes.basins_figure(game, values, grid=grid, t_end=t_end, analysis=analysis))
     return figs
 
 
-def _report_tex(game, analysis, out: Path, tables, figures, scenario, no_figures: str = "") -> Path:
+def _report_tex(game: Game, out: Path, tables, figures, scenario) -> Path:
     title = game.title or game.name
     lines = [
-        r"\documentclass[11pt]{article}",
-        r"\usepackage{" + ",".join(latex.LATEX_PACKAGES) + "}",
-        r"\usepackage[margin=2.5cm]{geometry}",
+        *PREAMBLE,
         r"\title{" + latex.latex_escape(title) + "}",
         r"\author{Generated by govgame}",
         r"\date{}",
         r"\begin{document}",
         r"\maketitle",
+        "",
     ]
     if game.description:
-        lines.append(latex.latex_escape(game.description.strip()))
-        lines.append("")
+        lines += [latex_prose(game.description, game), ""]
     if scenario:
-        lines.append("Scenario: \\texttt{" + latex.latex_escape(scenario) + "}.")
-        lines.append("")
+        sc = next((s for s in game.scenarios if s.name == scenario), None)
+        text = r"Scenario \emph{" + latex.latex_escape(scenario.replace("_", " ")) + "}"
+        if sc is not None and sc.description:
+            text += ": " + latex_prose(sc.description, game)
+        lines += [text.rstrip(".") + ".", ""]
     for t in tables:
-        lines.append(r"\input{" + t[:-4] + "}")
-        lines.append("")
+        lines += [r"\input{" + t[:-4] + "}", ""]
     if not figures:
-        lines.append("No figures: " + latex.latex_escape(no_figures or "not every parameter has a value."))
+        lines.append("No figures: not every parameter has a value.")
     for stem, caption in figures:
         lines += [
             r"\begin{figure}[htbp]",
             r"\centering",
-            r"\includegraphics[width=0.8\linewidth,height=0.4\textheight,keepaspectratio]{" + stem + ".pdf}",
+            r"\includegraphics[max width=\linewidth,max height=0.45\textheight]{" + stem + ".pdf}",
             r"\caption{" + caption + "}",
             r"\label{fig:" + stem + "}",
             r"\end{figure}",

@@ -66,14 +66,26 @@ def _eig_json(lam: complex) -> float | dict[str, float] | None:
     return {"re": float(re) + 0.0, "im": float(im) + 0.0}
 
 
+#: A real or imaginary part at most this times max(1, |lambda|) is floating-point noise and is not printed.
+NOISE_TOL = 1e-9
+
+
 def _eig_text(lam: complex, digits: int = 4) -> str:
+    """A numeric eigenvalue for people: ``-1.525i``, not ``5.551e-17 - 1.525i``.
+
+    >>> _eig_text(complex(5.551e-17, -1.525)), _eig_text(complex(-0.5, 2.41)), _eig_text(0.6000000000000001)
+    ('-1.525i', '-0.5 + 2.41i', '0.6')
+    """
     e = _eig_json(lam)
     if e is None:
         return "nan"
     if isinstance(e, float):
-        return f"{e:.{digits}g}"
-    sign = "+" if e["im"] >= 0 else "-"
-    return f"{e['re']:.{digits}g} {sign} {abs(e['im']):.{digits}g}i"
+        return f"{e + 0.0:.{digits}g}"
+    re_, im = e["re"], e["im"]
+    if abs(re_) <= NOISE_TOL * max(1.0, abs(complex(re_, im))):
+        return f"{im:.{digits}g}i"
+    sign = "+" if im >= 0 else "-"
+    return f"{re_:.{digits}g} {sign} {abs(im):.{digits}g}i"
 
 
 def _num_text(v: float | None, digits: int = 4) -> str:

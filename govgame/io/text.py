@@ -6,6 +6,7 @@ examples, ``demo`` is a small hand-made analysis of a two-population game (``tes
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -14,14 +15,12 @@ from .._deprecation import renamed_options
 from ..model.expr import format_expression
 from ._format import (
     _VERDICT_TEXT,
+    _cap,
     _conditions_items,
     _eig_text,
-    _eigen_items,
     _num_text,
     _params_used,
-    _point_text,
     _profile_text,
-    _witness_lines,
     format_expr,
 )
 
@@ -31,28 +30,118 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..numerics.sweep import SweepResult
 
 __all__ = [
+    "DEFAULT_WIDTH",
+    "output_width",
     "analysis_text",
     "describe_model",
+    "scenarios_text",
     "text_table",
     "simulation_rows",
     "simulation_text",
     "sweep_rows",
     "sweep_text",
+    "ensemble_rows",
+    "ensemble_text",
+    "stochastic_rows",
+    "stochastic_text",
+    "paths_csv",
+    "ensemble_paths_csv",
 ]
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    if len(text) <= width:
-        return [text]
-    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False, subsequent_indent="  ") or [""]
+#: Width of text output when it does not go to a terminal (a file, a pipe, a notebook).
+DEFAULT_WIDTH = 100
+
+
+def output_width(stream: Any = None) -> int:
+    """Columns to fill: the terminal's width when ``stream`` (default stdout) is a terminal, else 100.
+
+    Examples
+    --------
+    >>> import io
+    >>> output_width(io.StringIO())
+    100
+    """
+    import shutil
+    import sys
+
+    stream = sys.stdout if stream is None else stream
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty:
+        return DEFAULT_WIDTH
+    return max(60, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
+
+
+_NBSP = "\u00a0"
+
+
+def _keep(text: str) -> str:
+    """``text`` with its spaces made unbreakable (``C_g = 2`` stays on one line)."""
+    return text.replace(" ", _NBSP)
+
+
+def _wrap(text: str, width: int, indent: str = "", hang: str = "  ") -> list[str]:
+    """Lines of at most ``width`` columns, broken at spaces only: a name (or a :func:`_keep` group) is never split."""
+    if len(indent) + len(text) <= width:
+        return [(indent + text).replace(_NBSP, " ")]
+    lines = textwrap.wrap(
+        text,
+        width,
+        initial_indent=indent,
+        subsequent_indent=indent + hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [indent]
+    return [line.replace(_NBSP, " ") for line in lines]
+
+
+def _wrap_expr(text: str, width: int, indent: str = "", hang: str = "    ") -> list[str]:
+    """An expression in lines of at most ``width`` columns, broken before a `` + `` or `` - `` (never in a name)."""
+    if len(indent) + len(text) <= width:
+        return [indent + text]
+    pieces = re.split(r"(?= [+-] )", text)
+    lines, current = [], indent
+    for piece in pieces:
+        if current.strip() and len(current) + len(piece) > width:
+            lines.append(current.rstrip())
+            current = indent + hang + piece.lstrip()
+        else:
+            current += piece
+    lines.append(current.rstrip())
+    out = []
+    for line in lines:  # a single piece longer than the width: break it at spaces (still never in a name)
+        if len(line) > width:
+            out += _wrap(line.strip(), width, indent=line[: len(line) - len(line.lstrip())], hang="  ")
+        else:
+            out.append(line)
+    return out
+
+
+def _clean(expr: Any) -> Any:
+    """An expression without floating-point noise, for people (JSON keeps it exact)."""
+    from .latex import _clean_numbers
+
+    return _clean_numbers(expr)
+
+
+def _expr(expr: Any) -> str:
+    return format_expr(_clean(expr))
 
 
 def _grid(headers: Sequence[str], rows: Sequence[Sequence[Sequence[str]]], caps: Sequence[int]) -> str:
-    """A table whose cells are lists of items; each item is wrapped to the column's width."""
+    """A table whose cells are lists of items; each item is wrapped to the column's width (never inside a name)."""
+
+    def words(item: str) -> list[str]:  # a profile may break after a "/" (between strategies), never in a name
+        return item.replace("/", "/ ").split()
+
     widths = []
     for j, h in enumerate(headers):
         natural = max([len(h)] + [len(item) for r in rows for item in r[j]])
-        widths.append(max(len(h), min(caps[j], natural)))
+        longest_word = max([len(h)] + [len(w) for r in rows for item in r[j] for w in words(item)])
+        widths.append(max(longest_word, min(caps[j], natural)))
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     for r in rows:
@@ -60,7 +149,10 @@ def _grid(headers: Sequence[str], rows: Sequence[Sequence[Sequence[str]]], caps:
         for j, items in enumerate(r):
             cell: list[str] = []
             for item in items:
-                cell.extend(_wrap(item, widths[j]))
+                if " " not in item and "/" in item and len(item) > widths[j]:
+                    cell.extend(line.replace("/ ", "/") for line in _wrap(item.replace("/", "/ "), widths[j] + 1))
+                else:
+                    cell.extend(_wrap(item, widths[j]))
             cells.append(cell or [""])
         height = max(len(c) for c in cells)
         for i in range(height):
@@ -68,17 +160,65 @@ def _grid(headers: Sequence[str], rows: Sequence[Sequence[Sequence[str]]], caps:
     return "\n".join(lines)
 
 
-def analysis_text(analysis: Analysis, *, width: int = 110) -> str:
+def _witness_text(s: Any) -> str | None:
+    """The witness of a vertex, with only the parameters its ESS conditions involve."""
+    if not s.witness:
+        return None
+    used = {str(sym) for c in s.stability_conditions for sym in getattr(c, "free_symbols", ())}
+    shown = {k: v for k, v in s.witness.items() if k in used} or dict(s.witness)
+    return ", ".join(_keep(f"{k} = {_num_text(v, 3)}") for k, v in shown.items())
+
+
+def _pairs_text(pairs: Sequence[tuple[str, str]]) -> str:
+    """Pairs grouped by their first vertex: ``E1 with E3, E5; E2 with E4``."""
+    groups: dict[str, list[str]] = {}
+    for a, b in pairs:
+        groups.setdefault(str(a), []).append(str(b))
+    return "; ".join(f"{a} with {', '.join(bs)}" for a, bs in groups.items())
+
+
+def _equilibrium_block(s: Any, width: int) -> list[str]:
+    """One rest point: a head line, then its eigenvalues and conditions, each wrapped under it."""
+    eq = s.equilibrium
+    verdict = _VERDICT_TEXT.get(str(s.verdict), str(s.verdict))
+    ess = "can be ESS" if s.can_be_ess else "never ESS"
+    head = f"{eq.name}  {eq.kind}  {_cap(_point_text_clean(eq.point))}"
+    if eq.profile:
+        head += f"  {_profile_text(eq.profile)}"
+    out = _wrap(f"{head}  [{verdict}; {ess}]", width)
+    for i, e in enumerate(s.eigenvalues):
+        out += _wrap_expr(f"λ{i + 1} = {_cap(_expr(e))}", width, indent="    ")
+    conds = _conditions_items(s)
+    label = "ESS if " if str(eq.kind) == "pure" else ""
+    for k, c in enumerate(conds):
+        out += _wrap_expr((label if k == 0 else "") + c, width, indent="    " if k == 0 or not label else "      ")
+    w = _witness_text(s)
+    if w and s.can_be_ess:
+        out += _wrap(f"e.g. {w}", width, indent="    ")
+    return out
+
+
+def _point_text_clean(point: Sequence[Any]) -> str:
+    return "(" + ", ".join(_expr(c) for c in point) + ")"
+
+
+def analysis_text(analysis: Analysis, *, width: int = DEFAULT_WIDTH, brief: bool = False) -> str:
     """A readable plain-text report of an analysis (``govgame analyze``, the default format).
 
-    Long expressions are wrapped, so no line is much longer than ``width``
-    characters, whatever the number of populations.
+    No line is longer than ``width`` columns (give :func:`output_width` for a terminal);
+    lines break at spaces, expressions before a ``+`` or ``-``, never inside a name.
+    Numbers print without floating-point noise. Witnesses show only the parameters in a
+    vertex's conditions (the full witness is in ``--format json``); multistability is
+    summarised as the pairs that can be ESS together.
 
     Parameters
     ----------
     analysis : govgame.analysis.pipeline.Analysis
-    width : int, optional
-        Target line width.
+    width : int, default 100
+        Maximum line width.
+    brief : bool, default False
+        Only what decides the outcome: the ESS at the values, the vertices that can be ESS
+        for some parameters with their conditions, and how many other rest points there are.
 
     Returns
     -------
@@ -89,56 +229,41 @@ def analysis_text(analysis: Analysis, *, width: int = 110) -> str:
     >>> print(analysis_text(demo))  # doctest: +ELLIPSIS
     demo: A demo game
     ...
-    dx/dt = x*(1 - x)*(b - c)
+      dx/dt = x*(1 - x)*(b - c)
     ...
-    E1    pure       (0, 0)         λ1 = b - c   conditional  yes   λ1 < 0
+    E1  pure  (0, 0)  lax/defect  [conditional; can be ESS]
+        λ1 = b - c
+    ...
+    >>> print(analysis_text(demo, brief=True))  # doctest: +ELLIPSIS
+    demo: A demo game
+    At b = 3, c = 1: ESS E3 strict/defect.
     ...
     """
     game = analysis.game
     state = game.state_names
-    out = [f"{game.name}: {game.title}" if game.title else game.name]
+    out = _wrap(f"{game.name}: {game.title}" if game.title else game.name, width)
     params = _params_used(analysis)
+    if brief:
+        return _brief(analysis, params, width, out)
     if params:
-        text = ", ".join(f"{k} = {v:g}" for k, v in params.items())
+        text = ", ".join(_keep(f"{k} = {v:g}") for k, v in params.items())
         out += _wrap("Parameter values: " + text, width)
     else:
         missing = [n for n in game.parameter_names if n not in analysis.params]
         out += _wrap("Symbolic analysis only: no value for " + ", ".join(missing), width)
     out += ["", "Replicator equations"]
     for n, r in zip(state, analysis.dynamics.rhs):
-        out += _wrap(f"  d{n}/dt = {format_expr(r)}", width)
+        out += _wrap_expr(f"d{n}/dt = {_expr(r)}", width, indent="  ")
 
-    cap = max(16, (width - 40) // 3)
-    rows = []
+    out += ["", "Equilibria (symbolic: for all admissible parameter values)"]
     for s in analysis.equilibria:
-        eq = s.equilibrium
-        point = [_point_text(eq.point)]
-        if eq.profile:
-            point.append(_profile_text(eq.profile))
-        rows.append(
-            [
-                [eq.name],
-                [str(eq.kind)],
-                point,
-                _eigen_items(s),
-                [_VERDICT_TEXT.get(str(s.verdict), str(s.verdict))],
-                ["yes" if s.can_be_ess else "no"],
-                _conditions_items(s),
-            ]
+        out += _equilibrium_block(s, width)
+    if any(s.witness and s.can_be_ess for s in analysis.equilibria):
+        out += _wrap(
+            "'e.g.': parameter values under which the vertex is an ESS; only the parameters of its "
+            "conditions are shown (every parameter: --format json).",
+            width,
         )
-    out += ["", "Equilibria (symbolic)"]
-    out.append(
-        _grid(
-            ["name", "kind", "point", "eigenvalues", "verdict", "ESS?", "conditions"],
-            rows,
-            [6, 9, 30, cap + 8, 14, 4, cap],
-        )
-    )
-    witnesses = _witness_lines(analysis)
-    if witnesses:
-        out += ["", "Witnesses: parameter values under which each vertex is an ESS"]
-        for w in witnesses:
-            out += _wrap("  " + w, width)
 
     if params and any(s.numeric is not None for s in analysis.equilibria):
         nrows = []
@@ -156,31 +281,69 @@ def analysis_text(analysis: Analysis, *, width: int = 110) -> str:
                 ]
             )
         out += ["", "Equilibria at the parameter values above"]
-        out.append(_grid(["name", "profile", "point", "eigenvalues", "verdict"], nrows, [6, 30, 30, 40, 14]))
+        rest = width - 6 - 14 - 8  # the name and verdict columns and the gaps between columns
+        caps = [6, int(rest * 0.36), int(rest * 0.26), rest - int(rest * 0.36) - int(rest * 0.26), 14]
+        out.append(_grid(["name", "profile", "point", "eigenvalues", "verdict"], nrows, caps))
 
-    if analysis.compatible or analysis.exclusive:
+    if analysis.compatible or analysis.exclusive or getattr(analysis, "not_proven", ()):
         out += ["", "Multistability (vertices that can be ESS)"]
-        comp = ", ".join(f"{a}+{b}" for a, b in analysis.compatible) or "none"
-        excl = ", ".join(f"{a}+{b}" for a, b in analysis.exclusive) or "none"
-        out += _wrap("  ESS together for some parameters: " + comp, width)
-        out += _wrap("  never ESS together: " + excl, width)
+        if analysis.compatible:
+            out += _wrap("can be ESS together, for some parameters: " + _pairs_text(analysis.compatible), width, "  ")
+        else:
+            out += _wrap("no two vertices can be ESS together", width, "  ")
+        if analysis.exclusive:
+            n = len(analysis.exclusive)
+            out += _wrap(f"every other pair excludes each other ({n} pair{'s' if n != 1 else ''}; listed in "
+                         "--format json)", width, "  ")  # fmt: skip
+        unproven = getattr(analysis, "not_proven", ())
+        if unproven:
+            out += _wrap("undecided pairs (no witness found, no proof they exclude each other; see the notes): " + _pairs_text(unproven), width, "  ")
     if analysis.notes:
         out += ["", "Notes"]
         for n in analysis.notes:
-            out += _wrap("  - " + n, width)
+            out += _wrap("- " + n, width, "  ")
     out += ["", "Legend"]
     legend = [
         "ESS: every eigenvalue has real part < 0 (asymptotically stable; Lyapunov's indirect method).",
         "saddle: some real part > 0, not all (unstable). source: every real part > 0.",
         "non-hyperbolic: no real part > 0 and some is zero; the linearisation decides nothing.",
-        "conditional: the signs depend on the parameters; 'conditions' are the inequalities under which "
-        "the vertex is an ESS, 'ESS?' says whether admissible parameters satisfy them all, 'e.g.' gives some.",
-        "not ESS: cannot be asymptotically stable for any admissible parameters (every mixed rest point: "
-        "Selten 1980; Ritzberger and Weibull 1995).",
+        "conditional: the signs depend on the parameters; 'ESS if' gives the inequalities under which the "
+        "vertex is an ESS, 'can be ESS' says that admissible parameters satisfy them all.",
+        "not ESS / never ESS: cannot be asymptotically stable for any admissible parameters (every mixed rest "
+        "point: Selten 1980; Ritzberger and Weibull 1995).",
         f"Numeric verdicts treat |real part| <= tol * max|eigenvalue| as zero, tol = {analysis.eig_tol:g}.",
     ]
     for line in legend:
-        out += _wrap("  " + line, width)
+        out += _wrap(line, width, "  ")
+    return "\n".join(out) + "\n"
+
+
+def _brief(analysis: Analysis, params: Mapping[str, float], width: int, out: list[str]) -> str:
+    ess = [s for s in analysis.equilibria if s.numeric is not None and str(s.numeric.verdict) == "ess"]
+    if params:
+        at = ", ".join(_keep(f"{k} = {v:g}") for k, v in params.items())
+        names = ", ".join(_keep(f"{s.equilibrium.name} {_profile_text(s.equilibrium.profile) or s.equilibrium.kind}")
+                          for s in ess) or "none (no vertex is stable; runs may cycle)"  # fmt: skip
+        out += _wrap(f"At {at}: ESS {names}.", width)
+    can = [s for s in analysis.equilibria if s.can_be_ess]
+    out += ["", f"Vertices that can be ESS for some parameters ({len(can)}), and when (every condition):"]
+    for s in can:
+        out += _wrap(f"{s.equilibrium.name} {_profile_text(s.equilibrium.profile)}", width, "  ")
+        for c in s.stability_conditions or ["always"]:
+            out += _wrap_expr(_expr(c) if c != "always" else c, width, indent="      ")
+    never = [s for s in analysis.equilibria if str(s.equilibrium.kind) == "pure" and not s.can_be_ess]
+    other = [s for s in analysis.equilibria if str(s.equilibrium.kind) != "pure"]
+
+    def count(n: int, what: str) -> str:
+        return f"{n} {what}{'' if n == 1 else 's'}"
+
+    out += [""]
+    out += _wrap(
+        f"Never ESS: {count(len(never), 'other vertex').replace('vertexs', 'vertices')} and "
+        f"{count(len(other), 'rest point')} that {'is not a vertex' if len(other) == 1 else 'are not vertices'}. "
+        "The full report: the same command without --brief.",
+        width,
+    )
     return "\n".join(out) + "\n"
 
 
@@ -189,9 +352,45 @@ def _num(v: float | None) -> str:
     return "-" if v is None else f"{v:g}"
 
 
+def _prose(text: str, width: int, indent: str = "") -> list[str]:
+    """Free text wrapped to ``width``: paragraphs stay paragraphs, ``-`` lines stay a list (hanging indent)."""
+    out: list[str] = []
+    para: list[str] = []
+    item: list[str] | None = None
+
+    def flush() -> None:
+        nonlocal item
+        if para:
+            out.extend(_wrap(" ".join(para), width, indent, hang=""))
+            para.clear()
+        if item is not None:
+            out.extend(_wrap("- " + " ".join(item), width, indent, hang="  "))
+            item = None
+
+    for raw in str(text).strip().splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+            out.append("")
+        elif re.match(r"[-*•]\s+", line):
+            flush()
+            item = [re.sub(r"^[-*•]\s+", "", line)]
+        elif item is not None and raw[:1].isspace():
+            item.append(line)
+        else:
+            if item is not None:
+                flush()
+            para.append(line)
+    flush()
+    return out
+
+
 @renamed_options({"values": "params"}, positional=("params",))
-def describe_model(game: Game, *, params: Mapping[str, float]) -> str:
+def describe_model(game: Game, *, params: Mapping[str, float], width: int = DEFAULT_WIDTH) -> str:
     """A plain-text description of a model: populations, parameters, scenarios and payoffs.
+
+    Every line fits ``width`` columns: the description keeps its paragraphs and lists, long
+    meanings and payoffs continue on indented lines, and no name is split.
 
     Parameters
     ----------
@@ -199,6 +398,7 @@ def describe_model(game: Game, *, params: Mapping[str, float]) -> str:
         The model.
     params : mapping
         The parameter values in use (defaults, scenario and overrides applied).
+    width : int, default 100
 
     Examples
     --------
@@ -221,8 +421,9 @@ def describe_model(game: Game, *, params: Mapping[str, float]) -> str:
       col  Col  a, b  y = share playing a
     <BLANKLINE>
     Parameters
-      name  value  default  range  sign         description
-      c     2      1        -      nonnegative  cost
+    name  value  default  range  sign         meaning
+    ----  -----  -------  -----  -----------  -------
+    c     2      1        -      nonnegative  cost
     <BLANKLINE>
     Payoffs (row, col)
       a/a  c  0
@@ -230,48 +431,91 @@ def describe_model(game: Game, *, params: Mapping[str, float]) -> str:
       b/a  0  0
       b/b  c  0
     """
-    lines = [f"{game.name}: {game.title}" if game.title else game.name]
+    lines = _wrap(f"{game.name}: {game.title}" if game.title else game.name, width)
     if game.description:
-        lines.append(" ".join(game.description.split()))
+        lines += ["", *_prose(game.description, width)]
     lines += ["", f"Populations (state: {', '.join(game.state_names)})"]
     rows = []
     for p in game.populations:
         shares = ", ".join(f"{s} = share playing {st}" for s, st in zip(p.shares, p.strategies))
         rows.append([p.name, p.label, ", ".join(p.strategies), shares])
-    lines += _table(rows)
+    table = _table(rows)
+    if max(len(t) for t in table) <= width:
+        lines += table
+    else:
+        for r in rows:
+            lines += _wrap(f"{r[0]} ({r[1]}): strategies {r[2]}; {r[3]}", width, "  ", "    ")
     if game.parameters:
         lines += ["", "Parameters"]
-        rows = [["name", "value", "default", "range", "sign", "description"]]
+        prow = []
         for par in game.parameters:
             rng = "-" if par.range is None else f"[{par.range[0]:g}, {par.range[1]:g}]"
-            rows.append(
-                [
-                    par.name,
-                    _num(params.get(par.name)),
-                    _num(par.value),
-                    rng,
-                    par.sign,
-                    " ".join(par.description.split()),
-                ]
-            )
-        lines += _table(rows)
+            prow.append([[par.name], [_num(params.get(par.name))], [_num(par.value)], [rng], [par.sign],
+                         [" ".join(par.description.split())]])  # fmt: skip
+        fixed = max(len(par.name) for par in game.parameters) + 7 + 7 + 14 + 11 + 10
+        lines.append(_grid(["name", "value", "default", "range", "sign", "meaning"], prow,
+                           [30, 10, 10, 16, 11, max(20, width - fixed)]))  # fmt: skip
     if game.definitions:
         lines += ["", "Definitions"]
-        lines += [f"  {d.name} = {format_expression(d.expr)}" for d in game.definitions]
+        for d in game.definitions:
+            lines += _wrap_expr(f"{d.name} = {format_expression(d.expr)}", width, "  ")
     if game.assumptions:
         lines += ["", "Assumptions"]
-        lines += [f"  {format_expression(a)}" for a in game.assumptions]
+        for a in game.assumptions:
+            lines += _wrap_expr(format_expression(a), width, "  ")
     if game.scenarios:
         lines += ["", "Scenarios"]
         for sc in game.scenarios:
-            sets = ", ".join(f"{k} = {v:g}" for k, v in sc.values) or "no changes"
+            sets = ", ".join(_keep(f"{k} = {v:g}") for k, v in sc.values) or "no changes"
             expect = f"; expect {'/'.join(sc.expect)}" if sc.expect else ""
             desc = f" ({' '.join(sc.description.split())})" if sc.description else ""
-            lines.append(f"  {sc.name}: {sets}{expect}{desc}")
+            lines += _wrap(f"{sc.name}: {sets}{expect}{desc}", width, "  ", "    ")
     lines += ["", f"Payoffs ({', '.join(p.name for p in game.populations)})"]
     rows = [["/".join(pr), *(format_expression(v) for v in game.payoff(pr))] for pr in game.profiles]
-    lines += _table(rows)
+    table = _table(rows)
+    if max(len(t) for t in table) <= width:
+        lines += table
+    else:  # one profile per block, one payoff per line
+        for pr in game.profiles:
+            lines.append("  " + "/".join(pr))
+            for pop, v in zip(game.populations, game.payoff(pr)):
+                lines += _wrap_expr(f"{pop.name}: {format_expression(v)}", width, "      ")
     return "\n".join(lines)
+
+
+def scenarios_text(game: Game, *, width: int = DEFAULT_WIDTH) -> str:
+    """What ``govgame scenarios MODEL`` prints: each scenario's meaning, the values it sets, what it expects.
+
+    Examples
+    --------
+    >>> from govgame.model.loader import load_model
+    >>> print(scenarios_text(load_model("battery_recycling")))  # doctest: +ELLIPSIS
+    battery_recycling: 3 scenarios (use one with --scenario NAME; values not listed keep their defaults)
+    <BLANKLINE>
+    early_market
+    ...
+        expects: lax/informal/sell_informal
+    ...
+    """
+    n = len(game.scenarios)
+    out = _wrap(
+        f"{game.name}: {n} scenario{'s' if n != 1 else ''}"
+        + (" (use one with --scenario NAME; values not listed keep their defaults)" if n else ""),
+        width,
+    )
+    for sc in game.scenarios:
+        out += ["", sc.name]
+        if sc.description:
+            out += _prose(sc.description, width, indent="    ")
+        sets = []
+        for k, v in sc.values:
+            default = game.parameter(k).value
+            was = f" (default {default:g})" if default is not None else ""
+            sets.append(_keep(f"{k} = {v:g}{was}"))
+        out += _wrap("sets: " + (", ".join(sets) or "nothing (the defaults)"), width, "    ", "  ")
+        if sc.expect:
+            out += _wrap("expects: " + "/".join(sc.expect), width, "    ", "  ")
+    return "\n".join(out)
 
 
 # --------------------------------------------------------------------------- tables of runs and cells
@@ -362,15 +606,251 @@ def _sweep_title(result: SweepResult) -> str:
     return f"{result.model}: {len(result.cells)} cells, grid {result.grid}, t = {result.t_end:g}"
 
 
-def sweep_text(result: SweepResult) -> str:
-    """What ``govgame sweep`` prints: one row per cell.
+#: What the outcome keys of a sweep mean (printed under its summary).
+_KEY_LEGEND = (
+    "a/b/c: the pure profile (vertex) the starts reached; bistable: A | B: the cell's starts reach two "
+    "outcomes (the two most frequent); E13 and the like: a rest point that is not a vertex (its name as in "
+    "govgame analyze at that cell's values); cycle (around E9): the runs settle on a closed orbit (around "
+    "that rest point); heteroclinic: they pass ever closer to a ring of saddles; none: no run had settled "
+    "by t_end (look at them with govgame plot MODEL timeseries)."
+)
+
+
+def _ranges(values: Sequence[float]) -> str:
+    vals = sorted(values)
+    return f"{vals[0]:g}" if len(vals) == 1 else f"{vals[0]:g} to {vals[-1]:g}"
+
+
+def sweep_text(result: SweepResult, *, width: int = DEFAULT_WIDTH) -> str:
+    """What ``govgame sweep`` prints: a summary of the outcome over the grid, not one line per cell.
+
+    Each cell is named by :func:`govgame.numerics.outcomes.region_label`. One varied parameter:
+    the values, in runs, that share an outcome. Two: a map of letters (rows the second
+    parameter, columns the first) with a key. More: how many cells have each outcome. Then
+    the ESS seen and what the outcome keys mean. Every cell is in ``--format csv`` or ``json``.
 
     >>> from govgame.numerics.sweep import _example
-    >>> print(sweep_text(_example()))
+    >>> print(sweep_text(_example()))  # doctest: +ELLIPSIS
     pd: 2 cells, grid 2, t = 100
     <BLANKLINE>
-      b  ess      reached
-      2  d/d      d/d 100%
-      4  c/c d/d  c/c 75%, d/d 25%
+    Outcome as b varies:
+      b = 2: d/d
+      b = 4: bistable: c/c | d/d
+    ...
     """
-    return "\n".join([_sweep_title(result), "", *text_table(*sweep_rows(result))])
+    names = list(result.vary)
+    labels = [c.label for c in result.cells]
+    order = sorted(set(labels), key=lambda k: (k == "none", k.startswith("bistable"), -labels.count(k), k))
+    out = [_sweep_title(result), ""]
+    if len(names) == 1:
+        name = names[0]
+        out.append(f"Outcome as {name} varies:")
+        run_vals: list[float] = []
+        run_label = None
+        for cell, lab in [*zip(result.cells, labels), (None, None)]:
+            if lab != run_label and run_vals:
+                out += _wrap(f"{name} = {_ranges(run_vals)}: {run_label}", width, "  ", "    ")
+                run_vals = []
+            if cell is not None:
+                run_vals.append(cell.params[name])
+                run_label = lab
+    elif len(names) == 2:
+        xn, yn = names
+        xs, ys = list(result.vary[xn]), list(result.vary[yn])
+        letters = {
+            k: ("-" if k == "none" else chr(ord("A") + i)) for i, k in enumerate(o for o in order if o != "none")
+        }
+        letters["none"] = "-"
+        grid = {(c.params[xn], c.params[yn]): lab for c, lab in zip(result.cells, labels)}
+        head = f"{yn} \\ {xn}"
+        lab_w = max(len(head), *(len(f"{y:.3g}") for y in ys))
+        out.append(f"Region map (rows: {yn}, columns: {xn} from {_ranges(xs)}):")
+        step = 2 if 2 * len(xs) + lab_w + 4 <= width else 1
+        for y in reversed(ys):
+            row = (" " * (step - 1)).join(letters[grid[(x, y)]] for x in xs)
+            out.append(f"  {y:>{lab_w}.3g}  {row}")
+        out.append(f"  {'':>{lab_w}}  {xn}: {_ranges(xs)}")
+        out.append("Key:")
+        for k in order:
+            n = labels.count(k)
+            out += _wrap(f"{letters[k]}  {k} ({n} cell{'s' if n != 1 else ''})", width, "  ", "     ")
+    else:
+        out.append("Outcomes (cells):")
+        for k in order:
+            n = labels.count(k)
+            out += _wrap(f"{k}: {n} cell{'s' if n != 1 else ''}", width, "  ", "    ")
+    ess = sorted({e for c in result.cells for e in c.ess})
+    if ess:
+        out += ["", "ESS in some cells: " + ", ".join(f"{e} ({sum(e in c.ess for c in result.cells)})" for e in ess)]
+    out += [""]
+    out += _wrap("Key to the outcomes: " + _KEY_LEGEND, width)
+    out += _wrap("Every cell, with the share of starts reaching each outcome: --format csv or --format json.", width)
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- stochastic dynamics (SPEC §6)
+def _point(v) -> str:
+    return "(" + ", ".join(f"{float(a):.3g}" for a in v) + ")"
+
+
+def ensemble_settings(data: Mapping[str, Any]) -> str:
+    """One line: the SDE, its noise form, the intensities and the numerical settings.
+
+    >>> print(ensemble_settings({"stochastic": {"sigma": {"a": 0.5}, "noise": "tangent", "scheme": "milstein",
+    ...                                          "dt": 0.01, "seed": 0, "paths": 10}}))
+    Itô SDE, tangent noise; sigma: a 0.5; milstein, dt = 0.01, seed 0
+    """
+    st = data["stochastic"]
+    sig = ", ".join(f"{k} {v:g}" for k, v in st["sigma"].items())
+    return f"Itô SDE, {st['noise']} noise; sigma: {sig}; {st['scheme']}, dt = {st['dt']:g}, seed {st['seed']}"
+
+
+def ensemble_rows(data: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of the per-start table of ``simulate --sigma``: each outcome's share of the paths.
+
+    ``data`` is :func:`govgame.io.json.ensemble_to_dict`; ``s.e.`` is the binomial standard error and
+    ``first passage`` the mean first time within 1e-3 of the vertex, over the paths that end there.
+
+    >>> data = {"starts": [{"from": [0.5, 0.5], "paths": 4, "reached": {"a/a": 0.75, "b/b": 0.25},
+    ...          "standard_error": {"a/a": 0.2166, "b/b": 0.2166}, "first_passage": {"a/a": {"mean": 3.0}}}]}
+    >>> ensemble_rows(data)[1]
+    [['(0.5, 0.5)', 'a/a', '0.750', '0.217', '3'], ['', 'b/b', '0.250', '0.217', '-']]
+    """
+    headers = ["from", "outcome", "share", "s.e.", "first passage"]
+    rows = []
+    for st in data["starts"]:
+        first = _point(st["from"])
+        for key, p in st["reached"].items():
+            fp = st["first_passage"].get(key)
+            rows.append(
+                [first, key, f"{p:.3f}", f"{st['standard_error'][key]:.3f}", "-" if fp is None else f"{fp['mean']:.3g}"]
+            )
+            first = ""
+    return headers, rows
+
+
+def _ensemble_title(data: Mapping[str, Any]) -> str:
+    n = data["stochastic"]["paths"]
+    return (
+        f"{data['model']}: {n} paths from each of {len(data['starts'])} starts of ({', '.join(data['state'])}) "
+        f"to t = {data['t_end']:g}"
+    )
+
+
+def ensemble_text(data: Mapping[str, Any]) -> str:
+    """What ``govgame simulate --sigma ...`` prints: the settings, each start's outcomes, the summary, notes.
+
+    >>> data = {"model": "m", "state": ["x", "y"], "t_end": 10.0,
+    ...         "stochastic": {"sigma": {"a": 0.5, "b": 0.5}, "noise": "tangent", "scheme": "milstein",
+    ...                        "dt": 0.01, "seed": 0, "paths": 4},
+    ...         "starts": [{"from": [0.5, 0.5], "paths": 4, "reached": {"a/a": 1.0}, "standard_error": {"a/a": 0.0},
+    ...                     "first_passage": {"a/a": {"mean": 2.5}}}], "summary": {"a/a": 4}, "notes": []}
+    >>> print(ensemble_text(data))
+    m: 4 paths from each of 1 starts of (x, y) to t = 10
+    Itô SDE, tangent noise; sigma: a 0.5, b 0.5; milstein, dt = 0.01, seed 0
+    <BLANKLINE>
+      from        outcome  share  s.e.   first passage
+      (0.5, 0.5)  a/a      1.000  0.000  2.5
+    <BLANKLINE>
+    Summary (paths):
+      outcome  paths
+      a/a      4
+    """
+    lines = [_ensemble_title(data), ensemble_settings(data), "", *text_table(*ensemble_rows(data))]
+    lines += [
+        "",
+        "Summary (paths):",
+        *text_table(["outcome", "paths"], [[k, str(v)] for k, v in data["summary"].items()]),
+    ]
+    if data.get("notes"):
+        lines += ["", "Notes:", *(f"  {n}" for n in data["notes"])]
+    return "\n".join(lines)
+
+
+def _yes_no(v) -> str:
+    return "undecided" if v is None else ("yes" if v else "no")
+
+
+def stochastic_rows(
+    sd: Mapping[str, Any], profiles: Mapping[str, Sequence[str]]
+) -> tuple[list[str], list[list[list[str]]]]:
+    """Headers and rows (lists of items per cell) of the stochastic stability table of ``analyze --sigma``.
+
+    ``sd`` is :func:`govgame.io.json.stochastic_to_dict`; ``profiles`` maps vertex names to profiles.
+
+    >>> sd = {"vertices": {"E1": {"rest_point": True, "almost_sure": ["a - 1/8 < 0"], "mean_square": ["a + 1/8 < 0"],
+    ...       "can_be_almost_sure": True, "can_be_mean_square": False}}}
+    >>> stochastic_rows(sd, {"E1": ("l", "r")})[1]
+    [[['E1'], ['l/r'], ['a - 1/8 < 0'], ['a + 1/8 < 0'], ['-'], ['a.s.: yes', 'm.s.: no']]]
+    """
+    headers = ["vertex", "profile", "almost sure", "mean square", "at the values", "can hold"]
+    rows = []
+    for name, v in sd["vertices"].items():
+        prof = [_profile_text(profiles.get(name))]
+        if not v["rest_point"]:
+            rows.append([[name], prof, ["not a rest point"], ["-"], ["-"], [v["note"]]])
+            continue
+        num = v.get("numeric")
+        at = ["-"] if num is None else [f"a.s.: {_yes_no(num['almost_sure'])}", f"m.s.: {_yes_no(num['mean_square'])}"]
+        can = [f"a.s.: {_yes_no(v['can_be_almost_sure'])}", f"m.s.: {_yes_no(v['can_be_mean_square'])}"]
+        rows.append([[name], prof, list(v["almost_sure"]), list(v["mean_square"]), at, can])
+    return headers, rows
+
+
+def stochastic_text(sd: Mapping[str, Any], profiles: Mapping[str, Sequence[str]], *, width: int = 110) -> str:
+    """The section ``analyze --sigma`` adds: every vertex's almost-sure and mean-square conditions (SPEC §6).
+
+    >>> sd = {"stochastic": {"sigma": {"a": 0.5}, "noise": "tangent", "noise_form": "sigma*x*(1 - x)*dW"},
+    ...       "vertices": {"E1": {"rest_point": True, "almost_sure": ["-9/8 < 0"], "mean_square": ["-7/8 < 0"],
+    ...                           "can_be_almost_sure": True, "can_be_mean_square": True}}, "notes": []}
+    >>> print(stochastic_text(sd, {"E1": ("r",)}).splitlines()[0])
+    Stochastic stability under the linearisation (Itô; tangent noise sigma*x*(1 - x)*dW; sigma: a 0.5)
+    """
+    st = sd["stochastic"]
+    sig = ", ".join(f"{k} {v:g}" for k, v in st["sigma"].items())
+    lines = [
+        f"Stochastic stability under the linearisation (Itô; {st['noise']} noise {st['noise_form']}; sigma: {sig})",
+        "almost sure: lambda - sigma^2/2 < 0 for every eigenvalue; mean square: lambda + sigma^2/2 < 0",
+        "",
+    ]
+    headers, rows = stochastic_rows(sd, profiles)
+    cap = max(20, (width - 30) // 3)
+    lines.append(_grid(headers, rows, [8, 24, cap, cap, 14, 30]))
+    if sd.get("notes"):
+        lines += ["", *sd["notes"]]
+    return "\n".join(lines)
+
+
+def paths_csv(state: Sequence[str], t: Sequence[float], paths: Any) -> str:
+    """Sampled deterministic paths as CSV: ``run, t,`` then every share, one row per run and time (SPEC §4).
+
+    >>> print(paths_csv(["x"], [0.0, 1.0], [[[0.5], [0.75]]]), end="")
+    run,t,x
+    0,0,0.5
+    0,1,0.75
+    """
+    out = [",".join(["run", "t", *state])]
+    for r, path in enumerate(paths):
+        for ti, point in zip(t, path):
+            out.append(",".join([str(r), repr(float(ti)).removesuffix(".0"), *(repr(float(v)) for v in point)]))
+    return "\n".join(out) + "\n"
+
+
+def ensemble_paths_csv(state: Sequence[str], t: Sequence[float], samples: Any) -> str:
+    """Sampled stochastic paths as CSV: ``start, path, t,`` then every share (one row per path and time).
+
+    ``samples`` has shape ``(starts, paths, len(t), len(state))`` (``Ensemble.samples``).
+
+    >>> print(ensemble_paths_csv(["x"], [0.0, 1.0], [[[[0.5], [0.25]]]]), end="")
+    start,path,t,x
+    0,0,0,0.5
+    0,0,1,0.25
+    """
+    out = [",".join(["start", "path", "t", *state])]
+    for s, block in enumerate(samples):
+        for p, path in enumerate(block):
+            for ti, point in zip(t, path):
+                out.append(
+                    ",".join([str(s), str(p), repr(float(ti)).removesuffix(".0"), *(repr(float(v)) for v in point)])
+                )
+    return "\n".join(out) + "\n"

@@ -42,13 +42,27 @@ import difflib
 import io
 import json
 import keyword
+import math
 import tokenize
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 import sympy
 from sympy.printing.str import StrPrinter
 
 from ..errors import ExpressionError
+from ..limits import (  # the limits live in one module; re-exported here
+    MAX_BITS,
+    MAX_DEGREE,
+    MAX_DEPTH,
+    MAX_EXP_ARGUMENT,
+    MAX_EXP_NESTING,
+    MAX_EXPONENT,
+    MAX_LENGTH,
+    MAX_MAGNITUDE,
+    MAX_NODES,
+    MAX_TERMS,
+)
 
 __all__ = [
     "MAX_LENGTH",
@@ -56,22 +70,19 @@ __all__ = [
     "MAX_EXPONENT",
     "MAX_BITS",
     "MAX_EXP_ARGUMENT",
+    "MAX_DEGREE",
+    "MAX_EXP_NESTING",
+    "MAX_TERMS",
+    "MAX_NODES",
     "FUNCTIONS",
+    "Complexity",
+    "complexity",
+    "check_expression",
     "parse_expression",
     "parse_relation",
     "format_expression",
 ]
 
-#: Longest expression text accepted, in characters.
-MAX_LENGTH = 10_000
-#: Deepest nesting accepted (parentheses, calls, operands of different operators).
-MAX_DEPTH = 100
-#: Largest absolute value of an exponent.
-MAX_EXPONENT = 100
-#: Largest absolute value of a constant argument of ``exp`` (beyond it floats overflow).
-MAX_EXP_ARGUMENT = 700
-#: Largest exact number accepted, in bits (numerator plus denominator).
-MAX_BITS = 100_000
 
 #: Functions a model may call, with their sympy counterparts and numbers of arguments (min, max).
 FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int | None]] = {
@@ -216,6 +227,11 @@ class _Parser:
             if "lambda" in self.placeholders.values() and ":" in self.text:
                 self.fail(f"lambda functions are not allowed in expressions: {_show(self.text)}")
             msg = exc.msg if hasattr(exc, "msg") else str(exc)
+            if "Exceeds the limit" in msg:  # an integer literal of thousands of digits
+                self.fail(
+                    f"a number in {_show(self.text)} has thousands of digits; numbers have absolute value at most "
+                    f"{MAX_MAGNITUDE:g}"
+                )
             for ph, name in self.placeholders.items():
                 msg = msg.replace(ph, name)
             detail = f" ({msg})" if msg and msg != "invalid syntax" else ""
@@ -279,6 +295,11 @@ class _Parser:
         else:  # pragma: no cover - every constant type is handled above
             self.reject(node, f"{type(v).__name__} constants are")
         self.check_bits(out, node)
+        if abs(out) > MAX_MAGNITUDE:
+            self.fail(
+                f"the number {_show(self.segment(node))} exceeds the limit: numbers have absolute value at most "
+                f"{MAX_MAGNITUDE:g} in {_show(self.text)}"
+            )
         return out
 
     def name(self, node: ast.Name) -> sympy.Expr:
@@ -395,19 +416,10 @@ class _Parser:
         return value
 
     def check_result(self, value: sympy.Expr) -> sympy.Expr:
-        for f in value.atoms(sympy.exp):
-            if _exp_too_big(f.args[0]):
-                self.fail(
-                    f"the expression amounts to {_show(sympy.sstr(f))}; a constant argument of exp must lie in "
-                    f"[-{MAX_EXP_ARGUMENT}, {MAX_EXP_ARGUMENT}]: {_show(self.text)}"
-                )
-        for p in value.atoms(sympy.Pow):
-            if p.exp.is_Number and abs(p.exp) > MAX_EXPONENT:
-                self.fail(
-                    f"the expression amounts to the power {_show(sympy.sstr(p))}, whose exponent exceeds "
-                    f"{MAX_EXPONENT} in absolute value: {_show(self.text)}"
-                )
-        return value
+        try:
+            return check_expression(value, where=self.where, text=self.text)
+        except ExpressionError as exc:
+            raise ExpressionError(str(exc)) from None
 
 
 def _exp_too_big(arg: sympy.Expr) -> bool:
@@ -451,6 +463,240 @@ def _bits(value: sympy.Expr) -> int:
     if isinstance(value, sympy.Rational):
         return int(value.p).bit_length() + int(value.q).bit_length()
     return 0
+
+
+@dataclass(frozen=True)
+class Complexity:
+    """How much work an expression can cause, computed over its tree without expanding it.
+
+    Attributes
+    ----------
+    depth : int
+        Nesting depth of the sympy tree.
+    nodes : int
+        Nodes of the tree written out (a subexpression used twice counts twice).
+    degree : int
+        Polynomial degree in the parameters (a function call or a fractional power counts as
+        a new variable of its argument's degree).
+    terms : int
+        An upper bound on the number of terms once multiplied out (``sympy.expand``), capped
+        at ``MAX_TERMS + 1``.
+    exp_nesting : int
+        Most ``exp`` calls on one path from the root (``exp(1 + exp(a))`` has 2).
+    """
+
+    depth: int
+    nodes: int
+    degree: int
+    terms: int
+    exp_nesting: int = 0
+
+
+_CAP = MAX_TERMS + 1
+
+
+def _terms_of_power(terms: int, n: int, variables: int, degree: int) -> int:
+    """Terms of ``(t terms) ** n`` multiplied out: at most C(t + n - 1, n), and at most the
+    number of monomials of degree <= degree in ``variables`` variables.
+    """
+    if terms <= 1:
+        return 1
+    bound = min(math.comb(terms + n - 1, n), math.comb(variables + degree, degree) if variables else 1)
+    return min(bound, _CAP)
+
+
+def complexity(expr: sympy.Basic) -> Complexity:
+    """The :class:`Complexity` of a sympy expression (linear in the size of its DAG).
+
+    Examples
+    --------
+    >>> a, b = sympy.symbols("a b")
+    >>> complexity((a + b) ** 3 * a)
+    Complexity(depth=4, nodes=7, degree=4, terms=4, exp_nesting=0)
+    >>> complexity(sympy.exp(a) + 1).degree
+    1
+    """
+    memo: dict[sympy.Basic, tuple[int, int, int, int, frozenset, int]] = {}
+    stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
+    while stack:
+        node, ready = stack.pop()
+        if node in memo:
+            continue
+        args = node.args
+        if not ready and args:
+            stack.append((node, True))
+            stack.extend((a, False) for a in args if a not in memo)
+            continue
+        if not args:
+            is_sym = isinstance(node, sympy.Symbol)
+            memo[node] = (1, 1, 1 if is_sym else 0, 1, frozenset((node,)) if is_sym else frozenset(), 0)
+            continue
+        parts = [memo[a] for a in args]
+        depth = 1 + max(p[0] for p in parts)
+        nodes = 1 + sum(p[1] for p in parts)
+        syms = frozenset().union(*(p[4] for p in parts))
+        if isinstance(node, sympy.Add):
+            degree = max(p[2] for p in parts)
+            terms = min(sum(p[3] for p in parts), _CAP)
+        elif isinstance(node, sympy.Mul):
+            degree = sum(p[2] for p in parts)
+            terms = 1
+            for p in parts:
+                terms = min(terms * p[3], _CAP)
+        elif isinstance(node, sympy.Pow) and node.exp.is_Integer:
+            n = abs(int(node.exp))
+            bdeg, bterms = parts[0][2], parts[0][3]
+            degree = n * bdeg
+            terms = _terms_of_power(bterms, n, len(parts[0][4]), degree)
+        elif isinstance(node, sympy.Pow) and node.exp.is_Rational:
+            degree = math.ceil(abs(node.exp) * parts[0][2])
+            terms = 1
+        else:  # a function call, or a power with a symbolic exponent: a new variable
+            degree = 1 if syms else 0
+            terms = 1
+        nest = max(p[5] for p in parts) + (1 if isinstance(node, sympy.exp) else 0)
+        memo[node] = (depth, min(nodes, 10 * MAX_NODES), degree, terms, syms, nest)
+    d, n, g, t, _, e = memo[expr]
+    return Complexity(depth=d, nodes=n, degree=g, terms=t, exp_nesting=e)
+
+
+#: sympy node types a model expression may contain (the grammar of SPEC §1.4).
+_ALLOWED_NODES = (
+    sympy.Symbol,
+    sympy.Number,
+    sympy.Add,
+    sympy.Mul,
+    sympy.Pow,
+    sympy.exp,
+    sympy.log,
+    sympy.Abs,
+    sympy.Min,
+    sympy.Max,
+    sympy.core.numbers.Exp1,
+    sympy.core.numbers.Pi,
+)
+
+
+def check_expression(expr: object, *, where: str, text: str | None = None) -> sympy.Expr:
+    """Check an expression (parsed, built from definitions, or given in Python) against the limits.
+
+    The one guard on expressions wherever they come from: a finite real expression
+    (no ``zoo``, ``oo``, ``nan``, ``I``) made of the SPEC §1.4 grammar (numbers, symbols,
+    ``+ - * / **``, ``exp log sqrt Abs Min Max``); every number of absolute value at most
+    :data:`MAX_MAGNITUDE` and at most :data:`MAX_BITS` bits; every numeric exponent at most
+    :data:`MAX_EXPONENT` and every constant ``exp`` argument at most :data:`MAX_EXP_ARGUMENT`
+    in absolute value; and a :func:`complexity` within :data:`MAX_DEPTH`, :data:`MAX_NODES`,
+    :data:`MAX_DEGREE` and :data:`MAX_TERMS`. A Python number becomes an exact sympy number.
+
+    Raises
+    ------
+    ExpressionError
+        Naming ``where``, the expression (``text`` when given) and the limit.
+
+    Examples
+    --------
+    >>> a, b, c, d, e, f = sympy.symbols("a:f", positive=True)
+    >>> check_expression(0.25, where="demo")
+    1/4
+    >>> check_expression((a + b + c + d + e + f + 1) ** 10 * (a - b) ** 2, where="demo")
+    Traceback (most recent call last):
+    ...
+    govgame.errors.ExpressionError: demo: "(a - b)**2*(a + b + c + d + e + f + 1)**10" would have more than 10,000 terms once multiplied out (the limit; the expression has degree 12 in the parameters)
+    >>> check_expression(a**21, where="demo")
+    Traceback (most recent call last):
+    ...
+    govgame.errors.ExpressionError: demo: "a**21" has degree 21 in the parameters once multiplied out; the limit is 20
+    """
+    import numbers
+
+    if isinstance(expr, numbers.Real) and not isinstance(expr, (bool, sympy.Basic)):
+        if isinstance(expr, numbers.Integral):
+            expr = sympy.Integer(int(expr)) if abs(int(expr)) <= MAX_MAGNITUDE else sympy.oo
+        else:
+            v = float(expr)
+            expr = sympy.Rational(repr(v)) if math.isfinite(v) else sympy.nan
+    prefix = f"{where}: " if where else ""
+    if not isinstance(expr, sympy.Expr):
+        raise ExpressionError(f"{prefix}expected an expression, found {type(expr).__name__}")
+
+    def show() -> str:  # printing may be costly: only for a message
+        return _show(text) if text is not None else _show(format_expression(expr))
+
+    if expr.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
+        raise ExpressionError(f"{prefix}{show()} is not a finite number (a division by zero or log(0)?)")
+    if expr.has(sympy.I):
+        raise ExpressionError(f"{prefix}{show()} is not a real number")
+    for node in _nodes(expr):
+        if not isinstance(node, _ALLOWED_NODES):
+            name = getattr(node.func, "__name__", type(node).__name__)
+            raise ExpressionError(
+                f"{prefix}{show()} uses {name}, which is not part of model expressions "
+                "(numbers, parameters, + - * / **, exp, log, sqrt, Abs, Min, Max)"
+            )
+        if isinstance(node, sympy.Rational):
+            if _bits(node) > MAX_BITS:
+                raise ExpressionError(f"{prefix}a number in {show()} has more than {MAX_BITS:,} bits")
+            if abs(node) > MAX_MAGNITUDE:
+                raise ExpressionError(
+                    f"{prefix}{_show_number(node)} in {show()} exceeds the limit: numbers have absolute "
+                    f"value at most {MAX_MAGNITUDE:g}"
+                )
+        elif isinstance(node, sympy.Float) and not abs(float(node)) <= MAX_MAGNITUDE:
+            raise ExpressionError(f"{prefix}the number {node} in {show()} exceeds the limit {MAX_MAGNITUDE:g}")
+        elif isinstance(node, sympy.Pow) and node.exp.is_Number and abs(node.exp) > MAX_EXPONENT:
+            raise ExpressionError(
+                f"{prefix}{show()} amounts to the power {_show(format_expression(node))}, whose exponent exceeds "
+                f"{MAX_EXPONENT} in absolute value"
+            )
+        elif isinstance(node, sympy.exp) and _exp_too_big(node.args[0]):
+            raise ExpressionError(
+                f"{prefix}{show()} amounts to {_show(format_expression(node))}; a constant argument of exp must lie "
+                f"in [-{MAX_EXP_ARGUMENT}, {MAX_EXP_ARGUMENT}]"
+            )
+    c = complexity(expr)
+    if c.nodes > MAX_NODES:
+        raise ExpressionError(
+            f"{prefix}{show()} is too large: with its definitions written out it has more than {MAX_NODES:,} "
+            "parts (the limit)"
+        )
+    if c.depth > MAX_DEPTH:
+        raise ExpressionError(
+            f"{prefix}{show()} is nested {c.depth} levels deep once its definitions are substituted; the limit is "
+            f"{MAX_DEPTH}"
+        )
+    if c.exp_nesting > MAX_EXP_NESTING:
+        raise ExpressionError(
+            f"{prefix}{show()} nests exp {c.exp_nesting} deep once its definitions are substituted; the limit is "
+            f"{MAX_EXP_NESTING} (exp(exp(x)))"
+        )
+    if c.degree > MAX_DEGREE:
+        raise ExpressionError(
+            f"{prefix}{show()} has degree {c.degree} in the parameters once multiplied out; the limit is {MAX_DEGREE}"
+        )
+    if c.terms > MAX_TERMS:
+        raise ExpressionError(
+            f"{prefix}{show()} would have more than {MAX_TERMS:,} terms once multiplied out (the limit; the "
+            f"expression has degree {c.degree} in the parameters)"
+        )
+    return expr
+
+
+def _nodes(expr: sympy.Basic) -> Iterable[sympy.Basic]:
+    """Every distinct node of an expression's DAG, once each."""
+    seen: set[sympy.Basic] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        yield node
+        stack.extend(node.args)
+
+
+def _show_number(n: sympy.Rational) -> str:
+    digits = len(str(abs(n.p)))
+    return f"a number of {digits} digits" if digits > 20 else f"the number {_show(format_expression(n))}"
 
 
 def parse_expression(

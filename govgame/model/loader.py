@@ -17,7 +17,9 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
+import numbers
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Mapping
@@ -26,10 +28,25 @@ from typing import Any, TypeVar
 
 import sympy
 
+from .. import limits
 from ..errors import ExpressionError, GovgameError, ModelError
-from .expr import parse_expression, parse_relation
-from .game import FORMATS, SIGNS, Definition, Game, Parameter, Population, Scenario, share_symbol
+from .expr import check_expression, parse_expression, parse_relation
+from .game import (
+    FORMATS,
+    SIGNS,
+    Definition,
+    Game,
+    Parameter,
+    Population,
+    Scenario,
+    check_game_size,
+    check_name,
+    check_text,
+    checked_float,
+    share_symbol,
+)
 from .shipped import model_path, shipped_models
+from .source import MAX_FILE_SIZE, read_model_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -38,6 +55,7 @@ else:  # pragma: no cover
 
 __all__ = [
     "MAX_FILE_SIZE",
+    "read_model_text",
     "load_model",
     "loads_model",
     "game_from_dict",
@@ -45,8 +63,6 @@ __all__ = [
     "model_path",
 ]
 
-#: Largest model file accepted, in bytes.
-MAX_FILE_SIZE = 2_000_000
 
 _TOP = ("game", "population", "parameters", "definitions", "assumptions", "scenario", "payoff")
 _GAME_KEYS = ("name", "title", "description", "references", "format")
@@ -96,24 +112,8 @@ def load_model(source: str | os.PathLike[str]) -> Game:
     else:
         raise ModelError(f"a model is a path or a shipped model name, found {type(source).__name__}")
     where = str(path)
-    try:
-        if not path.exists():
-            raise ModelError(f"{where}: no such file")
-        if path.is_dir():
-            raise ModelError(f"{where}: is a directory, not a model file")
-        size = path.stat().st_size
-        if size > MAX_FILE_SIZE:
-            raise ModelError(f"{where}: file is {size:,} bytes; model files are limited to {MAX_FILE_SIZE:,} bytes")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ModelError(f"{where}: cannot read the file ({exc.strerror or exc})") from None
-    if len(raw) > MAX_FILE_SIZE:  # the file grew, or stat lied (a pipe)
-        raise ModelError(f"{where}: file is larger than {MAX_FILE_SIZE:,} bytes, the limit for model files")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ModelError(f"{where}: not a TOML model file (not UTF-8 text: byte {exc.start} is invalid)") from None
-    return loads_model(text.removeprefix("\ufeff"), source=where)
+    text = read_model_text(path)
+    return loads_model(text, source=where)
 
 
 def loads_model(text: str, *, source: str = "<string>") -> Game:
@@ -181,6 +181,11 @@ def loads_model(text: str, *, source: str = "<string>") -> Game:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ModelError(f"{source}: not valid TOML: {_one_line(str(exc))}") from None
+    except ValueError as exc:  # an integer beyond Python's digit limit (4300 digits)
+        raise ModelError(
+            f"{source}: not a usable TOML model file: {_one_line(str(exc)).split(';')[0]} (numbers must have absolute "
+            f"value at most {limits.MAX_MAGNITUDE:g})"
+        ) from None
     except (RecursionError, MemoryError) as exc:
         raise ModelError(f"{source}: not a usable TOML model file (nested too deeply: {type(exc).__name__})") from None
     return game_from_dict(data, source=source)
@@ -243,7 +248,21 @@ def _did_you_mean(name: object, choices: list[str], fmt: str = '"{}"') -> str:
 
 
 def _is_number(v: object) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)  # numpy numbers are registered as Real
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_]{1,64}")
+
+
+def _key(name: object) -> str:
+    """A table key for a message: as written when it is a plain name, else quoted and escaped."""
+    return name if isinstance(name, str) and _PLAIN_KEY.fullmatch(name) else repr(name)[:80]
+
+
+def _count(value: object, limit: int, what: str, fail: Callable[[str], ModelError]) -> None:
+    """Refuse a table or list with more than ``limit`` entries before any entry is looked at."""
+    if hasattr(value, "__len__") and len(value) > limit:  # type: ignore[arg-type]
+        raise fail(f"the model has {len(value):,} {what}; the limit is {limit:,}")  # type: ignore[arg-type]
 
 
 class _Builder:
@@ -278,7 +297,7 @@ class _Builder:
             if key not in allowed:
                 hint = _did_you_mean(key, list(allowed))
                 raise self.fail(
-                    f'{where}: unknown key "{key}"{hint} (allowed keys: {", ".join(allowed)}); unknown keys are '
+                    f'{where}: unknown key "{_key(key)}"{hint} (allowed keys: {", ".join(allowed)}); unknown keys are '
                     "usually typos"
                 )
 
@@ -293,12 +312,10 @@ class _Builder:
         return value
 
     def number(self, value: object, where: str) -> float:
-        if not _is_number(value):
-            raise self.fail(f"{where} must be a number, found {value!r:.60}")
-        v = float(value)
-        if not math.isfinite(v):
-            raise self.fail(f"{where} must be a finite number, found {value!r}")
-        return v
+        try:
+            return checked_float(value, where=where)
+        except ModelError as exc:
+            raise self.fail(str(exc)) from None
 
     # ------------------------------------------------------------------ build
     def build(self) -> Game:
@@ -307,7 +324,7 @@ class _Builder:
             if key not in _TOP:
                 hint = _did_you_mean(key, list(_TOP), "[{}]")
                 raise self.fail(
-                    f"unknown top-level table [{key}]{hint} (allowed: {', '.join(_TOP)}); unknown tables are usually typos"
+                    f"unknown top-level table [{_key(key)}]{hint} (allowed: {', '.join(_TOP)}); unknown tables are usually typos"
                 )
         for key in ("game", "population", "payoff"):
             if key not in data:
@@ -324,6 +341,7 @@ class _Builder:
         fmt = self.format(game.get("format", 1))
 
         pops = self.populations(data["population"])
+        self.wrap("", check_game_size, [p.k for p in pops])
         shares = [s for p in pops for s in p.shares]
         params = self.parameters(data.get("parameters", {}), shares)
         symbols: dict[str, sympy.Expr] = {p.name: p.symbol for p in params}
@@ -379,12 +397,13 @@ class _Builder:
     def populations(self, value: object) -> list[Population]:
         if not isinstance(value, list) or not value:
             raise self.fail("[[population]] must be a list of tables (write each population as a [[population]] table)")
+        _count(value, limits.MAX_POPULATIONS, "populations", self.fail)
         pops = []
         seen: set[str] = set()
         for i, entry in enumerate(value):
             entry = self.table(entry, f"[[population]] number {i + 1}")
             name = entry.get("name")
-            where = f'[[population]] "{name}"' if isinstance(name, str) else f"[[population]] number {i + 1}"
+            where = f'[[population]] "{_key(name)}"' if isinstance(name, str) else f"[[population]] number {i + 1}"
             self.keys(entry, _POP_KEYS, where)
             if "name" not in entry:
                 raise self.fail(f'{where} has no name; add name = "..."')
@@ -393,6 +412,8 @@ class _Builder:
                 raise self.fail(f'{where} has no strategies; add strategies = ["...", "..."]')
             strategies = self.strings(entry["strategies"], f"{where} strategies")
             k = len(strategies)
+            if k > limits.MAX_STRATEGIES:
+                raise self.fail(f"{where} has {k} strategies; a population has at most {limits.MAX_STRATEGIES}")
             if k < 2:
                 raise self.fail(f"{where} needs at least 2 strategies, found {k}")
             if name in seen:
@@ -423,9 +444,10 @@ class _Builder:
 
     def parameters(self, value: object, shares: list[str]) -> list[Parameter]:
         value = self.table(value, "[parameters]")
+        _count(value, limits.MAX_PARAMETERS, "parameters", self.fail)
         out = []
         for name, entry in value.items():
-            where = f"[parameters.{name}]"
+            where = f"[parameters.{_key(name)}]"
             entry = self.table(entry, where)
             self.keys(entry, _PARAM_KEYS, where)
             kw: dict[str, Any] = {}
@@ -459,8 +481,10 @@ class _Builder:
         self, value: object, symbols: dict[str, sympy.Expr], forbidden: list[str], shares: list[str]
     ) -> list[Definition]:
         value = self.table(value, "[definitions]")
+        _count(value, limits.MAX_DEFINITIONS, "definitions", self.fail)
         dummies = {}
         for name in value:
+            self.wrap(f"[definitions] {_key(name)}: ", check_name, name, "definition")  # before any parsing
             if name in shares:
                 raise self.fail(f'[definitions] {name}: "{name}" collides with a share symbol; rename one of them')
             if name in symbols:
@@ -473,7 +497,7 @@ class _Builder:
         raw: dict[str, sympy.Expr] = {}
         texts: dict[str, str] = {}
         for name, text in value.items():
-            where = f"{self.source}: [definitions] {name}"
+            where = f"{self.source}: [definitions] {_key(name)}"
             raw[name] = self.expression(text, table, where, forbidden)
             texts[name] = text if isinstance(text, str) else repr(text)
         back = {d: n for n, d in dummies.items()}
@@ -486,7 +510,10 @@ class _Builder:
                 if done:
                     path.pop()
                     subs = {dummies[d]: resolved[d] for d in (back[s] for s in raw[name].free_symbols if s in back)}
-                    resolved[name] = raw[name].xreplace(subs)
+                    # checked as soon as it is built, so a chain of definitions stops at the first one too large
+                    resolved[name] = check_expression(
+                        raw[name].xreplace(subs), where=f"{self.source}: [definitions] {_key(name)}", text=texts[name]
+                    )
                     continue
                 if name in resolved:
                     continue
@@ -500,9 +527,8 @@ class _Builder:
 
     def expression(self, value: object, table: Mapping[str, sympy.Expr], where: str, shares: list[str]) -> sympy.Expr:
         if _is_number(value):
-            if isinstance(value, float) and not math.isfinite(value):
-                raise ModelError(f"{where}: {value!r} is not a finite number")
-            return sympy.Integer(value) if isinstance(value, int) else sympy.Rational(repr(value))
+            v = checked_float(value, where=where)  # finite and bounded, or a ModelError naming where
+            return sympy.Integer(int(value)) if isinstance(value, numbers.Integral) else sympy.Rational(repr(v))
         if not isinstance(value, str):
             raise ModelError(f"{where}: expected an expression (a string) or a number, found {value!r:.60}")
         return parse_expression(value, table, where=where, shares=shares, share_hint=_SHARES_NEED_FORMAT_2)
@@ -511,7 +537,9 @@ class _Builder:
         value = self.table(value, "[assumptions]")
         self.keys(value, ("relations",), "[assumptions]")
         out = []
-        for i, text in enumerate(self.strings(value.get("relations", []), "[assumptions] relations")):
+        relations = self.strings(value.get("relations", []), "[assumptions] relations")
+        _count(relations, limits.MAX_RELATIONS, "assumption relations", self.fail)
+        for i, text in enumerate(relations):
             where = f"{self.source}: [assumptions] relations[{i}]"
             rel = parse_relation(
                 text,
@@ -533,10 +561,15 @@ class _Builder:
 
     def scenarios(self, value: object, params: list[Parameter], pops: list[Population]) -> list[Scenario]:
         value = self.table(value, "[scenario]")
+        _count(value, limits.MAX_SCENARIOS, "scenarios", self.fail)
         by_name = {p.name: p for p in params}
         out = []
         for name, entry in value.items():
-            where = f"[scenario.{name}]"
+            where = f"[scenario.{_key(name)}]"
+            try:
+                check_text(name, where="scenario name", multiline=False, limit=limits.MAX_NAME_LENGTH)
+            except ModelError as exc:
+                raise self.fail(f"{where}: {exc}") from None
             entry = self.table(entry, where)
             description = self.string(entry.get("description", ""), f"{where} description")
             expect = None
@@ -558,7 +591,7 @@ class _Builder:
                     continue
                 if key not in by_name:
                     raise self.fail(
-                        f'{where} sets "{key}", which is not a declared parameter{_did_you_mean(key, list(by_name))} '
+                        f'{where} sets "{_key(key)}", which is not a declared parameter{_did_you_mean(key, list(by_name))} '
                         "(description and expect are the only other keys)"
                     )
                 par = by_name[key]
@@ -587,6 +620,7 @@ class _Builder:
             raise self.fail("[[payoff]] must be a list of tables, one [[payoff]] table per pure-strategy profile")
         names = [p.name for p in pops]
         allowed = ("profile", *names)
+        _count(value, limits.MAX_PROFILES, "[[payoff]] tables", self.fail)  # duplicates are named below
         out: dict[tuple[str, ...], tuple[sympy.Expr, ...]] = {}
         for i, entry in enumerate(value):
             entry = self.table(entry, f"[[payoff]] number {i + 1}")

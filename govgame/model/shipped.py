@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ..errors import ModelError
+from .source import read_model_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -52,11 +53,10 @@ def shipped_models() -> list[tuple[str, str, Path]]:
     out = []
     for name, path in sorted(_shipped_paths().items()):
         try:
-            with open(path, "rb") as fh:
-                data = tomllib.load(fh)
+            data = tomllib.loads(read_model_text(path))
             title = data.get("game", {}).get("title", "") if isinstance(data.get("game"), dict) else ""
             title = title if isinstance(title, str) else ""
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except (ModelError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
             title = f"(cannot be read: {_one_line(str(exc))})"
         out.append((name, title, path))
     return out

@@ -1,8 +1,8 @@
 r"""Compiled batched replicator integrator (one kernel for every model, cached on disk).
 
-The kernel takes the numeric payoff tensors as *data*, so a single compiled function
-serves every game and every parameter set; numba stores it in ``__pycache__`` on the
-first call, and later processes (command-line runs, sweep workers) load it from there.
+The kernel takes the game as *data*, so a single compiled function serves every model and
+every parameter set; numba stores it in ``__pycache__`` on the first call, and later
+processes (command-line runs, sweep workers) load it from there.
 
 Layout of the inputs (see :func:`pack`):
 
@@ -20,66 +20,169 @@ Layout of the inputs (see :func:`pack`):
 ``tidx`` int64 ``(R,)``
     parameter set of each run.
 
-Integration (per run, independent of every other run and of the batching):
-Dormand–Prince 5(4) with the error norm and step-size controller of
-``scipy.integrate.solve_ivp(method="RK45")`` (RMS norm of ``err / (atol + rtol max(|y|, |y_new|))``,
-safety 0.9, factors in [0.2, 10], no growth right after a rejection, scipy's initial step),
-applied to the replicator equations in full coordinates
-:math:`\dot y_{p,i} = y_{p,i}(u_{p,i} - \bar u_p)`. After every accepted step the state
-is clipped to [0, 1] and each population renormalised to sum 1.
+State-dependent payoffs (SPEC §1.5) come as a :class:`govgame.model.program.Program` and the
+register files of its parameter-only part, one per parameter set (:func:`payoff_registers`);
+at every evaluation of the right-hand side the kernel's interpreter runs the state-dependent
+instructions on the current shares, fills the payoff table and contracts it as for a static
+game. A static game never runs the interpreter.
 
-Stopping rules (status codes):
+Integration (per run, independent of every other run and of the batching): Dormand–Prince
+5(4) with the error norm and step-size controller of ``scipy.integrate.solve_ivp(method="RK45")``
+(RMS norm of ``err / (atol + rtol max(|z|, |z_new|))``, safety 0.9, factors in [0.2, 10], no
+growth right after a rejection, scipy's initial step), applied to the replicator equations in
+**log-ratio coordinates**: in each population the strategy with the largest starting share is
+the reference ``r`` and every other strategy ``i`` with a positive share has the coordinate
+:math:`z_i = \log(y_i / y_r)`, which moves as :math:`\dot z_i = u_i - u_r` (the replicator
+equation :math:`\dot y_i = y_i (u_i - \bar u)` divided by :math:`y_i`). So ``atol`` bounds the
+error of a log-share: a *relative* error of each share, however small the share — orbits that
+pass within 1e-12 of a face are followed as faithfully as interior ones, and the approach to a
+stable vertex is a motion of nearly constant velocity, which takes few steps. Shares that are
+exactly 0 at the start have no coordinate and stay exactly 0 (faces are invariant); the state
+is always in the state space (no clipping).
 
-``CONVERGED`` (0)
-    the state is within :data:`VERTEX_TOL` = 1e-7 (maximum norm) of a vertex whose payoff
-    differences are all strictly negative (an asymptotically stable vertex); the run
-    stops there.
-``STALLED`` (1)
-    ``max |f| < ``:data:`STALL_F` = 1e-12 on every accepted step over a time span of at
-    least ``t_end / 10``, and no share could grow by more than 1e-9 before ``t_end`` at its
-    present growth rate ``g_i = f_i / y_i`` (``y_i (exp(g_i (t_end - t)) - 1) <= 1e-9``):
-    the run sits on a rest point (e.g. a point of an attracting continuum). A transient
-    passage near a saddle, where a tiny share has a positive growth rate, is not enough.
-``T_END`` (2)
-    reached ``t_end`` and settled: ``max |f| <= f_tol`` (default 1e-6) or within 1e-3
-    of an asymptotically stable vertex.
-``NO_CONVERGENCE`` (3)
-    reached ``t_end`` still moving (a cycle, a slow drift along a continuum).
-``FAILED`` (4)
-    the step size underflowed or ``max_steps`` was exceeded.
+Stopping rules (:class:`Status`):
+
+``converged``
+    within :data:`VERTEX_TOL` (maximum norm) of a vertex whose payoff differences are all
+    strictly negative (an asymptotically stable vertex); the run stops there.
+``stalled``
+    ``max |f| <`` :data:`STALL_F` (the field in share coordinates) on every accepted step over
+    a span of at least ``t_end / 10``, and no share could grow by more than :data:`FROZEN_GROWTH`
+    before ``t_end`` at its present growth rate ``g_i = f_i / y_i``: the run sits on a rest
+    point (e.g. a point of an attracting continuum). A transient passage near a saddle, where a
+    tiny share has a positive growth rate, is not enough.
+``t_end``
+    reached ``t_end`` and settled: ``max |f| <= f_tol`` (default :data:`F_TOL`) or within
+    :data:`NEAR_TOL` of an asymptotically stable vertex.
+``no-convergence``
+    reached ``t_end`` still moving (a cycle, a slow drift).
+``step-underflow``, ``max-steps``, ``non-finite``
+    failures: the step size fell below 10 ulp of ``t``; the run used ``max_steps`` step
+    attempts (accepted or rejected); the right-hand side gave ``nan`` or ``inf`` (a
+    state-dependent payoff outside its domain).
+
+Oscillations (:class:`Cycle`): after every accepted step the kernel records each
+log-ratio coordinate's maxima and minima (the zeros of :math:`\dot z_i`, located on the
+dense-output polynomial) — a Poincaré section :math:`\{\dot z_i = 0\}` per coordinate — and
+at ``t_end`` applies a return-map test to the last :data:`RING` returns: equal returns
+(successive extremes and periods agreeing within :data:`CYCLE_TOL` of the amplitude and the
+period, for period 1 or 2) make a ``cycle`` with that period; amplitudes and periods that
+keep growing while the extremes reach the boundary (a share below :data:`NEAR_TOL`) make a
+``heteroclinic`` approach; steadily shrinking or growing amplitudes a ``spiral-in`` /
+``spiral-out``. (For two to four binary populations with a coordinate each, the stages evaluate the
+field in scalars, without the general path's arrays: half the time per step; state-dependent
+payoffs too, the interpreter filling the table from those scalars.) Besides, the kernel records the runs' visits to vertex neighbourhoods (within
+:data:`NEAR_TOL`) and their depths: four or more successive visits to unstable vertices (three
+of them distinct), each at most half as far as the one before, are a ``heteroclinic`` approach
+even when the return times grow too fast for three returns by ``t_end``.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 from numba import njit, prange
 
 # The one vertex-ESS rule (issue 9.6): the kernel's early stop uses exactly the analysis' rule and tolerance.
 from ..analysis.verdicts import vertex_ess_mask as stable_vertices
+from ..errors import SimulationError
+from .notice import compile_notice
 
 __all__ = [
+    "Status",
+    "Cycle",
     "STATUS",
     "VERTEX_TOL",
     "STALL_F",
     "NEAR_TOL",
+    "F_TOL",
+    "FROZEN_GROWTH",
+    "CYCLE_TOL",
+    "MAX_STEPS",
+    "RING",
+    "KernelResult",
     "pack",
     "stable_vertices",
+    "payoff_registers",
+    "stable_vertices_at",
     "integrate",
+    "integrate_runs",
     "warm",
 ]
 
+
+class Status(str, Enum):
+    """How a run ended (the integrator's view; see the module docstring).
+
+    >>> Status("converged").failed, Status.MAX_STEPS.failed
+    (False, True)
+    """
+
+    CONVERGED = "converged"
+    STALLED = "stalled"
+    T_END = "t_end"
+    NO_CONVERGENCE = "no-convergence"
+    STEP_UNDERFLOW = "step-underflow"
+    MAX_STEPS = "max-steps"
+    NON_FINITE = "non-finite"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def code(self) -> int:
+        """The int8 code the kernel returns."""
+        return _CODES[self]
+
+    @property
+    def failed(self) -> bool:
+        """Whether the integration itself failed (the run's end state means nothing)."""
+        return self in (Status.STEP_UNDERFLOW, Status.MAX_STEPS, Status.NON_FINITE)
+
+    @property
+    def settled(self) -> bool:
+        """Whether the run ended at rest (converged, stalled, or settled at ``t_end``)."""
+        return self in (Status.CONVERGED, Status.STALLED, Status.T_END)
+
+
+class Cycle(str, Enum):
+    """What the return-map test found in a run's oscillations (``none``: no sustained oscillation)."""
+
+    NONE = "none"
+    CYCLE = "cycle"
+    HETEROCLINIC = "heteroclinic"
+    SPIRAL_IN = "spiral-in"
+    SPIRAL_OUT = "spiral-out"
+
+
+_STATUSES = tuple(Status)
+_CODES = {s: i for i, s in enumerate(_STATUSES)}
 #: Status names, indexed by the codes the kernel returns.
-STATUS = ("converged", "stalled", "t_end", "no-convergence", "failed")
-CONVERGED, STALLED, T_END, NO_CONVERGENCE, FAILED = range(5)
+STATUS = tuple(s.value for s in _STATUSES)
+CONVERGED, STALLED, T_END, NO_CONVERGENCE, STEP_UNDERFLOW, MAX_STEPS_CODE, NON_FINITE = range(7)
+FAILED = STEP_UNDERFLOW  # codes >= FAILED are failures
+_CYCLES = tuple(Cycle)
 
 #: Early stop: maximum-norm distance to an asymptotically stable vertex.
 VERTEX_TOL = 1e-7
 #: Stall: ``max |f|`` below this on every step over ``t_end / 10``.
 STALL_F = 1e-12
+#: A stalled run: no share may grow by more than this before ``t_end`` at its present rate.
+FROZEN_GROWTH = 1e-9
 #: At ``t_end``: a run within this distance of an asymptotically stable vertex counts as settled.
 NEAR_TOL = 1e-3
+#: At ``t_end``: a run whose field is at most this (maximum norm, share coordinates) is settled.
+F_TOL = 1e-6
+#: Return-map test: relative agreement of successive returns (extremes and periods) of a cycle.
+CYCLE_TOL = 1e-3
+#: Default budget of step attempts per run.
+MAX_STEPS = 1_000_000
+#: Returns kept per coordinate for the return-map test.
+RING = 8
+_Z_EDGE = math.log(1.0 / NEAR_TOL)  # |z| beyond this: a share below NEAR_TOL
 
 # Dormand–Prince 5(4) tableau (the same as scipy.integrate.RK45).
 _A21 = 1 / 5
@@ -157,26 +260,130 @@ def pack(shape: tuple[int, ...], tensors: list[list[np.ndarray]] | list[np.ndarr
 
 # --------------------------------------------------------------------------- compiled part
 @njit(cache=True, error_model="numpy", inline="always")
-def _rhs_binary(dpay, t, P, y, out, s, buf):
-    r"""Replicator field when every population is binary; returns max |f|.
+def _softmax(z, y, P, pa, ai, ref):
+    """Shares from log-ratio coordinates, population by population (max-shifted, so no overflow)."""
+    for p in range(P):
+        a0 = pa[p]
+        a1 = pa[p + 1]
+        r = ref[p]
+        if a1 == a0:
+            continue
+        if a1 - a0 == 1:
+            v = z[a0]
+            if v > 0.0:
+                e = math.exp(-v)
+                s = 1.0 / (1.0 + e)
+                y[ai[a0]] = s
+                y[r] = e * s
+            else:
+                e = math.exp(v)
+                s = 1.0 / (1.0 + e)
+                y[ai[a0]] = e * s
+                y[r] = s
+        else:
+            zmax = 0.0
+            for a in range(a0, a1):
+                if z[a] > zmax:
+                    zmax = z[a]
+            e0 = math.exp(-zmax)
+            s = e0
+            for a in range(a0, a1):
+                v = math.exp(z[a] - zmax)
+                y[ai[a]] = v
+                s += v
+            inv = 1.0 / s
+            y[r] = e0 * inv
+            for a in range(a0, a1):
+                y[ai[a]] *= inv
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _sigmoid(v):
+    """(share of strategy 0, share of strategy 1) of a binary population with log-ratio ``v``."""
+    if v > 0.0:
+        e = math.exp(-v)
+        q = 1.0 / (1.0 + e)
+        return q, e * q
+    e = math.exp(v)
+    q = 1.0 / (1.0 + e)
+    return e * q, q
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _c3(d, t, p, a1, b1, a2, b2, a3, b3):
+    """Contraction of population ``p``'s 8 payoff differences with three other binary populations."""
+    return a1 * (a2 * (d[t, p, 0] * a3 + d[t, p, 1] * b3) + b2 * (d[t, p, 2] * a3 + d[t, p, 3] * b3)) + b1 * (
+        a2 * (d[t, p, 4] * a3 + d[t, p, 5] * b3) + b2 * (d[t, p, 6] * a3 + d[t, p, 7] * b3)
+    )
+
+
+@njit(cache=True, error_model="numpy")
+def _dyn_table(code, reg, dp, dj, dr, tab):
+    """Run the state-dependent instructions on ``reg`` (shares already in place) and fill the table."""
+    _interpret(code, reg)
+    for q in range(dp.shape[0]):
+        tab[0, dp[q], dj[q]] = reg[dr[q]]
+
+
+@njit(cache=True, error_model="numpy")
+def _interpret(code, reg):
+    """Run a straight-line program (:mod:`govgame.model.program`) on the register file ``reg``."""
+    for i in range(code.shape[0]):
+        op = code[i, 0]
+        d = code[i, 1]
+        a = reg[code[i, 2]]
+        bi = code[i, 3]
+        if op == 0:
+            reg[d] = a + reg[bi]
+        elif op == 1:
+            reg[d] = a - reg[bi]
+        elif op == 2:
+            reg[d] = a * reg[bi]
+        elif op == 3:
+            reg[d] = a / reg[bi]
+        elif op == 4:
+            reg[d] = a**bi
+        elif op == 5:
+            reg[d] = a ** reg[bi]
+        elif op == 6:
+            reg[d] = -a
+        elif op == 7:
+            reg[d] = math.exp(a)
+        elif op == 8:
+            reg[d] = math.log(a)
+        elif op == 9:
+            reg[d] = math.sqrt(a)
+        elif op == 10:
+            reg[d] = abs(a)
+        elif op == 11:
+            b = reg[bi]
+            reg[d] = a if (a < b or a != a) else b
+        else:
+            b = reg[bi]
+            reg[d] = a if (a > b or a != a) else b
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _dbin(dpay, t, P, y, D, buf):
+    r"""Payoff differences :math:`D_p = u_{p,0} - u_{p,1}` when every population is binary.
 
     ``dpay[t, p]`` is population ``p``'s payoff difference (strategy 0 minus strategy 1)
-    at each profile of the other populations (row-major); contracting it with the other
-    populations' shares gives :math:`D_p`, and :math:`\dot y_{p,0} = y_{p,0} y_{p,1} D_p
-    = -\dot y_{p,1}`. The contraction is written out for 2, 3 and 4 populations.
+    at each profile of the other populations (row-major); the contraction with the other
+    populations' shares is written out for 2, 3 and 4 populations.
     """
     n = 1 << (P - 1)
-    fmax = 0.0
     for p in range(P):
-        if P == 2:
+        if P == 1:
+            D[p] = dpay[t, p, 0]
+        elif P == 2:
             q0 = 1 - p
-            D = dpay[t, p, 0] * y[2 * q0] + dpay[t, p, 1] * y[2 * q0 + 1]
+            D[p] = dpay[t, p, 0] * y[2 * q0] + dpay[t, p, 1] * y[2 * q0 + 1]
         elif P == 3:
             q0 = 1 if p == 0 else 0
             q1 = 1 if p == 2 else 2
             a1 = y[2 * q1]
             b1 = y[2 * q1 + 1]
-            D = y[2 * q0] * (dpay[t, p, 0] * a1 + dpay[t, p, 1] * b1) + y[2 * q0 + 1] * (
+            D[p] = y[2 * q0] * (dpay[t, p, 0] * a1 + dpay[t, p, 1] * b1) + y[2 * q0 + 1] * (
                 dpay[t, p, 2] * a1 + dpay[t, p, 3] * b1
             )
         elif P == 4:
@@ -187,7 +394,7 @@ def _rhs_binary(dpay, t, P, y, out, s, buf):
             b1 = y[2 * q1 + 1]
             a2 = y[2 * q2]
             b2 = y[2 * q2 + 1]
-            D = y[2 * q0] * (
+            D[p] = y[2 * q0] * (
                 a1 * (dpay[t, p, 0] * a2 + dpay[t, p, 1] * b2) + b1 * (dpay[t, p, 2] * a2 + dpay[t, p, 3] * b2)
             ) + y[2 * q0 + 1] * (
                 a1 * (dpay[t, p, 4] * a2 + dpay[t, p, 5] * b2) + b1 * (dpay[t, p, 6] * a2 + dpay[t, p, 7] * b2)
@@ -204,20 +411,12 @@ def _rhs_binary(dpay, t, P, y, out, s, buf):
                 b = y[2 * q + 1]
                 for i in range(h):
                     buf[i] = buf[2 * i] * a + buf[2 * i + 1] * b
-            D = buf[0]
-        v = y[2 * p] * y[2 * p + 1] * D
-        out[s, 2 * p] = v
-        out[s, 2 * p + 1] = -v
-        if abs(v) > fmax:
-            fmax = abs(v)
-    return fmax
+            D[p] = buf[0]
 
 
-# The binary field is inlined into the step loop; the general one stays a call: inlining both
-# behind one branch made every step about three times slower.
 @njit(cache=True, error_model="numpy")
-def _rhs_general(pay, t, offs, L, Tn, po, so, y, out, s, pre, suf):
-    """Replicator field in full coordinates; returns max |f|.
+def _expected(pay, t, offs, L, Tn, po, so, y, u, pre, suf):
+    """Expected payoffs ``u`` of every strategy (full coordinates), any numbers of strategies.
 
     With profiles in row-major order, profile ``j`` of population ``p`` playing ``i`` is
     ``j = (lead * k_p + i) * Tn[p] + trail``; the weight of ``j`` is
@@ -244,11 +443,9 @@ def _rhs_general(pay, t, offs, L, Tn, po, so, y, out, s, pre, suf):
             yi = y[offs[p] + i]
             for tr in range(Tp):
                 suf[b + i * Tp + tr] = yi * suf[a + tr]
-    fmax = 0.0
     for p in range(P):
         kp = offs[p + 1] - offs[p]
         Tp = Tn[p]
-        ubar = 0.0
         for i in range(kp):
             acc = 0.0
             for lead in range(L[p]):
@@ -257,62 +454,58 @@ def _rhs_general(pay, t, offs, L, Tn, po, so, y, out, s, pre, suf):
                 for tr in range(Tp):
                     part += pay[t, p, base + tr] * suf[so[p] + tr]
                 acc += pre[po[p] + lead] * part
-            out[s, offs[p] + i] = acc
-            ubar += y[offs[p] + i] * acc
-        for i in range(kp):
-            v = y[offs[p] + i] * (out[s, offs[p] + i] - ubar)
-            out[s, offs[p] + i] = v
-            if abs(v) > fmax:
-                fmax = abs(v)
-    return fmax
-
-
-@njit(cache=True)
-def _project(y, offs, P):
-    for q in range(P):
-        s = 0.0
-        for i in range(offs[q], offs[q + 1]):
-            v = y[i]
-            if v < 0.0:
-                v = 0.0
-            elif v > 1.0:
-                v = 1.0
-            y[i] = v
-            s += v
-        if s > 0.0:
-            for i in range(offs[q], offs[q + 1]):
-                y[i] /= s
+            u[offs[p] + i] = acc
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _project_vertex(y, offs, P, Tn):
-    """:func:`_project` and :func:`_vertex` in one pass (after every accepted step)."""
-    dist = 0.0
-    j = 0
-    for q in range(P):
-        s = 0.0
-        best = offs[q]
-        for i in range(offs[q], offs[q + 1]):
-            v = y[i]
-            if v < 0.0:
-                v = 0.0
-            elif v > 1.0:
-                v = 1.0
-            y[i] = v
-            s += v
-            if v > y[best]:
-                best = i
-        if s > 0.0:
-            for i in range(offs[q], offs[q + 1]):
-                y[i] /= s
-        d = 1.0 - y[best]
-        if d > dist:
-            dist = d
-        j += (best - offs[q]) * Tn[q]
-    return dist, j
+def _field(z, K, s, binary, dyn, tab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, pa, ai, apop, asg, ref,
+           y, u, D, pre, suf):  # fmt: skip
+    """``K[s] = dz/dt`` at ``z``; ``y`` receives the shares."""
+    _softmax(z, y, P, pa, ai, ref)
+    if dyn:
+        m = offs[P]
+        for i in range(m):
+            reg[sbase + i] = y[i]
+        _interpret(code, reg)
+        for q in range(dp.shape[0]):
+            tab[0, dp[q], dj[q]] = reg[dr[q]]
+    na = pa[P]
+    if binary:
+        _dbin(tab, ti, P, y, D, pre)
+        for a in range(na):
+            K[s, a] = asg[a] * D[apop[a]]
+    else:
+        _expected(tab, ti, offs, L, Tn, po, so, y, u, pre, suf)
+        for a in range(na):
+            K[s, a] = u[ai[a]] - u[ref[apop[a]]]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy", inline="always")
+def _growth(K, row, y, P, pa, ai, ref, g):
+    r"""Growth rates ``g_i = f_i / y_i`` of every share with a coordinate or a reference; returns max |f|.
+
+    With :math:`\dot z_a = u_a - u_r`, :math:`\bar u - u_r = \sum_a y_a \dot z_a`, so
+    :math:`g_a = \dot z_a - w` and :math:`g_r = -w`.
+    """
+    fmax = 0.0
+    for p in range(P):
+        w = 0.0
+        for a in range(pa[p], pa[p + 1]):
+            w += y[ai[a]] * K[row, a]
+        g[ref[p]] = -w
+        v = abs(y[ref[p]] * w)
+        if v > fmax:
+            fmax = v
+        for a in range(pa[p], pa[p + 1]):
+            ga = K[row, a] - w
+            g[ai[a]] = ga
+            v = abs(y[ai[a]] * ga)
+            if v > fmax:
+                fmax = v
+    return fmax
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _vertex(y, offs, P, Tn):
     """(distance to the nearest vertex in max norm, its profile index)."""
     dist = 0.0
@@ -330,121 +523,375 @@ def _vertex(y, offs, P, Tn):
 
 
 @njit(cache=True)
-def _frozen(y, f, m, remaining):
+def _frozen(y, g, m, remaining):
     """Whether no share can grow noticeably by ``t_end`` at its present growth rate.
 
-    ``y_i (exp(g_i * remaining) - 1) <= 1e-9`` for every share with ``y_i > 0``, where
-    ``g_i = f_i / y_i`` is its growth rate; this keeps a run that merely passes near a
-    saddle (a tiny share with a positive growth rate) from being declared stalled.
+    ``y_i (exp(g_i * remaining) - 1) <= FROZEN_GROWTH`` for every share with ``y_i > 0``;
+    this keeps a run that merely passes near a saddle (a tiny share with a positive growth
+    rate) from being declared stalled.
     """
     for i in range(m):
-        if y[i] > 0.0 and f[i] > 0.0:
-            g = f[i] / y[i] * remaining
-            if g > 700.0 or y[i] * math.expm1(g) > 1e-9:
+        if y[i] > 0.0 and g[i] > 0.0:
+            x = g[i] * remaining
+            if x > 700.0 or y[i] * math.expm1(x) > FROZEN_GROWTH:
                 return False
     return True
 
 
 @njit(cache=True, error_model="numpy")
+def _locate(K, a, h, z0):
+    """Root of dz_a/dtheta on the step's dense-output polynomial: (theta, z_a(theta))."""
+    lo = 0.0
+    hi = 1.0
+    glo = K[0, a]
+    ghi = 0.0
+    for s in range(7):
+        ghi += K[s, a] * (_P[s, 0] + 2.0 * _P[s, 1] + 3.0 * _P[s, 2] + 4.0 * _P[s, 3])
+    if (glo > 0.0) == (ghi > 0.0) or glo == 0.0:
+        th = glo / (glo - K[6, a]) if glo != K[6, a] else 1.0
+    else:
+        th = 0.5
+        side = 0
+        for _ in range(40):  # Illinois regula falsi
+            th = (lo * ghi - hi * glo) / (ghi - glo)
+            gm = 0.0
+            for s in range(7):
+                gm += K[s, a] * (((4.0 * _P[s, 3] * th + 3.0 * _P[s, 2]) * th + 2.0 * _P[s, 1]) * th + _P[s, 0])
+            if (gm > 0.0) == (glo > 0.0):
+                lo = th
+                glo = gm
+                if side == -1:
+                    ghi *= 0.5
+                side = -1
+            else:
+                hi = th
+                ghi = gm
+                if side == 1:
+                    glo *= 0.5
+                side = 1
+            if hi - lo < 1e-13:
+                break
+    acc = 0.0
+    for s in range(7):
+        acc += K[s, a] * ((((_P[s, 3] * th + _P[s, 2]) * th + _P[s, 1]) * th + _P[s, 0]) * th)
+    return th, z0 + h * acc
+
+
+@njit(cache=True)
+def _fill(paths, r, ie, v):
+    """Paths from output ``ie`` on: ``v`` (after a failure)."""
+    if paths.shape[0] > 0:
+        for k in range(ie, paths.shape[1]):
+            for i in range(paths.shape[2]):
+                paths[r, k, i] = v
+
+
+@njit(cache=True)
+def _ring_of_saddles(vis_j, vis_d, nvis, stable, t):
+    """Whether the recorded vertex visits show a heteroclinic approach.
+
+    A visit starts when the run comes within ``NEAR_TOL`` of a vertex (its depth: the smallest
+    distance during the visit). Heteroclinic: the last four or more visits (of the last ``RING``)
+    are to vertices that are not asymptotically stable, at least three of them distinct, and
+    each visit is at least twice as deep as the one before (ever closer to the ring).
+    """
+    if nvis < 4:
+        return False
+    n = min(nvis, RING)
+    first = nvis - n
+    run = 1
+    for k in range(nvis - 1, first, -1):
+        if stable[t, vis_j[k % RING]] or not (vis_d[k % RING] <= 0.5 * vis_d[(k - 1) % RING]):
+            break
+        run += 1
+    if run < 4 or stable[t, vis_j[(nvis - run) % RING]]:
+        return False
+    distinct = 0
+    for k in range(nvis - run, nvis):
+        new = True
+        for q in range(nvis - run, k):
+            if vis_j[q % RING] == vis_j[k % RING]:
+                new = False
+                break
+        if new:
+            distinct += 1
+    return distinct >= 3
+
+
+@njit(cache=True)
+def _ring_get(buf, cnt, a, back):
+    """The ``back``-th most recent entry of coordinate ``a``'s ring (0 = newest)."""
+    return buf[a, (cnt[a] - 1 - back) % RING]
+
+
+@njit(cache=True)
+def _returns(et, ez, cnt, a, t_end):
+    """Return-map test on one coordinate's extremes.
+
+    ``et, ez`` (``[0]`` maxima, ``[1]`` minima) rings; returns (kind, period, amplitude, rate,
+    lo, hi): kind 0 none, 1 cycle, 2 heteroclinic, 3 spiral-in, 4 spiral-out.
+    """
+    nM = cnt[0, a]
+    nm = cnt[1, a]
+    if nM < 3 or nm < 3:
+        return 0, math.nan, 0.0, math.nan, math.nan, math.nan
+    tM0 = _ring_get(et[0], cnt[0], a, 0)
+    tM1 = _ring_get(et[0], cnt[0], a, 1)
+    tM2 = _ring_get(et[0], cnt[0], a, 2)
+    T1 = tM0 - tM1
+    T2 = tM1 - tM2
+    M0 = _ring_get(ez[0], cnt[0], a, 0)
+    M1 = _ring_get(ez[0], cnt[0], a, 1)
+    M2 = _ring_get(ez[0], cnt[0], a, 2)
+    m0 = _ring_get(ez[1], cnt[1], a, 0)
+    m1 = _ring_get(ez[1], cnt[1], a, 1)
+    m2 = _ring_get(ez[1], cnt[1], a, 2)
+    hi = max(M0, M1)
+    lo = min(m0, m1)
+    amp = hi - lo
+    if not (amp > 0.0) or T1 <= 0.0:
+        return 0, math.nan, 0.0, math.nan, lo, hi
+    since = t_end - max(tM0, _ring_get(et[1], cnt[1], a, 0))
+    tol = CYCLE_TOL
+    # period 1: the last two returns agree
+    if since <= 2.0 * T1 and abs(M0 - M1) <= tol * amp and abs(m0 - m1) <= tol * amp and abs(T1 - T2) <= tol * T1:
+        return 1, 0.5 * (T1 + T2), amp, 0.0, lo, hi
+    # period 2: returns two apart agree
+    if nM >= 5 and nm >= 5:
+        tM4 = _ring_get(et[0], cnt[0], a, 4)
+        M4 = _ring_get(ez[0], cnt[0], a, 4)
+        m4 = _ring_get(ez[1], cnt[1], a, 4)
+        Tp = tM0 - tM2
+        Tq = tM2 - tM4
+        lo2 = min(lo, min(m2, _ring_get(ez[1], cnt[1], a, 3)))
+        hi2 = max(hi, max(M2, _ring_get(ez[0], cnt[0], a, 3)))
+        amp2 = hi2 - lo2
+        if (
+            since <= 2.0 * Tp
+            and abs(M0 - M2) <= tol * amp2
+            and abs(M2 - M4) <= tol * amp2
+            and abs(m0 - m2) <= tol * amp2
+            and abs(m2 - m4) <= tol * amp2
+            and abs(Tp - Tq) <= tol * Tp
+        ):
+            return 1, 0.5 * (Tp + Tq), amp2, 0.0, lo2, hi2
+    A0 = M0 - m0
+    A1 = M1 - m1
+    A2 = M2 - m2
+    if not (A2 > 0.0 and A1 > 0.0):
+        return 0, math.nan, amp, math.nan, lo, hi
+    rate = math.log(A0 / A1) / T1 if A0 > 0.0 else -math.inf
+    if (
+        A0 > A1 > A2
+        and T1 > T2
+        and since <= 4.0 * T1
+        and (hi >= _Z_EDGE or lo <= -_Z_EDGE or max(hi, -lo) >= 2 * _Z_EDGE)
+    ):
+        return 2, T1, amp, rate, lo, hi
+    if since > 2.0 * T1:
+        return 0, math.nan, amp, math.nan, lo, hi
+    if A0 < A1 < A2:
+        return 3, T1, amp, rate, lo, hi
+    if A0 > A1 > A2:
+        return 4, T1, amp, rate, lo, hi
+    return 0, math.nan, amp, math.nan, lo, hi
+
+
+@njit(cache=True, error_model="numpy")
 def _one(
-    pay, dpay, binary, t, offs, L, Tn, po, so, stable, y0, t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r,
-    y, ynew, K, err, pre, suf, tmp,
+    pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, t, offs, L, Tn, po, so, stable, y0,
+    t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r, cyc_out, box_lo, box_hi,
+    z, znew, K, tmp, y, ys, yd, u, g, D, pre, suf, ai, apop, asg, pa, ref, tab, reg, et, ez, cnt, vis_j, vis_d,
 ):  # fmt: skip
     P = offs.shape[0] - 1
     m = offs[P]
     E = t_eval.shape[0]
     store = paths.shape[0] > 0
-    for i in range(m):
-        y[i] = y0[i]
-    _project(y, offs, P)
+    # ---- coordinates: reference = largest starting share; a coordinate per other positive share
+    na = 0
+    for p in range(P):
+        best = offs[p]
+        for i in range(offs[p], offs[p + 1]):
+            if y0[i] > y0[best]:
+                best = i
+        ref[p] = best
+        pa[p] = na
+        for i in range(offs[p], offs[p + 1]):
+            y[i] = 0.0
+            ys[i] = 0.0
+            yd[i] = 0.0
+            if i != best and y0[i] > 0.0:
+                ai[na] = i
+                apop[na] = p
+                asg[na] = 1.0 if i == offs[p] else -1.0
+                z[na] = math.log(y0[i]) - math.log(y0[best])
+                na += 1
+        y[best] = 1.0
+        ys[best] = 1.0
+        yd[best] = 1.0
+    pa[P] = na
+    if na > 0:
+        _softmax(z, y, P, pa, ai, ref)
+    ti = t
+    if dyn:
+        ti = 0
+        for i in range(reg.shape[0]):
+            reg[i] = regs0[t, i]
+        for q in range(op_.shape[0]):
+            tab[0, op_[q], oj[q]] = regs0[t, orr[q]]
+    ptab = tab if dyn else (dpay if binary else pay)
+    fastb = P if (binary and 2 <= P <= 4 and na == P) else 0
+    for a in range(na):
+        for c in range(2):
+            cnt[c, a] = 0
+    for a in range(m):
+        box_lo[r, a] = math.nan
+        box_hi[r, a] = math.nan
+    cyc_out[r, 0] = 0.0
+    cyc_out[r, 1] = math.nan
+    cyc_out[r, 2] = math.nan
     tt = 0.0
     ie = 0
-    # outputs before the start
     while store and ie < E and t_eval[ie] <= 0.0:
         for i in range(m):
             paths[r, ie, i] = y[i]
         ie += 1
-    if binary:
-        fmax = _rhs_binary(dpay, t, P, y, K, 0, pre)
-    else:
-        fmax = _rhs_general(pay, t, offs, L, Tn, po, so, y, K, 0, pre, suf)
+    _field(z, K, 0, binary, dyn, ptab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, pa, ai, apop, asg, ref, ys, u, D, pre, suf)  # fmt: skip
+    for a in range(na):
+        if not math.isfinite(K[0, a]):
+            _fill(paths, r, ie, math.nan)
+            return 0.0, NON_FINITE, 0
+    fmax = _growth(K, 0, y, P, pa, ai, ref, g)
     dist, jv = _vertex(y, offs, P, Tn)
-    if dist <= 1e-7 and stable[t, jv]:
+    if dist <= VERTEX_TOL and stable[t, jv]:
         while store and ie < E:
             for i in range(m):
                 paths[r, ie, i] = y[i]
             ie += 1
         return 0.0, CONVERGED, 0
-    if t_end <= 0.0:
-        return 0.0, T_END, 0
+    if t_end <= 0.0 or na == 0:
+        while store and ie < E:
+            for i in range(m):
+                paths[r, ie, i] = y[i]
+            ie += 1
+        return t_end, (T_END if (fmax <= f_tol or (dist <= NEAR_TOL and stable[t, jv])) else NO_CONVERGENCE), 0
     # scipy's initial step (error-estimator order 4)
     d0 = 0.0
     d1 = 0.0
-    for i in range(m):
-        sc = atol + abs(y[i]) * rtol
-        d0 += (y[i] / sc) ** 2
-        d1 += (K[0, i] / sc) ** 2
-    d0 = math.sqrt(d0 / m)
-    d1 = math.sqrt(d1 / m)
+    for a in range(na):
+        sc = atol + abs(z[a]) * rtol
+        d0 += (z[a] / sc) ** 2
+        d1 += (K[0, a] / sc) ** 2
+    d0 = math.sqrt(d0 / na)
+    d1 = math.sqrt(d1 / na)
     if d0 < 1e-5 or d1 < 1e-5:
         h0 = 1e-6
     else:
         h0 = 0.01 * d0 / d1
     h0 = min(h0, t_end)
-    for i in range(m):
-        tmp[i] = y[i] + h0 * K[0, i]
-    if binary:
-        _rhs_binary(dpay, t, P, tmp, K, 1, pre)
-    else:
-        _rhs_general(pay, t, offs, L, Tn, po, so, tmp, K, 1, pre, suf)
+    for a in range(na):
+        tmp[a] = z[a] + h0 * K[0, a]
+    _field(tmp, K, 1, binary, dyn, ptab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, pa, ai, apop, asg, ref, ys, u, D, pre, suf)  # fmt: skip
     d2 = 0.0
-    for i in range(m):
-        sc = atol + abs(y[i]) * rtol
-        d2 += ((K[1, i] - K[0, i]) / sc) ** 2
-    d2 = math.sqrt(d2 / m) / h0
+    for a in range(na):
+        sc = atol + abs(z[a]) * rtol
+        d2 += ((K[1, a] - K[0, a]) / sc) ** 2
+    d2 = math.sqrt(d2 / na) / h0
     if d1 <= 1e-15 and d2 <= 1e-15:
         h1 = max(1e-6, h0 * 1e-3)
     else:
         h1 = (0.01 / max(d1, d2)) ** (1.0 / 5.0)
     h_abs = min(100 * h0, h1, t_end)
+    if not (h_abs > 0.0):
+        _fill(paths, r, ie, math.nan)
+        return 0.0, NON_FINITE, 0
 
+    nvis = 0
+    cur = -1
     stall_since = -1.0
     stall_span = t_end / 10.0
     steps = 0
+    attempts = 0
     while tt < t_end:
-        steps += 1
-        if steps > max_steps:
-            return tt, FAILED, steps
         min_step = 10.0 * (tt * 2.220446049250313e-16 + 5e-324)  # ~10 ulp(t), as scipy (np.nextafter is slow here)
         if h_abs < min_step:
             h_abs = min_step
         rejected = False
         while True:
+            attempts += 1
+            if attempts > max_steps:
+                _fill(paths, r, ie, math.nan)
+                return tt, MAX_STEPS_CODE, steps
             if h_abs < min_step:
-                return tt, FAILED, steps
+                _fill(paths, r, ie, math.nan)
+                return tt, STEP_UNDERFLOW, steps
             t_new = tt + h_abs
             if t_new > t_end:
                 t_new = t_end
             h = t_new - tt
-            # stages 2..7; the 7th is f(y_new) with y_new = y + h * sum_j B_j K_j (first same as last)
+            h_abs = h
+            # stages 2..7; the 7th is f(z_new) with z_new = z + h * sum_j B_j K_j (first same as last)
             for st in range(1, 7):
-                for i in range(m):
+                for a in range(na):
                     acc = 0.0
                     for j in range(st):
-                        acc += _A[st, j] * K[j, i]
-                    tmp[i] = y[i] + h * acc
-                if binary:
-                    fmax = _rhs_binary(dpay, t, P, tmp, K, st, pre)
+                        acc += _A[st, j] * K[j, a]
+                    tmp[a] = z[a] + h * acc
+                if fastb == 2:  # binary populations, each with a coordinate: the field in scalars
+                    x0, w0 = _sigmoid(asg[0] * tmp[0])
+                    x1, w1 = _sigmoid(asg[1] * tmp[1])
+                    if dyn:
+                        reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
+                        _dyn_table(code, reg, dp, dj, dr, tab)
+                    K[st, 0] = asg[0] * (ptab[ti, 0, 0] * x1 + ptab[ti, 0, 1] * w1)
+                    K[st, 1] = asg[1] * (ptab[ti, 1, 0] * x0 + ptab[ti, 1, 1] * w0)
+                elif fastb == 3:
+                    x0, w0 = _sigmoid(asg[0] * tmp[0])
+                    x1, w1 = _sigmoid(asg[1] * tmp[1])
+                    x2, w2 = _sigmoid(asg[2] * tmp[2])
+                    if dyn:
+                        reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
+                        reg[sbase + 4], reg[sbase + 5] = x2, w2
+                        _dyn_table(code, reg, dp, dj, dr, tab)
+                    K[st, 0] = asg[0] * (
+                        x1 * (ptab[ti, 0, 0] * x2 + ptab[ti, 0, 1] * w2)
+                        + w1 * (ptab[ti, 0, 2] * x2 + ptab[ti, 0, 3] * w2)
+                    )
+                    K[st, 1] = asg[1] * (
+                        x0 * (ptab[ti, 1, 0] * x2 + ptab[ti, 1, 1] * w2)
+                        + w0 * (ptab[ti, 1, 2] * x2 + ptab[ti, 1, 3] * w2)
+                    )
+                    K[st, 2] = asg[2] * (
+                        x0 * (ptab[ti, 2, 0] * x1 + ptab[ti, 2, 1] * w1)
+                        + w0 * (ptab[ti, 2, 2] * x1 + ptab[ti, 2, 3] * w1)
+                    )
+                elif fastb == 4:
+                    x0, w0 = _sigmoid(asg[0] * tmp[0])
+                    x1, w1 = _sigmoid(asg[1] * tmp[1])
+                    x2, w2 = _sigmoid(asg[2] * tmp[2])
+                    x3, w3 = _sigmoid(asg[3] * tmp[3])
+                    if dyn:
+                        reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
+                        reg[sbase + 4], reg[sbase + 5], reg[sbase + 6], reg[sbase + 7] = x2, w2, x3, w3
+                        _dyn_table(code, reg, dp, dj, dr, tab)
+                    K[st, 0] = asg[0] * _c3(ptab, ti, 0, x1, w1, x2, w2, x3, w3)
+                    K[st, 1] = asg[1] * _c3(ptab, ti, 1, x0, w0, x2, w2, x3, w3)
+                    K[st, 2] = asg[2] * _c3(ptab, ti, 2, x0, w0, x1, w1, x3, w3)
+                    K[st, 3] = asg[3] * _c3(ptab, ti, 3, x0, w0, x1, w1, x2, w2)
                 else:
-                    fmax = _rhs_general(pay, t, offs, L, Tn, po, so, tmp, K, st, pre, suf)
-            for i in range(m):
-                ynew[i] = tmp[i]
+                    _field(tmp, K, st, binary, dyn, ptab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, pa, ai, apop, asg, ref, ys, u, D, pre, suf)  # fmt: skip
+            if fastb > 0:
+                _softmax(tmp, ys, P, pa, ai, ref)
             en = 0.0
-            for i in range(m):
-                e = h * (_E1 * K[0, i] + _E3 * K[2, i] + _E4 * K[3, i] + _E5 * K[4, i] + _E6 * K[5, i] + _E7 * K[6, i])
-                sc = atol + max(abs(y[i]), abs(ynew[i])) * rtol
+            for a in range(na):
+                znew[a] = tmp[a]
+                e = h * (_E1 * K[0, a] + _E3 * K[2, a] + _E4 * K[3, a] + _E5 * K[4, a] + _E6 * K[5, a] + _E7 * K[6, a])
+                sc = atol + max(abs(z[a]), abs(znew[a])) * rtol
                 en += (e / sc) ** 2
-            en = math.sqrt(en / m)
+            en = math.sqrt(en / na)
+            if not math.isfinite(en):
+                _fill(paths, r, ie, math.nan)
+                return tt, NON_FINITE, steps
             if en < 1.0:
                 if en == 0.0:
                     factor = _MAX_FACTOR
@@ -459,33 +906,61 @@ def _one(
         # dense output for the requested times inside (tt, t_new]
         while store and ie < E and t_eval[ie] <= t_new:
             x = (t_eval[ie] - tt) / h
-            for i in range(m):
+            for a in range(na):
                 acc = 0.0
                 for s in range(7):
                     q = (((_P[s, 3] * x + _P[s, 2]) * x + _P[s, 1]) * x + _P[s, 0]) * x
-                    acc += K[s, i] * q
-                err[i] = y[i] + h * acc
-            _project(err, offs, P)
+                    acc += K[s, a] * q
+                tmp[a] = z[a] + h * acc
+            _softmax(tmp, yd, P, pa, ai, ref)
             for i in range(m):
-                paths[r, ie, i] = err[i]
+                paths[r, ie, i] = yd[i]
             ie += 1
+        # section crossings: extremes of every coordinate inside the step
+        for a in range(na):
+            k0 = K[0, a]
+            k1 = K[6, a]
+            c = -1
+            if k0 > 0.0 and k1 <= 0.0:
+                c = 0
+            elif k0 < 0.0 and k1 >= 0.0:
+                c = 1
+            if c >= 0:
+                th, ze = _locate(K, a, h, z[a])
+                slot = cnt[c, a] % RING
+                et[c, a, slot] = tt + th * h
+                ez[c, a, slot] = ze
+                cnt[c, a] += 1
         # accept
+        steps += 1
+        for a in range(na):
+            z[a] = znew[a]
+            K[0, a] = K[6, a]  # FSAL
         for i in range(m):
-            y[i] = ynew[i]
-        for i in range(m):
-            K[0, i] = K[6, i]  # FSAL
+            y[i] = ys[i]
         tt = t_new
-        dist, jv = _project_vertex(y, offs, P, Tn)
-        if dist <= 1e-7 and stable[t, jv]:
+        fmax = _growth(K, 0, y, P, pa, ai, ref, g)
+        dist, jv = _vertex(y, offs, P, Tn)
+        if dist <= VERTEX_TOL and stable[t, jv]:
             while store and ie < E:
                 for i in range(m):
                     paths[r, ie, i] = y[i]
                 ie += 1
             return tt, CONVERGED, steps
-        if fmax < 1e-12:
+        if dist <= NEAR_TOL:
+            if jv != cur:
+                vis_j[nvis % RING] = jv
+                vis_d[nvis % RING] = dist
+                nvis += 1
+                cur = jv
+            elif dist < vis_d[(nvis - 1) % RING]:
+                vis_d[(nvis - 1) % RING] = dist
+        else:
+            cur = -1
+        if fmax < STALL_F:
             if stall_since < 0.0:
                 stall_since = tt
-            elif tt - stall_since >= stall_span and tt < t_end and _frozen(y, K[0], m, t_end - tt):
+            elif tt - stall_since >= stall_span and tt < t_end and _frozen(y, g, m, t_end - tt):
                 while store and ie < E:
                     for i in range(m):
                         paths[r, ie, i] = y[i]
@@ -493,46 +968,343 @@ def _one(
                 return tt, STALLED, steps
         else:
             stall_since = -1.0
-    if fmax <= f_tol or (dist <= 1e-3 and stable[t, jv]):
+    # ---- the return-map test on the recorded extremes
+    best_amp = 0.0
+    for a in range(na):
+        kd, per, amp, rate, lo, hi = _returns(et, ez, cnt, a, t_end)
+        i = ai[a]
+        box_lo[r, i] = lo
+        box_hi[r, i] = hi
+        if kd > 0 and amp > best_amp:
+            best_amp = amp
+            cyc_out[r, 0] = kd
+            cyc_out[r, 1] = per
+            cyc_out[r, 2] = rate
+    if cyc_out[r, 0] != 1 and _ring_of_saddles(vis_j, vis_d, nvis, stable, t):
+        cyc_out[r, 0] = 2
+        cyc_out[r, 1] = math.nan
+        cyc_out[r, 2] = math.nan
+    if fmax <= f_tol or (dist <= NEAR_TOL and stable[t, jv]):
         return tt, T_END, steps
     return tt, NO_CONVERGENCE, steps
 
 
 @njit(cache=True, parallel=True)
 def _integrate(
-    pay, dpay, binary, offs, L, Tn, po, so, stable, Y0, tidx, t_end, rtol, atol, f_tol, max_steps, t_eval, store
-):
+    pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, offs, L, Tn, po, so, stable, Y0, tidx,
+    t_end, rtol, atol, f_tol, max_steps, t_eval, store,
+):  # fmt: skip
     R = Y0.shape[0]
     P = offs.shape[0] - 1
     m = offs[P]
     final = np.empty((R, m))
     t_stop = np.empty(R)
-    code = np.empty(R, dtype=np.int8)
+    status = np.empty(R, dtype=np.int8)
     nsteps = np.empty(R, dtype=np.int64)
+    cyc = np.empty((R, 3))
+    box_lo = np.empty((R, m))
+    box_hi = np.empty((R, m))
+    refs = np.empty((R, P), dtype=np.int64)
     if store:
         paths = np.empty((R, t_eval.shape[0], m))
     else:
         paths = np.empty((0, 0, m))
     n_items = (R + _CHUNK - 1) // _CHUNK
+    J = 1
+    for p in range(P):
+        J *= offs[p + 1] - offs[p]
+    ncol = dpay.shape[2] if binary else J
     for c in prange(n_items):
-        y = np.empty(m)
-        ynew = np.empty(m)
+        z = np.empty(m)
+        znew = np.empty(m)
         K = np.empty((7, m))
-        err = np.empty(m)
         tmp = np.empty(m)
-        pre = np.empty(max(po[P], 1 << (P - 1)))
+        y = np.empty(m)
+        ys = np.empty(m)
+        yd = np.empty(m)
+        u = np.empty(m)
+        g = np.zeros(m)
+        D = np.empty(P)
+        pre = np.empty(max(po[P], 1 << max(P - 1, 0)))
         suf = np.empty(so[P])
+        ai = np.empty(m, dtype=np.int64)
+        apop = np.empty(m, dtype=np.int64)
+        asg = np.empty(m)
+        pa = np.empty(P + 1, dtype=np.int64)
+        ref = np.empty(P, dtype=np.int64)
+        tab = np.zeros((1, P, ncol))
+        reg = np.empty(regs0.shape[1])
+        et = np.empty((2, m, RING))
+        ez = np.empty((2, m, RING))
+        cnt = np.zeros((2, m), dtype=np.int64)
+        vis_j = np.empty(RING, dtype=np.int64)
+        vis_d = np.empty(RING)
         for r in range(c * _CHUNK, min(R, (c + 1) * _CHUNK)):
             ts, cd, ns = _one(
-                pay, dpay, binary, tidx[r], offs, L, Tn, po, so, stable, Y0[r], t_end, rtol, atol, f_tol, max_steps,
-                t_eval, paths, r, y, ynew, K, err, pre, suf, tmp,
+                pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, tidx[r], offs, L, Tn, po, so,
+                stable, Y0[r], t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r, cyc, box_lo, box_hi,
+                z, znew, K, tmp, y, ys, yd, u, g, D, pre, suf, ai, apop, asg, pa, ref, tab, reg, et, ez, cnt, vis_j, vis_d,
             )  # fmt: skip
             t_stop[r] = ts
-            code[r] = cd
+            status[r] = cd
             nsteps[r] = ns
             for i in range(m):
                 final[r, i] = y[i]
-    return final, t_stop, code, paths, nsteps
+            for p in range(P):
+                refs[r, p] = ref[p]
+    return final, t_stop, status, paths, nsteps, cyc, box_lo, box_hi, refs
+
+
+# --------------------------------------------------------------------------- python wrapper
+@dataclass(frozen=True, eq=False)
+class KernelResult:
+    """Everything :func:`integrate_runs` returns (arrays indexed by run).
+
+    Attributes
+    ----------
+    final : ``(R, m)`` end states (full coordinates).
+    t_stop : ``(R,)`` end times.
+    code : int8 ``(R,)`` status codes (:data:`STATUS` / :class:`Status`).
+    paths : ``(R, len(t_eval), m)`` or None; after an early stop the stopped state repeats,
+        after a failure ``nan``.
+    steps : ``(R,)`` accepted steps.
+    cycle : ``(R,)`` int8 :class:`Cycle` codes; ``period`` and ``rate`` (the amplitude's
+        growth rate of a spiral, per unit time) ``(R,)``.
+    box_lo, box_hi : ``(R, m)`` the range of each log-ratio coordinate ``log(y_i / y_ref)``
+        over the last returns (``nan`` for shares without a coordinate or without returns).
+    refs : ``(R, P)`` the reference share (full index) of each population.
+    """
+
+    final: np.ndarray
+    t_stop: np.ndarray
+    code: np.ndarray
+    paths: np.ndarray | None
+    steps: np.ndarray
+    cycle: np.ndarray
+    period: np.ndarray
+    rate: np.ndarray
+    box_lo: np.ndarray
+    box_hi: np.ndarray
+    refs: np.ndarray
+
+    @property
+    def status(self) -> list[Status]:
+        """:class:`Status` of each run."""
+        return [_STATUSES[c] for c in self.code]
+
+
+def stable_vertices_at(program, params, shape: tuple[int, ...]) -> np.ndarray:
+    """:func:`stable_vertices` for state-dependent payoffs: the rule applied to the payoffs *at* each vertex.
+
+    At a vertex the Jacobian's eigenvalues are the payoff differences evaluated there (the payoffs'
+    derivatives multiply shares that are 0), so the vertex rule is the static one applied to the
+    payoff table evaluated at that vertex's state. ``program`` is the payoff-table program
+    (profile-major, :func:`govgame.model.program.payoff_program`); ``params`` is ``(T, n_params)``.
+
+    Examples
+    --------
+    Hawk-Dove-like with a fine that falls as the first population's strategy 0 spreads: vertex
+    (0, 0) pays 1 - x = 0 there, so deviating (payoff 0.5) pays more.
+
+    >>> import sympy
+    >>> from govgame.model.program import compile_program
+    >>> x = sympy.Symbol("x", real=True)
+    >>> table = [1 - x, 1, 0, 0, 0.5, 0, 0.2, 1]   # profile-major: (p0, p1) payoffs at 00, 01, 10, 11
+    >>> stable_vertices_at(compile_program(table, params=[], shares=[x, None, None, None]), np.zeros((1, 0)), (2, 2)).tolist()
+    [[False, False, False, True]]
+    """
+    from ..model.program import evaluate
+
+    shape = tuple(int(k) for k in shape)
+    P, J = len(shape), int(np.prod(shape))
+    offs = np.concatenate([[0], np.cumsum(shape)]).astype(int)
+    params = np.atleast_2d(np.asarray(params, dtype=float))
+    T = params.shape[0]
+    out = np.zeros((T, J), dtype=bool)
+    for j, prof in enumerate(np.ndindex(*shape)):
+        y = np.zeros(offs[-1])
+        for q, s in enumerate(prof):
+            y[offs[q] + s] = 1.0
+        tab = evaluate(program, params, np.broadcast_to(y, (T, len(y)))).reshape(T, J, P)
+        pay = np.ascontiguousarray(np.transpose(tab, (0, 2, 1)))
+        out[:, j] = stable_vertices(pay, shape)[:, j]
+    return out
+
+
+def payoff_registers(program, params) -> np.ndarray:
+    """Register files of ``program`` after its parameter-only part, one row per parameter set.
+
+    >>> import sympy
+    >>> from govgame.model.program import compile_program
+    >>> F, x = sympy.Symbol("F"), sympy.Symbol("x", real=True)
+    >>> payoff_registers(compile_program([F * (1 - x)], params=[F], shares=[x, None]), [[2.0]]).shape
+    (1, 6)
+    """
+    from ..model.program import static_registers
+
+    return static_registers(program, params)
+
+
+def _check_positive(name: str, v) -> float:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        raise SimulationError(f"{name} must be a positive number, found {v!r}") from None
+    if not (math.isfinite(f) and f > 0.0):
+        raise SimulationError(f"{name} must be a finite number > 0, found {v!r}")
+    return f
+
+
+def integrate_runs(
+    pay: np.ndarray,
+    offs: np.ndarray,
+    stable: np.ndarray,
+    Y0: np.ndarray,
+    tidx: np.ndarray | None = None,
+    *,
+    t_end: float = 100.0,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    f_tol: float = F_TOL,
+    max_steps: int = MAX_STEPS,
+    t_eval: np.ndarray | None = None,
+    program=None,
+    registers: np.ndarray | None = None,
+) -> KernelResult:
+    """Integrate many runs of the replicator dynamics (log-ratio coordinates, see the module docstring).
+
+    Parameters
+    ----------
+    pay, offs : numpy.ndarray
+        From :func:`pack`. For a state-dependent game ``pay`` only gives the shape ``(T, P, J)``.
+    stable : numpy.ndarray
+        ``(T, J)`` from :func:`stable_vertices` (for a state-dependent game: the same rule on the
+        payoffs at each vertex).
+    Y0 : numpy.ndarray
+        ``(R, m)`` starts in full coordinates.
+    tidx : numpy.ndarray, optional
+        ``(R,)`` parameter-set index of each run (default: all 0).
+    t_end, rtol, atol : float
+        Horizon and the tolerances (scipy's names and meaning, for the log-ratio coordinates).
+    f_tol : float
+        A run that reaches ``t_end`` with ``max |f| > f_tol`` (and not near a stable vertex)
+        is ``no-convergence``.
+    max_steps : int
+        Budget of step attempts (accepted or rejected) per run; beyond it the run is ``max-steps``.
+    t_eval : numpy.ndarray, optional
+        Increasing times at which to store the state (dense output).
+    program : govgame.model.program.Program, optional
+        State-dependent payoffs: for binary games the payoff-difference program, else the
+        payoff-table program (:func:`govgame.model.program.payoff_program`).
+    registers : numpy.ndarray, optional
+        ``(T, n_registers)`` from :func:`payoff_registers`, required with ``program``.
+
+    Returns
+    -------
+    KernelResult
+
+    Examples
+    --------
+    >>> a = [np.array([[2.0, 0.0], [3.0, 1.0]]), np.array([[2.0, 3.0], [0.0, 1.0]])]
+    >>> pay, offs = pack((2, 2), a)
+    >>> res = integrate_runs(pay, offs, stable_vertices(pay, (2, 2)), np.array([[0.9, 0.1, 0.8, 0.2]]))
+    >>> np.round(res.final, 6).tolist(), res.status
+    ([[0.0, 1.0, 0.0, 1.0]], [<Status.CONVERGED: 'converged'>])
+    """
+    rtol = _check_positive("rtol", rtol)
+    atol = _check_positive("atol", atol)
+    if rtol < 100 * np.finfo(float).eps:
+        rtol = 100 * float(np.finfo(float).eps)  # as scipy
+    try:
+        t_end = float(t_end)
+        f_tol = float(f_tol)
+    except (TypeError, ValueError):
+        raise SimulationError(f"t_end and f_tol must be numbers, found {t_end!r}, {f_tol!r}") from None
+    if not (math.isfinite(t_end) and t_end >= 0):
+        raise SimulationError(f"t_end must be a finite number >= 0, found {t_end!r}")
+    if not (math.isfinite(f_tol) and f_tol >= 0):
+        raise SimulationError(f"f_tol must be a finite number >= 0, found {f_tol!r}")
+    if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
+        raise SimulationError(f"max_steps must be a whole number >= 1, found {max_steps!r}")
+    Y0 = np.ascontiguousarray(Y0, dtype=np.float64)
+    if Y0.ndim != 2 or not np.all(np.isfinite(Y0)):
+        raise SimulationError("starts must be a finite (runs, shares) array")
+    R = Y0.shape[0]
+    tidx = np.zeros(R, dtype=np.int64) if tidx is None else np.ascontiguousarray(tidx, dtype=np.int64)
+    store = t_eval is not None
+    te = np.zeros(0) if t_eval is None else np.ascontiguousarray(t_eval, dtype=np.float64)
+    offs = np.ascontiguousarray(offs, dtype=np.int64)
+    ks = np.diff(offs)
+    P = len(ks)
+    L = np.array([int(np.prod(ks[:p])) for p in range(P)], dtype=np.int64)
+    Tn = np.array([int(np.prod(ks[p + 1 :])) for p in range(P)], dtype=np.int64)
+    po = np.concatenate([[0], np.cumsum(L)]).astype(np.int64)
+    so = np.concatenate([[0], np.cumsum(Tn)]).astype(np.int64)
+    pay = np.ascontiguousarray(pay, dtype=np.float64)
+    T = pay.shape[0]
+    binary = bool(np.all(ks == 2))
+    nd = 1 << (P - 1)
+    dyn = program is not None
+    if dyn:
+        if registers is None:
+            raise SimulationError("a state-dependent program needs its registers (payoff_registers)")
+        regs0 = np.ascontiguousarray(registers, dtype=np.float64)
+        code = np.ascontiguousarray(program.code[program.n_static :], dtype=np.int64)
+        outs = program.outputs
+        J = int(np.prod(ks))
+        if binary:
+            if len(outs) != P * nd:
+                raise SimulationError("a binary game needs the payoff-difference program")
+            pos_p, pos_j = np.arange(len(outs)) // nd, np.arange(len(outs)) % nd
+        else:
+            if len(outs) != P * J:
+                raise SimulationError("the payoff-table program does not match the game's shape")
+            pos_p, pos_j = np.arange(len(outs)) % P, np.arange(len(outs)) // P
+        dyn_out = program.dynamic_outputs
+        static_vals = regs0[:, outs[np.setdiff1d(np.arange(len(outs)), dyn_out)]]
+        if not np.all(np.isfinite(static_vals)):
+            raise SimulationError("a payoff is not a finite number at these parameter values")
+        sbase = int(program.n_params)
+        op_, oj, orr = pos_p.astype(np.int64), pos_j.astype(np.int64), outs.astype(np.int64)
+        dp, dj, dr = op_[dyn_out], oj[dyn_out], orr[dyn_out]
+        dpay = np.zeros((T, P, nd)) if binary else np.zeros((T, P, 0))
+    else:
+        if not np.all(np.isfinite(pay)):
+            raise SimulationError("a payoff is not a finite number at these parameter values")
+        regs0 = np.zeros((1, 1))
+        code = np.zeros((0, 4), dtype=np.int64)
+        sbase = 0
+        op_ = oj = orr = dp = dj = dr = np.zeros(0, dtype=np.int64)
+        if binary:  # payoff differences over the other populations' profiles
+            full = pay.reshape((T, P, *ks))
+            dpay = np.stack(
+                [
+                    (np.take(full[:, p], 0, axis=1 + p) - np.take(full[:, p], 1, axis=1 + p)).reshape(T, -1)
+                    for p in range(P)
+                ],
+                axis=1,
+            )
+        else:
+            dpay = np.zeros((T, P, 0))
+    compile_notice(_integrate)  # one line on stderr before the first, slow compilation (once per installation)
+    final, t_stop, code_out, paths, nsteps, cyc, blo, bhi, refs = _integrate(
+        pay, np.ascontiguousarray(dpay), binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr,
+        offs, L, Tn, po, so, np.ascontiguousarray(stable, dtype=np.bool_), Y0, tidx,
+        t_end, rtol, atol, f_tol, int(max_steps), te, store,
+    )  # fmt: skip
+    return KernelResult(
+        final=final,
+        t_stop=t_stop,
+        code=code_out,
+        paths=paths if store else None,
+        steps=nsteps,
+        cycle=cyc[:, 0].astype(np.int8),
+        period=cyc[:, 1],
+        rate=cyc[:, 2],
+        box_lo=blo,
+        box_hi=bhi,
+        refs=refs,
+    )
 
 
 def integrate(
@@ -545,37 +1317,11 @@ def integrate(
     t_end: float = 100.0,
     rtol: float = 1e-6,
     atol: float = 1e-9,
-    f_tol: float = 1e-6,
-    max_steps: int = 1_000_000,
+    f_tol: float = F_TOL,
+    max_steps: int = MAX_STEPS,
     t_eval: np.ndarray | None = None,
 ):
-    """Integrate many runs of the replicator dynamics in full coordinates.
-
-    Parameters
-    ----------
-    pay, offs : numpy.ndarray
-        From :func:`pack`.
-    stable : numpy.ndarray
-        From :func:`stable_vertices`.
-    Y0 : numpy.ndarray
-        ``(R, m)`` starts in full coordinates.
-    tidx : numpy.ndarray, optional
-        ``(R,)`` parameter-set index of each run (default: all 0).
-    t_end, rtol, atol : float
-        Horizon and the tolerances (scipy's names and meaning).
-    f_tol : float
-        A run that reaches ``t_end`` with ``max |f| > f_tol`` (and not near a stable vertex)
-        is ``no-convergence``.
-    max_steps : int
-        Accepted-step budget per run.
-    t_eval : numpy.ndarray, optional
-        Increasing times at which to store the state (dense output); after an early stop
-        the stopped state is repeated.
-
-    Returns
-    -------
-    final : ``(R, m)``, t_stop : ``(R,)``, code : int8 ``(R,)``, paths : ``(R, len(t_eval), m)`` or None,
-    steps : ``(R,)`` accepted steps
+    """:func:`integrate_runs` for a static game, returning ``(final, t_stop, code, paths, steps)``.
 
     Examples
     --------
@@ -587,52 +1333,10 @@ def integrate(
     >>> np.round(final, 6).tolist(), STATUS[code[0]]
     ([[0.0, 1.0, 0.0, 1.0]], 'converged')
     """
-    Y0 = np.ascontiguousarray(Y0, dtype=np.float64)
-    R = Y0.shape[0]
-    tidx = np.zeros(R, dtype=np.int64) if tidx is None else np.ascontiguousarray(tidx, dtype=np.int64)
-    store = t_eval is not None
-    te = np.zeros(0) if t_eval is None else np.ascontiguousarray(t_eval, dtype=np.float64)
-    offs = np.ascontiguousarray(offs, dtype=np.int64)
-    ks = np.diff(offs)
-    L = np.array([int(np.prod(ks[:p])) for p in range(len(ks))], dtype=np.int64)
-    Tn = np.array([int(np.prod(ks[p + 1 :])) for p in range(len(ks))], dtype=np.int64)
-    po = np.concatenate([[0], np.cumsum(L)]).astype(np.int64)
-    so = np.concatenate([[0], np.cumsum(Tn)]).astype(np.int64)
-    pay = np.ascontiguousarray(pay, dtype=np.float64)
-    binary = bool(np.all(ks == 2))
-    if binary:  # payoff differences over the other populations' profiles
-        P = len(ks)
-        full = pay.reshape((pay.shape[0], P, *ks))
-        dpay = np.stack(
-            [
-                (np.take(full[:, p], 0, axis=1 + p) - np.take(full[:, p], 1, axis=1 + p)).reshape(pay.shape[0], -1)
-                for p in range(P)
-            ],
-            axis=1,
-        )
-    else:
-        dpay = np.zeros((pay.shape[0], len(ks), 0))
-    final, t_stop, code, paths, nsteps = _integrate(
-        pay,
-        np.ascontiguousarray(dpay),
-        binary,
-        offs,
-        L,
-        Tn,
-        po,
-        so,
-        np.ascontiguousarray(stable, dtype=np.bool_),
-        Y0,
-        tidx,
-        float(t_end),
-        float(rtol),
-        float(atol),
-        float(f_tol),
-        int(max_steps),
-        te,
-        store,
+    res = integrate_runs(
+        pay, offs, stable, Y0, tidx, t_end=t_end, rtol=rtol, atol=atol, f_tol=f_tol, max_steps=max_steps, t_eval=t_eval
     )
-    return final, t_stop, code, (paths if store else None), nsteps
+    return res.final, res.t_stop, res.code, res.paths, res.steps
 
 
 def warm() -> None:

@@ -1,7 +1,11 @@
 """Outcomes of runs: which rest point each run reached, how outcomes are keyed, basin shares, region labels.
 
 A run *reached* an equilibrium when its final state lies within :data:`REACH_TOL` = 1e-3
-(maximum norm) of it (SPEC §4); runs that did not settle are never classified.
+(maximum norm) of it (SPEC §4) and no unstable direction is left there (a run passing a saddle
+has not reached it); runs that did not settle are never classified. :func:`run_outcomes` gives
+each run's outcome (SPEC §4, version 2: ``equilibrium``, ``cycle`` with ``period`` and ``around``,
+``heteroclinic``, ``unsettled``); basin shares count cycles as their own category (keys of
+:func:`summary_key`: ``"cycle"``, ``"cycle around E9"``, ``"heteroclinic"``, ``"none"``).
 """
 
 from __future__ import annotations
@@ -14,26 +18,33 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._deprecation import renamed_options
+from ..analysis.continua import rest_distances
 from ..analysis.equilibria import Equilibrium, vertices
 from ..model.game import Game
+from .cycles import Outcome, RunOutcome, summary_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from .integrate import Trajectories
 
 __all__ = [
     "REACH_TOL",
+    "Outcome",
+    "RunOutcome",
+    "run_outcomes",
+    "summary_key",
     "vertex_equilibria",
     "classify",
     "outcome_key",
     "outcomes",
     "basins",
+    "run_keys",
     "region_label",
 ]
 
 #: Maximum-norm distance within which a final state counts as having reached an equilibrium (SPEC §4).
 REACH_TOL = 1e-3
 #: Statuses of runs that are never classified.
-UNSETTLED = ("no-convergence", "failed")
+UNSETTLED = ("no-convergence", "failed", "step-underflow", "max-steps", "non-finite")
 
 
 def __getattr__(name: str) -> Any:
@@ -74,8 +85,8 @@ def classify(final, equilibria: Sequence, *, reach_tol: float = REACH_TOL) -> li
     """Name of the equilibrium each final state has reached, or ``None``.
 
     A state has reached an equilibrium when its maximum-norm distance to it is at most
-    ``reach_tol``; for a continuum, the distance to the segment or face (free coordinates are
-    unconstrained). Vertices win over other rest points; otherwise the nearest wins.
+    ``reach_tol``; for a continuum, the distance to the segment, curve or surface itself
+    (:func:`govgame.analysis.continua.rest_distances`). Vertices win over other rest points; otherwise the nearest wins.
     Equilibria without a ``numeric_point`` are ignored.
 
     Parameters
@@ -104,10 +115,8 @@ def classify(final, equilibria: Sequence, *, reach_tol: float = REACH_TOL) -> li
     out: list[str | None] = [None] * len(F)
     if not eqs or not len(F):
         return out
-    pts = np.array([[np.nan if v is None else float(v) for v in e.numeric_point] for e in eqs])
     vert = np.array([_is_vertex(e) for e in eqs])
-    diff = np.abs(F[:, None, :] - pts[None, :, :])
-    dist = np.where(np.isnan(diff), 0.0, diff).max(axis=2)  # (runs, eqs)
+    dist = rest_distances(eqs, F)  # (runs, eqs); a continuum: the distance to the curve or surface itself
     # vertices first: push non-vertices behind any matching vertex
     rank = np.where(dist <= reach_tol, dist + np.where(vert, 0.0, 2.0), np.inf)
     best = np.argmin(rank, axis=1)
@@ -148,12 +157,57 @@ def outcomes(traj: Trajectories, equilibria: Sequence, *, reach_tol: float = REA
     """
     eqs = [_eq(e) for e in equilibria]
     by_name = {e.name: e for e in eqs}
+    if getattr(traj, "cycles", None) is not None and getattr(traj, "game", None) is not None:
+        return [
+            by_name[o.reached] if o.outcome is Outcome.EQUILIBRIUM else None
+            for o in run_outcomes(traj, eqs, reach_tol=reach_tol)
+        ]
     names = classify(traj.final, eqs, reach_tol=reach_tol)
     status = traj.status
     return [None if (n is None or status[i] in UNSETTLED) else by_name[n] for i, n in enumerate(names)]
 
 
+def run_outcomes(traj: Trajectories, equilibria: Sequence, *, reach_tol: float = REACH_TOL) -> list[RunOutcome]:
+    """What every run did (SPEC §4, version 2): equilibrium, cycle, heteroclinic or unsettled.
+
+    See :mod:`govgame.numerics.cycles`: a run near a saddle at ``t_end`` has not reached it
+    (``near`` names it); a cycle carries its ``period`` and the rest point it encloses.
+
+    >>> from govgame.model import Game, Population
+    >>> from govgame.numerics.integrate import simulate
+    >>> g = Game(name="g", populations=(Population("a", ("c", "d"), ("x",)), Population("b", ("c", "d"), ("y",))),
+    ...          parameters=(), payoffs={("c", "c"): (2, 2), ("c", "d"): (0, 3), ("d", "c"): (3, 0), ("d", "d"): (1, 1)})
+    >>> [(o.outcome.value, o.reached) for o in run_outcomes(simulate(g, [0.5, 0.5], params={}), vertex_equilibria(g))]
+    [('equilibrium', 'E1')]
+    """
+    from .cycles import run_outcomes as _run_outcomes
+
+    game = traj.game
+    if game is None or traj.cycles is None:
+        raise ValueError("run outcomes need the trajectories of govgame.numerics.integrate.simulate")
+    return _run_outcomes(
+        game, traj.params, traj.full_final, traj.status, traj.cycles, [_eq(e) for e in equilibria],
+        t_end=traj.t_end, tol=reach_tol,
+    )  # fmt: skip
+
+
 @renamed_options({"tol": "reach_tol"})
+def run_keys(traj: Trajectories, equilibria: Sequence, *, reach_tol: float = REACH_TOL) -> list[str]:
+    """The outcome key of each run, as :func:`basins` counts it (for figures that colour runs by outcome).
+
+    >>> from govgame.model import Game, Population
+    >>> from govgame.numerics.integrate import simulate
+    >>> g = Game(name="g", populations=(Population("a", ("c", "d"), ("x",)), Population("b", ("c", "d"), ("y",))),
+    ...          parameters=(), payoffs={("c", "c"): (2, 2), ("c", "d"): (0, 0), ("d", "c"): (0, 0), ("d", "d"): (1, 1)})
+    >>> run_keys(simulate(g, [[0.9, 0.9], [0.1, 0.1]], params={}), vertex_equilibria(g))
+    ['c/c', 'd/d']
+    """
+    if getattr(traj, "cycles", None) is not None and getattr(traj, "game", None) is not None:
+        by_name = {_eq(e).name: _eq(e) for e in equilibria}
+        return [summary_key(o, by_name) for o in run_outcomes(traj, equilibria, reach_tol=reach_tol)]
+    return [outcome_key(e) for e in outcomes(traj, equilibria, reach_tol=reach_tol)]
+
+
 def basins(traj: Trajectories, equilibria: Sequence, *, reach_tol: float = REACH_TOL) -> dict[str, float]:
     """Share of the runs that reach each outcome (a basin-of-attraction estimate), keyed by :func:`outcome_key`.
 
@@ -167,7 +221,11 @@ def basins(traj: Trajectories, equilibria: Sequence, *, reach_tol: float = REACH
     >>> basins(simulate(g, grid_starts(g, 3), params={}), vertex_equilibria(g))  # separatrix x + y = 2/3
     {'c/c': 0.8888888888888888, 'd/d': 0.1111111111111111}
     """
-    counts = Counter(outcome_key(e) for e in outcomes(traj, equilibria, reach_tol=reach_tol))
+    if getattr(traj, "cycles", None) is not None and getattr(traj, "game", None) is not None:
+        by_name = {_eq(e).name: _eq(e) for e in equilibria}
+        counts = Counter(summary_key(o, by_name) for o in run_outcomes(traj, equilibria, reach_tol=reach_tol))
+    else:
+        counts = Counter(outcome_key(e) for e in outcomes(traj, equilibria, reach_tol=reach_tol))
     n = len(traj)
     return {k: c / n for k, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
 

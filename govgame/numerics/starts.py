@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 
 from ..errors import SimulationError
+from ..limits import MAX_RUNS, grid_count, smallest_grid
 from ..model.game import Game
 
 __all__ = ["grid_starts", "check_starts"]
@@ -42,6 +43,18 @@ def grid_starts(game: Game, n: int) -> np.ndarray:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise SimulationError(f"grid size must be a whole number >= 1, found {n!r}")
     n = int(n)
+    count = grid_count(game.shape, n)  # counted before anything is built
+    if count == 0:
+        big = max(game.populations, key=lambda p: p.k)
+        raise SimulationError(
+            f"a grid of N = {n} points per coordinate has no start inside the state space: population "
+            f'"{big.name}" has {big.k} strategies, and {big.k - 1} shares of at least 1/(N+1) each sum below 1 '
+            f"only from N = {big.k - 1}; use a grid of N >= {smallest_grid(game.shape)} or give starts"
+        )
+    if count > MAX_RUNS:
+        raise SimulationError(
+            f"a grid of N = {n} points per coordinate has {count:,} starts; the limit is {MAX_RUNS:,} runs"
+        )
     levels = np.arange(1, n + 1) / (n + 1)
     per_pop = []
     for p in game.populations:

@@ -32,11 +32,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._deprecation import renamed_options
-from ..analysis.dynamics import Dynamics, payoff_evaluator
+from ..analysis.dynamics import Dynamics, parameter_vector, payoff_evaluator
 from ..errors import ParameterError, ParameterWarning, SimulationError
+from ..limits import MAX_CELLS, MAX_RUNS
 from ..model.game import Game
+from ..model.program import payoff_program
 from . import kernel as _kernel
 from .coordinates import to_full, to_reduced
+from .cycles import Outcome, run_outcomes, summary_key
+from .integrate import kernel_program, report_failures
 from .outcomes import REACH_TOL, classify, outcome_key, region_label, vertex_equilibria
 from .starts import check_starts, grid_starts
 
@@ -149,24 +153,23 @@ def _example() -> SweepResult:
 
 
 # --------------------------------------------------------------------------- workers
-def _run_chunk(pay, offs, stable, Y0, t_end, rtol, atol, threads=None):
-    """Integrate every start at every parameter set of a chunk (runs in any process)."""
+def _run_chunk(pay, offs, stable, Y0, t_end, rtol, atol, program=None, registers=None, threads=None):
+    """Integrate every start at every parameter set of a chunk (runs in any process).
+
+    Returns the end states (full coordinates), the status codes and the kernel's return-map
+    records (a :class:`~govgame.numerics.kernel.KernelResult` without paths).
+    """
     if threads is not None:
         import numba
 
         numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
     C, S = pay.shape[0], Y0.shape[0]
     tidx = np.repeat(np.arange(C, dtype=np.int64), S)
-    final, _, code, _, _ = _kernel.integrate(
-        pay, offs, stable, np.tile(Y0, (C, 1)), tidx, t_end=t_end, rtol=rtol, atol=atol
-    )
-    return final, code
-
-
-def _init_worker() -> None:
-    import numba
-
-    numba.set_num_threads(1)
+    res = _kernel.integrate_runs(
+        pay, offs, stable, np.tile(Y0, (C, 1)), tidx, t_end=t_end, rtol=rtol, atol=atol, program=program,
+        registers=registers,
+    )  # fmt: skip
+    return res
 
 
 def _progress_bar(total: int, enabled: bool):
@@ -178,38 +181,16 @@ def _progress_bar(total: int, enabled: bool):
 
 
 def _execute(tasks: list[tuple], *, workers, scheduler, bar) -> list[tuple]:
-    out: list = [None] * len(tasks)
-    if scheduler is not None:
-        from dask.distributed import Client, as_completed
+    """Run the chunks here, on local processes or on Dask (see :mod:`govgame.numerics.executors`)."""
+    from .executors import run_tasks
 
-        with Client(scheduler) as client:
-            futures = [client.submit(_run_chunk, *t, 1, pure=False) for t in tasks]
-            index = {f.key: i for i, f in enumerate(futures)}
-            for fut in as_completed(futures):
-                i = index[fut.key]
-                out[i] = fut.result()
-                if bar is not None:
-                    bar.update(tasks[i][0].shape[0])
-        return out
-    if workers is not None and workers > 1 and len(tasks) > 1:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        _kernel.warm()  # compile / load the cache once, so workers only load it from disk
-        ctx = mp.get_context("spawn")  # never fork a process that holds an OpenMP pool
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as ex:
-            futs = {ex.submit(_run_chunk, *t): i for i, t in enumerate(tasks)}
-            for fut in as_completed(futs):
-                i = futs[fut]
-                out[i] = fut.result()
-                if bar is not None:
-                    bar.update(tasks[i][0].shape[0])
-        return out
-    for i, t in enumerate(tasks):
-        out[i] = _run_chunk(*t)
+    def done(i: int) -> None:
         if bar is not None:
-            bar.update(t[0].shape[0])
-    return out
+            bar.update(tasks[i][0].shape[0])
+
+    if workers is not None and workers > 1 and len(tasks) > 1:
+        _kernel.warm()  # compile / load the cache once, so workers only load it from disk
+    return run_tasks(_run_chunk, tasks, workers=workers, scheduler=scheduler, on_done=done, scheduler_args=(1,))
 
 
 # --------------------------------------------------------------------------- sweep
@@ -331,55 +312,93 @@ def sweep(
     game = system.game if isinstance(system, Dynamics) else system
     values = check_vary(game, vary)
     names = list(values)
+    cells_count = math.prod(len(v) for v in values.values())
+    if cells_count > MAX_CELLS:  # counted before a cell is built
+        sizes = " x ".join(str(len(v)) for v in values.values())
+        raise SimulationError(f"the sweep has {cells_count:,} cells ({sizes}); the limit is {MAX_CELLS:,}")
     starts = grid_starts(game, grid) if x0 is None else check_starts(game, x0)
     S = len(starts)
+    if cells_count * S > MAX_RUNS:
+        raise SimulationError(
+            f"the sweep needs {cells_count * S:,} runs ({cells_count:,} cells x {S:,} starts); the limit is "
+            f"{MAX_RUNS:,} (fewer cells or a smaller grid)"
+        )
     Y0 = to_full(game, starts)
     cells_values = [dict(zip(names, (float(v) for v in combo))) for combo in itertools.product(*values.values())]
-    base = {k: float(v) for k, v in params.items()}
+    base = game.check_params(params)  # finite, bounded, of the right sign: a ParameterError otherwise
 
-    evaluate = payoff_evaluator(system)
-    pays = [evaluate({**base, **cv}) for cv in cells_values]
-    pay, offs = _kernel.pack(game.shape, pays)
-    stable = _kernel.stable_vertices(pay, game.shape)
+    program = registers = None
+    if payoff_program(game).state_dependent:
+        pv = np.array([parameter_vector(game, {**base, **cv}) for cv in cells_values]).reshape(len(cells_values), -1)
+        pay = np.zeros((len(cells_values), len(game.populations), len(game.profiles)))
+        offs = np.concatenate([[0], np.cumsum(game.shape)]).astype(np.int64)
+        stable = _kernel.stable_vertices_at(payoff_program(game), pv, game.shape)
+        program, registers = kernel_program(game, [{**base, **cv} for cv in cells_values])
+    else:
+        evaluate = payoff_evaluator(system)
+        pays = [evaluate({**base, **cv}) for cv in cells_values]
+        pay, offs = _kernel.pack(game.shape, pays)
+        stable = _kernel.stable_vertices(pay, game.shape)
 
     per = max(1, RUNS_PER_CHUNK // max(S, 1))
     tasks = [
-        (pay[c : c + per], offs, stable[c : c + per], Y0, float(t_end), float(rtol), float(atol))
+        (
+            pay[c : c + per], offs, stable[c : c + per], Y0, float(t_end), float(rtol), float(atol), program,
+            None if registers is None else registers[c : c + per],
+        )
         for c in range(0, len(cells_values), per)
-    ]
+    ]  # fmt: skip
     bar = _progress_bar(len(cells_values), progress)
     try:
         results = _execute(tasks, workers=workers, scheduler=scheduler, bar=bar)
     finally:
         if bar is not None:
             bar.close()
-    final = to_reduced(game, np.concatenate([r[0] for r in results]).reshape(len(cells_values), S, -1))
-    code = np.concatenate([r[1] for r in results]).reshape(len(cells_values), S)
+    C = len(cells_values)
+    full = np.concatenate([r.final for r in results]).reshape(C, S, -1)
+    final = to_reduced(game, full)
+    code = np.concatenate([r.code for r in results]).reshape(C, S)
+    rec = {
+        k: np.concatenate([getattr(r, k) for r in results])
+        for k in ("cycle", "period", "rate", "box_lo", "box_hi", "refs")
+    }
+    report_failures([_kernel._STATUSES[c] for c in code.ravel()], throw=False)
 
     vertices = vertex_equilibria(game)
     rest = _RestPoints(system, rest_points)
     vkey_of = {e.name: outcome_key(e) for e in vertices}
     vkeys = ["/".join(pr) for pr in game.profiles]
-    settled_codes = {_kernel.CONVERGED, _kernel.STALLED, _kernel.T_END}
     cells = []
     for c, cv in enumerate(cells_values):
         names_v = classify(final[c], vertices, reach_tol=reach_tol)
-        keys: list[str] = []
+        keys: list[str] = [""] * S
         pending = []
         for s in range(S):
-            if int(code[c, s]) not in settled_codes:
-                keys.append("none")
-            elif names_v[s] is not None:
-                keys.append(vkey_of[names_v[s]])
+            if int(code[c, s]) == _kernel.CONVERGED and names_v[s] is not None:
+                keys[s] = vkey_of[names_v[s]]  # stopped at an asymptotically stable vertex: reached it
             else:
-                keys.append("")
                 pending.append(s)
-        if pending:
-            eqs = rest({**base, **cv})
-            found = classify(final[c, pending], eqs, reach_tol=reach_tol)
-            by_name = {getattr(e, "equilibrium", e).name: e for e in eqs}
-            for s, n in zip(pending, found):
-                keys[s] = "none" if n is None else outcome_key(by_name[n])
+        if pending:  # everything else is decided by the run outcomes (saddle passages, cycles, ...)
+            cell_params = {**base, **cv}
+            sts = [_kernel._STATUSES[k] for k in code[c, pending]]
+            sub = _Records(**{k: v[c * S + np.array(pending)] for k, v in rec.items()})
+            vby = {e.name: e for e in vertices}
+            first = run_outcomes(
+                game, cell_params, full[c, pending], sts, sub, vertices, t_end=float(t_end), tol=reach_tol
+            )
+            again = [q for q, o in enumerate(first) if not (o.outcome is Outcome.EQUILIBRIUM and o.reached in vby)]
+            for q, o in enumerate(first):
+                keys[pending[q]] = summary_key(o, vby)
+            if again:  # runs away from every vertex (or cycling): the cell's other rest points name them
+                eqs = [getattr(e, "equilibrium", e) for e in rest(cell_params)] or vertices
+                by_name = {e.name: e for e in eqs}
+                sub2 = _Records(**{k: v[np.array(again)] for k, v in vars(sub).items()})
+                found = run_outcomes(
+                    game, cell_params, full[c, [pending[q] for q in again]], [sts[q] for q in again], sub2, eqs,
+                    t_end=float(t_end), tol=reach_tol,
+                )  # fmt: skip
+                for q, o in zip(again, found):
+                    keys[pending[q]] = summary_key(o, by_name)
         counts = Counter(keys)
         reached = {k: n / S for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
         ess = tuple(vkeys[j] for j in np.nonzero(stable[c])[0])
@@ -392,6 +411,18 @@ def sweep(
         params=base,
         cells=tuple(cells),
     )
+
+
+@dataclass(frozen=True)
+class _Records:
+    """The kernel's return-map records of some runs (what :func:`govgame.numerics.cycles.run_outcomes` reads)."""
+
+    cycle: np.ndarray
+    period: np.ndarray
+    rate: np.ndarray
+    box_lo: np.ndarray
+    box_hi: np.ndarray
+    refs: np.ndarray
 
 
 class _RestPoints:
@@ -511,7 +542,7 @@ def sensitivity(
     if len(X) != 1:
         raise SimulationError(f"sensitivity needs exactly one start, found {len(X)}")
     te = np.linspace(0.0, t_end, 201) if t_eval is None else np.atleast_1d(np.asarray(t_eval, dtype=float))
-    base = {k: float(v) for k, v in params.items()}
+    base = game.check_params(params)  # finite, bounded, of the right sign: a ParameterError otherwise
     evaluate = payoff_evaluator(system)
     pay, offs = _kernel.pack(game.shape, [evaluate({**base, name: float(v)}) for v in vals])
     stable = _kernel.stable_vertices(pay, game.shape)
