@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
+from .budget import BudgetExceeded, time_budget
 from .interval import interval_program, isolate_roots
 
 __all__ = [
@@ -374,13 +375,13 @@ def mixed_stability(dynamics, eq, subs: Mapping | None, region, tol: float):
     conditions of the face Jacobian (those the assumptions do not imply), ``can_be_ess`` and ``witness`` say
     whether and where they hold together with the point's existence conditions, and the symbolic verdict is
     ``ess`` (always stable where it exists), ``conditional`` or ``not-ess``. A point found only at the given
-    values gets the numeric verdict as its verdict.
+    values gets the numeric verdict as its verdict, and so does a closed form whose conditions sympy cannot
+    derive within :data:`SYMBOLIC_BUDGET` seconds (the method says so).
     """
     import dataclasses
 
     from .equilibria import Kind
-    from .regions import as_condition
-    from .stability import NumericStability, Stability, _as_number, _block_eigenvalues
+    from .stability import NumericStability, Stability, _as_number
     from .verdicts import Verdict, numeric_verdict
 
     at_eq = eq
@@ -388,13 +389,13 @@ def mixed_stability(dynamics, eq, subs: Mapping | None, region, tol: float):
         from .stability import _continuum_midpoint
 
         at_eq = dataclasses.replace(eq, point=_continuum_midpoint(dynamics, eq), free=())
-    exact_subs = None if eq.general else subs
-    transversal, J = linearisation(dynamics, at_eq, exact_subs)
     remarks: list[str] = []
     numeric = None
     vals: list[complex] = []
+    n_transversal = 0
     if subs is not None:
         t_num, J_num = linearisation(dynamics, at_eq, subs)
+        n_transversal = len(t_num)
         vals = [complex(sympy.N(v, 30)) for v in t_num]
         if J_num.shape[0]:
             B = np.array(J_num.evalf(30).tolist(), dtype=complex)
@@ -420,33 +421,67 @@ def mixed_stability(dynamics, eq, subs: Mapping | None, region, tol: float):
             )
         point = eq.numeric_point if eq.numeric_point is not None else ()
         numeric = NumericStability(tuple(point), tuple(vals), verdict_num)
+    numbers = [_as_number(v) for v in vals]
 
-    inner_ev = _block_eigenvalues(J) if J.shape[0] <= 2 else None
-    if inner_ev is not None:
-        eigen_exact = [*transversal, *inner_ev]
-    elif subs is not None:
-        eigen_exact = [*transversal, *(_as_number(v) for v in vals[len(transversal) :])]
-    else:
-        eigen_exact = list(transversal)
+    symbolic = None
+    method = "eigenvalues at the given values (the rest point is known only there)"
+    if eq.general:
+        try:
+            with time_budget(SYMBOLIC_BUDGET):
+                symbolic = _symbolic_stability(dynamics, eq, at_eq, region)
+        except BudgetExceeded:
+            method = (
+                f"eigenvalues at the given values (the Routh-Hurwitz conditions of this closed form did not finish "
+                f"within {SYMBOLIC_BUDGET:g} s)"
+            )
     remark = "; ".join(remarks)
+    if symbolic is None:
+        eigen = numbers
+        if subs is not None and not eq.general:  # exact values at the given values where they are cheap
+            from .stability import _block_eigenvalues
 
-    if not eq.general:  # a point known only at the given values
-        v = numeric.verdict if numeric is not None else Verdict.NON_HYPERBOLIC
+            inner_exact = _block_eigenvalues(J_num) if J_num.shape[0] <= 2 else None
+            eigen = [*t_num, *(inner_exact if inner_exact is not None else numbers[n_transversal:])]
+        if numeric is not None:
+            v = numeric.verdict
+        else:  # no values and no conditions: nothing decided
+            v, method = Verdict.CONDITIONAL, method.replace("eigenvalues at the given values", "not decided")
         ess = v is Verdict.ESS
-        method = "eigenvalues at the given values (the rest point is known only there)"
         game = dynamics.game
         witness = {p.name: float(subs[p.symbol]) for p in game.parameters} if ess and subs else None
-        return Stability(
-            eq,
-            tuple(eigen_exact),
-            v,
-            (),
-            ess,
-            witness,
-            method + (f"; {remark}" if remark else ""),
-            numeric,
-        )
+        return Stability(eq, tuple(eigen), v, (), ess, witness, method + (f"; {remark}" if remark else ""), numeric)
 
+    transversal, inner_ev, needed, feas, verdict = symbolic
+    if inner_ev is not None:
+        eigen_exact = [*transversal, *inner_ev]
+    else:
+        eigen_exact = [*transversal, *numbers[len(transversal) :]]
+    method = f"eigenvalues (payoffs depend on the state): Routh-Hurwitz conditions, {feas.method}"
+    return Stability(
+        eq,
+        tuple(eigen_exact),
+        verdict,
+        tuple(needed),
+        bool(feas.feasible),
+        feas.witness if feas.feasible else None,
+        method + (f"; {remark}" if remark else ""),
+        numeric,
+    )
+
+
+#: Seconds the symbolic stability of one closed-form rest point (its exact eigenvalues, Routh-Hurwitz
+#: conditions and their feasibility) may take; past it the verdict is the one at the given values.
+SYMBOLIC_BUDGET = 5.0
+
+
+def _symbolic_stability(dynamics, eq, at_eq, region):
+    """Exact eigenvalues, the conditions not implied by the assumptions, their feasibility, and the verdict."""
+    from .regions import as_condition
+    from .stability import _block_eigenvalues
+    from .verdicts import Verdict
+
+    transversal, J = linearisation(dynamics, at_eq, None)
+    inner_ev = _block_eigenvalues(J) if J.shape[0] <= 2 else None
     conditions = [sympy.StrictLessThan(t, 0, evaluate=False) for t in transversal] + routh_hurwitz(J)
     needed = []
     gs = []
@@ -458,7 +493,7 @@ def mixed_stability(dynamics, eq, subs: Mapping | None, region, tol: float):
             needed.append(c)
             gs.append(g)
             continue
-        g = region.simplify_condition(g)
+        g = _signed_part(region.simplify_condition(g), region)
         if not region.always(g):
             needed.append(c)
             gs.append(g)
@@ -472,17 +507,47 @@ def mixed_stability(dynamics, eq, subs: Mapping | None, region, tol: float):
         verdict = Verdict.CONDITIONAL
     else:
         verdict = Verdict.NOT_ESS
-    method = f"eigenvalues (payoffs depend on the state): Routh-Hurwitz conditions, {feas.method}"
-    return Stability(
-        eq,
-        tuple(eigen_exact),
-        verdict,
-        tuple(needed),
-        bool(feas.feasible),
-        feas.witness if feas.feasible else None,
-        method + (f"; {remark}" if remark else ""),
-        numeric,
-    )
+    return transversal, inner_ev, needed, feas, verdict
+
+
+def _signed_part(g: sympy.Expr, region) -> sympy.Expr:
+    """An expression with the sign of ``g``: its factors that are positive (or negative) for every admissible
+    parameter value are dropped (or flip the sign), so that ``V*(C - V) > 0`` under ``C > V`` is decided as
+    ``C - V > 0``, a linear condition.
+
+    >>> from govgame.model import Game, Parameter, Population
+    >>> from govgame.analysis.regions import Region
+    >>> g = Game("g", (Population("a", ("p", "q"), ("x",)), Population("b", ("r", "s"), ("y",))),
+    ...          (Parameter("V", sign="positive"), Parameter("C", sign="positive")),
+    ...          {pr: (0, 0) for pr in [("p", "r"), ("p", "s"), ("q", "r"), ("q", "s")]})
+    >>> V, C = g.parameter("V").symbol, g.parameter("C").symbol
+    >>> _signed_part(-V * (V - C) / 2, Region(g, {}))
+    C - V
+    """
+    if g.is_number:
+        return g
+    factored = sympy.factor(g)
+    args = sympy.Mul.make_args(factored)
+    if len([a for a in args if not a.is_number]) < 2:
+        return g
+    sign, kept = 1, []
+    for f in args:
+        if f.is_number:
+            if f.is_negative:
+                sign = -sign
+            elif not f.is_positive:
+                kept.append(f)
+            continue
+        base, exp = f.as_base_exp()
+        if not (exp.is_Integer and exp > 0):
+            kept.append(f)
+        elif base.is_positive or region.always(base):
+            continue
+        elif base.is_negative or region.always(-base):
+            sign = sign if exp % 2 == 0 else -sign
+        else:
+            kept.append(f)
+    return sympy.expand(sign * sympy.Mul(*kept)) if kept else sympy.Integer(sign)
 
 
 def analysis_notes(game, stabilities) -> list[str]:
