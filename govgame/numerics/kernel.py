@@ -975,6 +975,10 @@ def _one(
         i = ai[a]
         box_lo[r, i] = lo
         box_hi[r, i] = hi
+        if hi < -_Z_EDGE or lo > _Z_EDGE:
+            # over its last returns this share stayed within NEAR_TOL of a face it converges to: its log-ratio
+            # drifts off with the cycle's modulation on it, which says nothing about the run's oscillation
+            kd = 0
         if kd > 0 and amp > best_amp:
             best_amp = amp
             cyc_out[r, 0] = kd
