@@ -515,3 +515,60 @@ def test_prospect_model_weights_detection_and_is_analysed_by_interval_methods():
         expected = -v["lambda"] * w(v["p_d"] * xv) * v["F_c"] ** 0.88
         assert float(sell.xreplace({x: sympy.Rational(xv)})) == pytest.approx(expected, rel=1e-12)
 
+
+def _run_outcomes(game, values, grid, t_end):
+    """What every ``--grid`` run does (the kernel, its cycle detection and the analysis' rest points)."""
+    from govgame.analysis.equilibria import search_equilibria
+    from govgame.numerics.integrate import simulate
+    from govgame.numerics.outcomes import run_outcomes
+    from govgame.numerics.starts import grid_starts
+
+    eqs = search_equilibria(replicator(game), params=values).equilibria
+    traj = simulate(game, grid_starts(game, grid), params=values, t_end=t_end)
+    return run_outcomes(traj, eqs), {e.name: e for e in eqs}
+
+
+def test_static_models_cycle_where_the_dynamic_penalty_converges():
+    """Issue 12.5, as docs/models.md states it: runs of battery_recycling at S_e = 3, F_e = 6 and of the static
+    scenario of battery_dynamic_penalty settle on closed orbits (named cycles, around the rest point the analysis
+    finds a centre: a boundary centre of the face y = 1, an interior centre); the dynamic penalty's runs all
+    converge to its stable interior spiral."""
+    from govgame.model.loader import load_model
+    from govgame.numerics.cycles import Outcome
+
+    recycling = load_model("battery_recycling")
+    outs, eqs = _run_outcomes(recycling, {**recycling.values(), "S_e": 3.0, "F_e": 6.0}, 2, 400.0)
+    assert len(outs) == 8 and all(o.outcome is Outcome.CYCLE for o in outs)
+    (around,) = {o.around for o in outs}
+    centre = eqs[around]
+    assert centre.kind is Kind.BOUNDARY and centre.numeric_point[1] == 1.0  # on the face of formal recycling
+    assert all(o.period > 0 for o in outs)
+
+    penalty = load_model("battery_dynamic_penalty")
+    outs, eqs = _run_outcomes(penalty, penalty.values("static_penalty"), 2, 100.0)
+    assert outs and all(o.outcome is Outcome.CYCLE and eqs[o.around].kind is Kind.INTERIOR for o in outs)
+    outs, eqs = _run_outcomes(penalty, penalty.values(), 2, 100.0)
+    assert outs and all(o.outcome is Outcome.EQUILIBRIUM for o in outs)
+    (reached,) = {o.reached for o in outs}
+    assert eqs[reached].kind is Kind.INTERIOR
+    assert eqs[reached].numeric_point == pytest.approx((0.4154, 0.7065), abs=1e-4)
+
+
+def test_rock_paper_scissors_runs_cycle_with_the_period_of_the_centre():
+    """Zero-sum rock-paper-scissors (the shipped defaults): y1 y2 y3 is a constant of motion, so runs are closed
+    orbits around the centre; their period tends to 2 pi / omega, omega = sqrt(3) (a + b) / 6, for small orbits."""
+    from govgame.model.loader import load_model
+    from govgame.numerics.cycles import Outcome
+    from govgame.numerics.integrate import simulate
+    from govgame.numerics.outcomes import run_outcomes
+
+    game = load_model("rock_paper_scissors")
+    v = game.values()
+    assert v["a"] == v["b"]
+    eqs = {e.name: e for e in search_equilibria(replicator(game), params=v).equilibria}
+    outs, _ = _run_outcomes(game, v, 3, 100.0)
+    assert len(outs) == 3 and all(o.outcome is Outcome.CYCLE and eqs[o.around].kind is Kind.INTERIOR for o in outs)
+    small = simulate(game, [[1 / 3 + 0.01, 1 / 3]], params=v, t_end=100.0)
+    (o,) = run_outcomes(small, list(eqs.values()))
+    omega = math.sqrt(3) * (v["a"] + v["b"]) / 6
+    assert o.outcome is Outcome.CYCLE and o.period == pytest.approx(2 * math.pi / omega, rel=1e-3)
