@@ -183,8 +183,13 @@ def analysis_markdown(analysis: Analysis) -> str:
     out += [
         "",
         f"*ESS*: every eigenvalue has negative real part. *not ESS*: no admissible parameters make it "
-        f"asymptotically stable (mixed rest points never are: Selten 1980; Ritzberger and Weibull 1995). "
-        f"Numeric verdicts treat |real part| <= {analysis.eig_tol:g} x max|eigenvalue| as zero.",
+        + (
+            "asymptotically stable (the payoffs depend on the state, so mixed rest points are judged by their "
+            "eigenvalues too). "
+            if analysis.game.state_dependent
+            else "asymptotically stable (mixed rest points never are: Selten 1980; Ritzberger and Weibull 1995). "
+        )
+        + f"Numeric verdicts treat |real part| <= {analysis.eig_tol:g} x max|eigenvalue| as zero.",
     ]
     return "\n".join(out) + "\n"
 

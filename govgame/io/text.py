@@ -309,8 +309,12 @@ def analysis_text(analysis: Analysis, *, width: int = DEFAULT_WIDTH, brief: bool
         "non-hyperbolic: no real part > 0 and some is zero; the linearisation decides nothing.",
         "conditional: the signs depend on the parameters; 'ESS if' gives the inequalities under which the "
         "vertex is an ESS, 'can be ESS' says that admissible parameters satisfy them all.",
-        "not ESS / never ESS: cannot be asymptotically stable for any admissible parameters (every mixed rest "
-        "point: Selten 1980; Ritzberger and Weibull 1995).",
+        "not ESS / never ESS: cannot be asymptotically stable for any admissible parameters"
+        + (
+            " (the payoffs depend on the state: mixed rest points are judged by their eigenvalues too)."
+            if analysis.game.state_dependent
+            else " (every mixed rest point: Selten 1980; Ritzberger and Weibull 1995)."
+        ),
         f"Numeric verdicts treat |real part| <= tol * max|eigenvalue| as zero, tol = {analysis.eig_tol:g}.",
     ]
     for line in legend:
