@@ -326,13 +326,23 @@ def vertex_ess(system: Game | Dynamics, *, params: Mapping[str, float], eig_tol:
         game = system
         exprs = _deviation_expressions(game)
     values = {k: float(v) for k, v in params.items()}
-    tensors = numeric_payoffs(system, values)
-    pay = np.stack([t.reshape(-1) for t in tensors])[None]
-    mask = vertex_ess_mask(pay, game.shape, eig_tol=eig_tol)[0]
     index = {prof: j for j, prof in enumerate(game.profiles)}
+    verts = vertices(game, numeric=True)
+    if game.state_dependent:  # the rule applies to the payoffs evaluated at each vertex
+        at = numeric_payoffs(system, values, state=np.array([v.numeric_point for v in verts], dtype=float))
+        per_vertex = {v.name: [t[i] for t in at] for i, v in enumerate(verts)}
+    else:
+        tensors = numeric_payoffs(system, values)
+        per_vertex = {v.name: tensors for v in verts}
+    masks: dict[int, np.ndarray] = {}  # one mask per distinct payoff table
     checks = []
-    for v in vertices(game, numeric=True):
+    for v in verts:
+        tensors = per_vertex[v.name]
         j = index[v.profile]
+        if id(tensors) not in masks:
+            pay = np.stack([t.reshape(-1) for t in tensors])[None]
+            masks[id(tensors)] = vertex_ess_mask(pay, game.shape, eig_tol=eig_tol)[0]
+        mask = masks[id(tensors)]
         idx = tuple(s[0] for s in v.support)
         devs = []
         for p, pop in enumerate(game.populations):

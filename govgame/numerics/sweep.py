@@ -543,11 +543,23 @@ def sensitivity(
         raise SimulationError(f"sensitivity needs exactly one start, found {len(X)}")
     te = np.linspace(0.0, t_end, 201) if t_eval is None else np.atleast_1d(np.asarray(t_eval, dtype=float))
     base = game.check_params(params)  # finite, bounded, of the right sign: a ParameterError otherwise
-    evaluate = payoff_evaluator(system)
-    pay, offs = _kernel.pack(game.shape, [evaluate({**base, name: float(v)}) for v in vals])
-    stable = _kernel.stable_vertices(pay, game.shape)
+    sets = [{**base, name: float(v)} for v in vals]
     Y0 = np.repeat(to_full(game, X), len(vals), axis=0)
-    _, _, _, paths, _ = _kernel.integrate(
-        pay, offs, stable, Y0, np.arange(len(vals)), t_end=t_end, rtol=rtol, atol=atol, t_eval=te
-    )
+    if payoff_program(game).state_dependent:  # the kernel evaluates the payoff program along the runs
+        pv = np.array([parameter_vector(game, p) for p in sets]).reshape(len(sets), -1)
+        pay = np.zeros((len(sets), len(game.populations), len(game.profiles)))
+        offs = np.concatenate([[0], np.cumsum(game.shape)]).astype(np.int64)
+        stable = _kernel.stable_vertices_at(payoff_program(game), pv, game.shape)
+        program, registers = kernel_program(game, sets)
+        paths = _kernel.integrate_runs(
+            pay, offs, stable, Y0, np.arange(len(vals)), t_end=t_end, rtol=rtol, atol=atol, t_eval=te,
+            program=program, registers=registers,
+        ).paths  # fmt: skip
+    else:
+        evaluate = payoff_evaluator(system)
+        pay, offs = _kernel.pack(game.shape, [evaluate(p) for p in sets])
+        stable = _kernel.stable_vertices(pay, game.shape)
+        _, _, _, paths, _ = _kernel.integrate(
+            pay, offs, stable, Y0, np.arange(len(vals)), t_end=t_end, rtol=rtol, atol=atol, t_eval=te
+        )
     return Sensitivity(name=name, levels=vals, t=te, paths=to_reduced(game, paths), state=game.state_names)
