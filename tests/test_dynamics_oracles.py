@@ -103,10 +103,15 @@ def test_payoff_tensors_are_the_payoffs_at_the_values_through_every_entry_point(
             np.testing.assert_array_equal(g, e)
     # at states, for payoffs that do not depend on the state: the same numbers, broadcast over states
     X = np.array([[0.1, 0.2], [0.3, 0.9], [0.5, 0.5]])
-    at = numeric_payoffs(dyn, vals, state=X)
-    for g, e in zip(at, expect):
-        assert g.shape == (3, 2, 2)
-        np.testing.assert_allclose(g, np.broadcast_to(e, (3, 2, 2)))
+    for system in (dyn, game):
+        at = numeric_payoffs(system, vals, state=X.tolist())
+        for g, e in zip(at, expect):
+            assert g.shape == (3, 2, 2)
+            np.testing.assert_allclose(g, np.broadcast_to(e, (3, 2, 2)))
+    grid = np.random.default_rng(0).uniform(0, 1, size=(2, 3, 2))  # states on a grid: any leading shape
+    for g, e in zip(numeric_payoffs(game, vals, state=grid), expect):
+        assert g.shape == (2, 3, 2, 2)
+        np.testing.assert_allclose(g, np.broadcast_to(e, (2, 3, 2, 2)))
     np.testing.assert_array_equal(parameter_vector(game, {"b": 0.5, "a": 3.0}), [3.0, 0.5])
 
 
@@ -121,13 +126,36 @@ def test_missing_and_non_finite_values_name_the_parameter(vals, needle):
                  lambda: parameter_vector(game, vals)):  # fmt: skip
         with pytest.raises(ParameterError, match=needle) as info:
             call()
-        assert info.value.parameter in (None, needle.split()[1])
+        assert info.value.parameter == needle.split()[1]
 
 
 def test_a_value_that_is_not_a_number_is_a_parameter_error():
     game = _parametric_game()
-    with pytest.raises(ParameterError, match="parameter a"):
+    with pytest.raises(ParameterError, match="parameter a") as info:
         parameter_vector(game, {"a": "three", "b": 1.0})
+    assert info.value.parameter == "a"
+
+
+def test_the_compiled_payoff_function_refuses_values_that_are_not_finite():
+    """``Dynamics.payoff_function`` is public: called directly it checks its values itself."""
+    dyn = replicator(_parametric_game())
+    np.testing.assert_array_equal(dyn.payoff_function(3.0, 0.5), [[3.0, 0.5], [0.5, 3.0], [2.5, 2.0], [2.0, 2.5]])
+    with pytest.raises(ParameterError, match="parameter b has the value nan; values must be finite") as info:
+        dyn.payoff_function(1.0, float("nan"))
+    assert info.value.parameter == "b"
+
+
+def test_payoffs_up_to_the_magnitude_bound_are_numbers_and_beyond_it_an_error():
+    game = _parametric_game()
+    assert numeric_payoffs(game, {"a": 1e12, "b": 0.0})[0][0, 0] == 1e12  # a payoff exactly at the bound
+    pops = populations((2, 2))
+    params = (Parameter("a", value=2.0), Parameter("b", value=1.0))
+    a, b = (q.symbol for q in params)
+    pay = {pr: (a * b, sympy.Integer(1)) for pr in itertools.product(*(p.strategies for p in pops))}
+    product = Game("product", pops, params, pay)
+    assert numeric_payoffs(product, {"a": 1e6, "b": 1e6})[0][1, 1] == 1e12
+    with pytest.raises(ParameterError, match="p0"):
+        numeric_payoffs(product, {"a": 1e7, "b": 1e6})  # finite, but beyond the bound on magnitudes
 
 
 def test_a_payoff_that_divides_by_zero_names_the_population_and_profile():
