@@ -158,7 +158,13 @@ def test_exact_signs_at_values_give_the_verdict_of_the_fast_path():
         assert sorted(v.real for v in st.numeric.eigenvalues) == sorted([vals[0] - vals[1], vals[2] - vals[3]])
         assert st.can_be_ess == (verdict is V.ESS)
         assert st.witness == (values if verdict is V.ESS else None)
-        assert len(st.stability_conditions) == 2
+        assert st.stability_conditions == (sympy.StrictLessThan(a - b, 0, evaluate=False),
+                                           sympy.StrictLessThan(c - d, 0, evaluate=False))  # fmt: skip
+        assert st.equilibrium == vertex and set(st.eigenvalues) == {a - b, c - d}
+        assert st.numeric.point == tuple(float(v) for v in vertex.point)
+    # the tolerance reaches the numeric verdict: differences -1 and -1e-3 are not both below -0.01 * 1
+    st = stability(dyn, [vertex], params=dict(zip("abcd", (1.0, 2.0, 1.0, 1.001))), symbolic=False, eig_tol=1e-2)[0]
+    assert st.verdict is V.ESS and st.numeric.verdict is V.NON_HYPERBOLIC
 
 
 FACE_GAMES = {
