@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import pytest
 import sympy
+from scipy.integrate import solve_ivp
 
 from govgame.analysis.equilibria import Equilibrium, Kind
 from govgame.model import Game, Population
@@ -82,20 +83,29 @@ def test_runs_that_did_not_settle_are_never_classified_and_basins_are_shares():
         O.run_outcomes(traj, vs)
 
 
-def test_basins_of_a_coordination_game_match_the_separatrix():
-    """x grows exactly when 3y - 1 > 0 and y when 3x - 1 > 0; the system is symmetric and the stable manifold of
-    the saddle (1/3, 1/3) is the line x + y = 2/3: starts above it end at c/c, below it at d/d."""
+def test_basins_of_a_coordination_game_match_an_independent_integration():
+    """x' = x (1 - x)(3y - 1), y' = y (1 - y)(3x - 1): each start ends at c/c (1, 1) or d/d (0, 0); which one is
+    decided here by scipy on the textbook field, away from the separatrix through the saddle (1/3, 1/3)."""
     g = _coordination()
-    grid = [(x, y) for x, y in itertools.product(np.linspace(0.05, 0.95, 7), repeat=2) if abs(x + y - 2 / 3) > 0.05]
+
+    def f(_t, s):
+        x, y = s
+        return [x * (1 - x) * (3 * y - 1), y * (1 - y) * (3 * x - 1)]
+
+    grid = [(x, y) for x, y in itertools.product(np.linspace(0.05, 0.95, 6), repeat=2) if abs(x + y - 2 / 3) > 0.08]
+    ends = []
+    for x0 in grid:
+        end = solve_ivp(f, (0, 100.0), x0, rtol=1e-10, atol=1e-12).y[:, -1]
+        assert min(np.abs(end - 1).max(), np.abs(end).max()) < 1e-6
+        ends.append("c/c" if end[0] > 0.5 else "d/d")
     traj = simulate(g, grid, params={})
-    want = {"c/c": sum(x + y > 2 / 3 for x, y in grid) / len(grid), "d/d": sum(x + y < 2 / 3 for x, y in grid) / len(grid)}
-    got = O.basins(traj, O.vertex_equilibria(g))
-    assert got == pytest.approx(want)
+    vs = O.vertex_equilibria(g)
+    assert O.run_keys(traj, vs) == ends
+    assert [e.profile for e in O.outcomes(traj, vs)] == [tuple(k.split("/")) for k in ends]
+    want = {k: ends.count(k) / len(ends) for k in set(ends)}
+    got = O.basins(traj, vs)
+    assert got == pytest.approx(want) and 0 < got["d/d"] < got["c/c"]
     assert list(got) == sorted(got, key=lambda k: (-got[k], k))  # decreasing share
-    assert O.run_keys(traj, O.vertex_equilibria(g)) == ["c/c" if x + y > 2 / 3 else "d/d" for x, y in grid]
-    assert [e.profile for e in O.outcomes(traj, O.vertex_equilibria(g))] == [
-        ("c", "c") if x + y > 2 / 3 else ("d", "d") for x, y in grid
-    ]
 
 
 @pytest.mark.parametrize(
