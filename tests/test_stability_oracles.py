@@ -17,7 +17,7 @@ from govgame.analysis.equilibria import Kind, find_equilibria
 from govgame.analysis.pipeline import analyze
 from govgame.analysis.regions import Region
 from govgame.analysis.stability import stability, symbolic_verdict
-from govgame.analysis.verdicts import TOL, Verdict, is_ess, numeric_verdict, vertex_ess, vertex_ess_mask
+from govgame.analysis.verdicts import TOL, Deviation, Verdict, is_ess, numeric_verdict, vertex_ess, vertex_ess_mask
 from govgame.model import Game, Parameter, Population
 
 V = Verdict
@@ -137,6 +137,21 @@ def test_symbolic_verdicts_are_the_strongest_that_hold_for_every_admissible_valu
     assert conditions == [sympy.StrictLessThan(t, 0, evaluate=False)]
 
 
+def test_the_fast_path_decides_decimal_payoffs_exactly():
+    """Payoff coefficients written as decimals: 0.5 a at the vertex against b; a = 2, b = 1 is an exact tie."""
+    params = (Parameter("a", value=2.0), Parameter("b", value=1.0))
+    a, b = (p.symbol for p in params)
+    pops = (Population("p", ("s", "t"), ("x",)), Population("q", ("u", "v"), ("y",)))
+    z = sympy.Integer(0)
+    table = {("s", "u"): (b, z), ("t", "u"): (sympy.Float(0.5) * a, z), ("s", "v"): (z, -b), ("t", "v"): (z, z)}
+    dyn = replicator(Game("dec", pops, params, table))
+    vertex = next(e for e in find_equilibria(dyn) if e.kind is Kind.PURE and e.profile == ("s", "u"))
+    for vals, verdict in [((2.0, 1.0), V.NON_HYPERBOLIC), ((1.0, 1.0), V.ESS), ((4.0, 1.0), V.SADDLE)]:
+        st = stability(dyn, [vertex], params=dict(zip("ab", vals)), symbolic=False)[0]
+        assert st.verdict is verdict, vals
+        assert sorted(v.real for v in st.numeric.eigenvalues) == sorted([0.5 * vals[0] - vals[1], -vals[1]])
+
+
 def test_exact_signs_at_values_give_the_verdict_of_the_fast_path():
     """symbolic=False decides a vertex by the signs of its exact eigenvalues at the values."""
     params = tuple(Parameter(n, value=1.0) for n in "abcd")
@@ -162,6 +177,7 @@ def test_exact_signs_at_values_give_the_verdict_of_the_fast_path():
                                            sympy.StrictLessThan(c - d, 0, evaluate=False))  # fmt: skip
         assert st.equilibrium == vertex and set(st.eigenvalues) == {a - b, c - d}
         assert st.numeric.point == tuple(float(v) for v in vertex.point)
+        assert "symbolic=False" in st.method
     # the tolerance reaches the numeric verdict: differences -1 and -1e-3 are not both below -0.01 * 1
     st = stability(dyn, [vertex], params=dict(zip("abcd", (1.0, 2.0, 1.0, 1.001))), symbolic=False, eig_tol=1e-2)[0]
     assert st.verdict is V.ESS and st.numeric.verdict is V.NON_HYPERBOLIC
@@ -266,6 +282,17 @@ def test_the_ess_report_explains_each_vertex_by_its_payoff_differences():
         assert len(md) == len(rep.ess) and rep._repr_markdown_() == rep.markdown()
         for line, v in zip(md, rep.ess):
             assert line.startswith(f"- **ESS {v.name} `{v.key}`**") and all(f"{d.difference:+.3g}" in line for d in v.deviations)
+    two = vertex_ess(numeric_game(FACE_GAMES["coordination"]), params={"c": 1.0})
+    assert two.names == ["s0_0/s1_0", "s0_1/s1_1"]
+    assert two.text() == "\n".join(
+        f"ESS {v.name} {v.key}: every switch loses ({'; '.join(d.text() for d in v.deviations)})" for v in two.ess
+    )
+    for line, v in zip(two.markdown().split("\n"), two.ess):
+        why = ", ".join(f"{d.population} `{d.strategy}\u2192{d.to}` {d.difference:+.3g}" for d in v.deviations)
+        assert line == f"- **ESS {v.name} `{v.key}`** \u2014 every switch loses: {why}"
+    d = Deviation("p", "s", "t", -1.23456, sympy.Integer(0))
+    assert d.text() == "p s\u2192t: -1.23" and d.text(5) == "p s\u2192t: -1.2346"
     pennies = vertex_ess(numeric_game(FACE_GAMES["matching pennies"]), params={"c": 1.0})
     assert pennies.ess == () and pennies.names == []
     assert pennies.text().startswith("No ESS at these values") and pennies.markdown().startswith("**No ESS**")
+    assert "cycle" in pennies.text()  # it says where such runs go
