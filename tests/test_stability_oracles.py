@@ -244,6 +244,32 @@ def test_a_continuum_gets_the_eigenvalues_at_the_middle_of_its_free_coordinates(
     (line,) = [s for s in a.equilibria if s.equilibrium.kind is Kind.CONTINUUM]
     assert sorted(v.real for v in line.numeric.eigenvalues) == pytest.approx([0.0, 1.5], abs=1e-9)
     assert line.verdict is V.NOT_ESS
+    # the exact eigenvalues are functions of the free coordinate: 7x - 2 across the line, 0 along it
+    x = sympy.Symbol("x", real=True)
+    (free,) = {s for e in line.eigenvalues for s in e.free_symbols}
+    assert sorted(sympy.expand(e.xreplace({free: x})) for e in line.eigenvalues if e != 0) == [7 * x - 2]
+    assert line.continuum is not None and len(line.continuum.parts) == 2
+
+
+def test_a_symbolic_interior_point_keeps_symbolic_eigenvalues_when_values_are_given():
+    """p earns a at (s, u) and 1 at (t, v); q earns 1 at (s, u) and 2 at (t, v): interior (2/3, 1/(a + 1)).
+
+    On the face every eigenvalue is +-sqrt(J01 J10), a function of a; at the values, the numbers agree.
+    """
+    param = Parameter("a", value=2.0)
+    a = param.symbol
+    pops = (Population("p", ("s", "t"), ("x",)), Population("q", ("u", "v"), ("y",)))
+    z, one, two = sympy.Integer(0), sympy.Integer(1), sympy.Integer(2)
+    table = {("s", "u"): (a, one), ("t", "v"): (one, two), ("s", "v"): (z, z), ("t", "u"): (z, z)}
+    game = Game("sym", pops, (param,), table)
+    res = analyze(game, params={"a": 3.0})
+    (inner,) = [s for s in res.equilibria if s.equilibrium.kind is Kind.INTERIOR]
+    assert inner.equilibrium.numeric_point == pytest.approx((2 / 3, 1 / 4))
+    assert all(a in e.free_symbols for e in inner.eigenvalues)
+    at = [complex(e.xreplace({a: 3})) for e in inner.eigenvalues]
+    _assert_same_eigenvalues(at, inner.numeric.eigenvalues, 1e-12)
+    ref = replicator_rhs([np.array([[3.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 2.0]])])
+    _assert_same_eigenvalues(at, np.linalg.eigvals(fd_jacobian(ref, np.array([2 / 3, 1 / 4]))), 1e-6)
 
 
 def test_the_ess_report_explains_each_vertex_by_its_payoff_differences():
