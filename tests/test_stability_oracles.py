@@ -256,7 +256,7 @@ def test_a_symbolic_interior_point_keeps_symbolic_eigenvalues_when_values_are_gi
 
     On the face every eigenvalue is +-sqrt(J01 J10), a function of a; at the values, the numbers agree.
     """
-    param = Parameter("a", value=2.0)
+    param = Parameter("a")  # no value in the model: analyse with and without one
     a = param.symbol
     pops = (Population("p", ("s", "t"), ("x",)), Population("q", ("u", "v"), ("y",)))
     z, one, two = sympy.Integer(0), sympy.Integer(1), sympy.Integer(2)
@@ -269,7 +269,33 @@ def test_a_symbolic_interior_point_keeps_symbolic_eigenvalues_when_values_are_gi
     at = [complex(e.xreplace({a: 3})) for e in inner.eigenvalues]
     _assert_same_eigenvalues(at, inner.numeric.eigenvalues, 1e-12)
     ref = replicator_rhs([np.array([[3.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 2.0]])])
-    _assert_same_eigenvalues(at, np.linalg.eigvals(fd_jacobian(ref, np.array([2 / 3, 1 / 4]))), 1e-6)
+    fd = np.linalg.eigvals(fd_jacobian(ref, np.array([2 / 3, 1 / 4])))
+    _assert_same_eigenvalues(at, fd, 1e-6)
+    # without values: the same two exact eigenvalues, now the only description of the point
+    (free,) = [s for s in analyze(game, params={}).equilibria if s.equilibrium.kind is Kind.INTERIOR]
+    assert free.numeric is None and len(free.eigenvalues) == 2
+    _assert_same_eigenvalues([complex(e.xreplace({a: 3})) for e in free.eigenvalues], fd, 1e-6)
+
+
+def test_exact_eigenvalues_of_face_points_without_values():
+    """Games analysed without values (a dummy parameter has none): exact eigenvalues equal the Jacobian's."""
+    rng = np.random.default_rng(21)
+    checked = 0
+    for shape in [(3, 2), (2, 2, 2), (2, 3)]:
+        tensors = [rng.integers(-4, 5, size=shape).astype(float) for _ in shape]
+        table = numeric_game(tensors)
+        game = Game("novalue", table.populations, (Parameter("c"),), table.payoffs)  # c has no value
+        ref = replicator_rhs(tensors)
+        for st in analyze(game, params={}).equilibria:
+            assert st.numeric is None
+            e = st.equilibrium
+            if e.kind in (Kind.PURE, Kind.CONTINUUM) or None in e.point or any(c.free_symbols for c in e.point):
+                continue
+            x = np.array([float(c) for c in e.point])
+            _assert_same_eigenvalues([complex(sympy.N(v, 20)) for v in st.eigenvalues],
+                                     np.linalg.eigvals(fd_jacobian(ref, x)), 1e-5)  # fmt: skip
+            checked += 1
+    assert checked >= 3
 
 
 def test_the_ess_report_explains_each_vertex_by_its_payoff_differences():
