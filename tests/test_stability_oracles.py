@@ -181,6 +181,9 @@ def test_exact_signs_at_values_give_the_verdict_of_the_fast_path():
     # the tolerance reaches the numeric verdict: differences -1 and -1e-3 are not both below -0.01 * 1
     st = stability(dyn, [vertex], params=dict(zip("abcd", (1.0, 2.0, 1.0, 1.001))), symbolic=False, eig_tol=1e-2)[0]
     assert st.verdict is V.ESS and st.numeric.verdict is V.NON_HYPERBOLIC
+    st = stability(dyn, [vertex], params=dict(zip("abcd", (1.0, 2.0, 1.0, 1.001))), eig_tol=1e-2)[0]
+    assert st.verdict is V.CONDITIONAL and st.numeric.verdict is V.NON_HYPERBOLIC
+    assert st.can_be_ess and st.method  # how it was decided is said
 
 
 FACE_GAMES = {
@@ -224,7 +227,9 @@ def test_eigenvalues_of_every_rest_point_are_those_of_a_finite_difference_jacobi
         _assert_same_eigenvalues(st.numeric.eigenvalues, ev, 1e-5)
         _assert_same_eigenvalues([complex(sympy.N(v, 20)) for v in st.eigenvalues], ev, 1e-5)
         if e.kind is not Kind.PURE:
-            assert st.verdict is V.NOT_ESS and not st.can_be_ess and st.witness is None
+            assert st.verdict is V.NOT_ESS and st.can_be_ess is False and st.witness is None
+            assert st.stability_conditions == () and "never an ESS" in st.method
+            assert st.numeric.point == tuple(e.numeric_point)
             assert st.numeric.verdict is numeric_verdict(ev)
             checked += 1
     if name in FACE_GAMES:
