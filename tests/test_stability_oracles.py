@@ -55,7 +55,9 @@ def test_the_tolerance_option_is_used():
     assert numeric_verdict([1.0, 1e-3], eig_tol=1e-2) is V.SADDLE
     assert numeric_verdict([-1.0, 1e-3], eig_tol=1e-2) is V.NON_HYPERBOLIC
     assert is_ess(-1.0, 1.0, eig_tol=0.5) and not is_ess(-1.0, 1.0, eig_tol=1.0)  # strict at the boundary
-    np.testing.assert_array_equal(is_ess(np.array([-1.0, -1e-12, 0.0]), np.array([1.0, 1.0, 0.0])), [True, False, False])
+    np.testing.assert_array_equal(
+        is_ess(np.array([-1.0, -1e-12, 0.0]), np.array([1.0, 1.0, 0.0])), [True, False, False]
+    )
 
 
 def _strict_nash(tensors, idx):
@@ -73,7 +75,7 @@ def _strict_nash(tensors, idx):
 @pytest.mark.parametrize("shape", [(2, 2), (3, 2), (2, 3, 2), (3, 3)])
 def test_vertex_rule_is_the_strict_nash_test_and_the_eigenvalues_are_those_of_the_jacobian(shape):
     rng = np.random.default_rng(len(shape) * 10 + shape[0])
-    for trial in range(3):
+    for _ in range(3):
         tensors = [rng.integers(-2, 3, size=shape).astype(float) for _ in shape]  # many ties
         profiles = list(itertools.product(*(range(k) for k in shape)))
         pay = np.stack([np.stack([t[idx] for idx in profiles]) for t in tensors])[None]
@@ -89,8 +91,7 @@ def test_vertex_rule_is_the_strict_nash_test_and_the_eigenvalues_are_those_of_th
             _assert_same_eigenvalues([complex(e) for e in st.eigenvalues], ev, 1e-6)
             _assert_same_eigenvalues(st.numeric.eigenvalues, ev, 1e-6)
             assert st.numeric.point == tuple(x)
-            strict = _strict_nash(tensors, st.equilibrium.index if hasattr(st.equilibrium, "index") else
-                                  tuple(s[0] for s in st.equilibrium.support))  # fmt: skip
+            strict = _strict_nash(tensors, tuple(s[0] for s in st.equilibrium.support))
             assert (st.verdict is V.ESS) == strict == (st.numeric.verdict is V.ESS) == st.can_be_ess
             assert (st.witness is not None) == strict
             fast = stability(dyn, [st.equilibrium], params=game.values(), symbolic=False)[0]
@@ -338,7 +339,9 @@ def test_the_ess_report_explains_each_vertex_by_its_payoff_differences():
         md = rep.markdown().splitlines()
         assert len(md) == len(rep.ess) and rep._repr_markdown_() == rep.markdown()
         for line, v in zip(md, rep.ess):
-            assert line.startswith(f"- **ESS {v.name} `{v.key}`**") and all(f"{d.difference:+.3g}" in line for d in v.deviations)
+            assert line.startswith(f"- **ESS {v.name} `{v.key}`**") and all(
+                f"{d.difference:+.3g}" in line for d in v.deviations
+            )
     two = vertex_ess(numeric_game(FACE_GAMES["coordination"]), params={"c": 1.0})
     assert two.names == ["s0_0/s1_0", "s0_1/s1_1"]
     assert two.text() == "\n".join(
