@@ -204,8 +204,12 @@ def startup(quick: bool) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
+    ap.add_argument("--runs", type=int, help="govgame runs in (a) and (e) (default 100,000; --quick 2,000)")
+    ap.add_argument("--loop-runs", type=int, help="loop runs in (a) and (e) (default 200; --quick 20)")
+    ap.add_argument("--only", default="abcde", help="the figures to measure, e.g. 'ae' (default: all)")
     args = ap.parse_args()
     quick = args.quick
+    only = set(args.only)
 
     import numba
 
@@ -228,9 +232,23 @@ def main() -> None:
     print(f"kernel ready in {warm:.2f} s in this process (cache load)\n")
 
     # (a) throughput vs the loop
-    n_fast = 2_000 if quick else 100_000
-    n_loop = 20 if quick else 200
+    n_fast = args.runs or (2_000 if quick else 100_000)
+    n_loop = args.loop_runs or (20 if quick else 200)
     X = rng.uniform(0.0, 1.0, size=(n_fast, 3))
+    if "a" in only:
+        figure_a(game, params, X, n_loop, t_end, simulate)
+    if "b" in only:
+        figure_b(game, params, rng, quick, t_end, simulate)
+    if "c" in only:
+        figure_c(game, params, quick, sweep)
+    if "e" in only:
+        state_dependent(game, params, X, t_end, n_loop)
+    if "d" in only:
+        startup(quick)
+
+
+def figure_a(game, params, X, n_loop, t_end, simulate):
+    n_fast = len(X)
     simulate(game, X[:10], params=params, t_end=t_end)  # payoff function compiled, kernel loaded
     t0 = time.perf_counter()
     tr = simulate(game, X, params=params, t_end=t_end)
@@ -247,15 +265,7 @@ def main() -> None:
     print(
         f"    solve_ivp loop: {n_loop} runs in {loop_time:.2f} s = {per_loop * 1e3:.2f} ms/run ({1 / per_loop:,.0f} runs/s)"
     )
-    import sympy
-
-    from govgame.analysis.dynamics import replicator
-
-    dyn = replicator(game)
-    f = sympy.lambdify(
-        [sympy.Symbol("t"), dyn.state], [e.subs(game.subs_map(params)) for e in dyn.rhs], modules="numpy"
-    )
-    ref = tight_reference(f, X[:n_loop], t_end)
+    ref = tight_reference(differences_function(game, params), X[:n_loop], t_end)
     print(f"    ratio: {per_loop / per_fast:,.0f}x   largest |difference| of final states: {diff:.1e}")
     print(
         f"    largest |difference| to the tight reference: govgame {np.max(np.abs(tr.final[:n_loop] - ref)):.1e}, "
@@ -263,7 +273,8 @@ def main() -> None:
         f"{np.mean(tr.steps) if hasattr(tr, 'steps') else float('nan'):.1f} (loop: scipy's default atol 1e-6)\n"
     )
 
-    # (b) 10^6 trajectories
+
+def figure_b(game, params, rng, quick, t_end, simulate):
     n_big = 100_000 if quick else 1_000_000
     before = rss_mb()
     Xb = rng.uniform(0.0, 1.0, size=(n_big, 3))
@@ -277,7 +288,8 @@ def main() -> None:
     )
     del big, Xb
 
-    # (c) region map
+
+def figure_c(game, params, quick, sweep):
     side = 10 if quick else 100
     vary = {"S_e": np.linspace(0.0, 3.0, side), "F_e": np.linspace(0.0, 6.0, side)}
     t0 = time.perf_counter()
@@ -286,10 +298,6 @@ def main() -> None:
     outcomes = dict(zip(*np.unique(res.outcome_grid().ravel().astype(str), return_counts=True)))
     print(f"(c) {side}x{side} region map, 27 starts per cell, t_end 100: {wall:.1f} s")
     print(f"    cells by main outcome: {outcomes}\n")
-
-    state_dependent(game, params, X, t_end, n_loop)
-
-    startup(quick)
 
 
 if __name__ == "__main__":
