@@ -92,9 +92,9 @@ def run(args: argparse.Namespace) -> int:
         )
     traj = run_interruptibly(simulate, dynamics, x0, params=values, t_end=args.t_end, t_eval=t_eval)
     if args.trajectories:
-        from ..io.text import paths_csv
+        from ..io.csv import trajectories_csv
 
-        _write(args.trajectories, paths_csv(game.state_names, traj.t, traj.paths))
+        _write(args.trajectories, trajectories_csv(game.state_names, traj.t, traj.paths))
     equilibria, stabilities = _rest_points(dynamics, values, verdicts=bool(args.plot))
 
     from ..io.json import json_lines, simulation_to_dict
@@ -218,9 +218,9 @@ def _stochastic(args: argparse.Namespace, dynamics, values, x0, levels: list[dic
     for note in {n for d in datas for n in d["notes"] if "numerical event" in n or "non-finite" in n}:
         warnings.warn(note, stacklevel=1)
     if args.trajectories:
-        from ..io.text import ensemble_paths_csv
+        from ..io.csv import ensemble_csv
 
-        _write(args.trajectories, ensemble_paths_csv(game.state_names, ensembles[0].t, ensembles[0].samples))
+        _write(args.trajectories, ensemble_csv(game.state_names, ensembles[0].t, ensembles[0].samples))
     if args.plot:
         _plot_stochastic(game, ensembles, parse_sigma(game, args.sigma)[0], args.plot)
     if args.format == "json":

@@ -44,8 +44,6 @@ __all__ = [
     "ensemble_text",
     "stochastic_rows",
     "stochastic_text",
-    "paths_csv",
-    "ensemble_paths_csv",
 ]
 
 
@@ -819,38 +817,3 @@ def stochastic_text(sd: Mapping[str, Any], profiles: Mapping[str, Sequence[str]]
     if sd.get("notes"):
         lines += ["", *sd["notes"]]
     return "\n".join(lines)
-
-
-def paths_csv(state: Sequence[str], t: Sequence[float], paths: Any) -> str:
-    """Sampled deterministic paths as CSV: ``run, t,`` then every share, one row per run and time (SPEC §4).
-
-    >>> print(paths_csv(["x"], [0.0, 1.0], [[[0.5], [0.75]]]), end="")
-    run,t,x
-    0,0,0.5
-    0,1,0.75
-    """
-    out = [",".join(["run", "t", *state])]
-    for r, path in enumerate(paths):
-        for ti, point in zip(t, path):
-            out.append(",".join([str(r), repr(float(ti)).removesuffix(".0"), *(repr(float(v)) for v in point)]))
-    return "\n".join(out) + "\n"
-
-
-def ensemble_paths_csv(state: Sequence[str], t: Sequence[float], samples: Any) -> str:
-    """Sampled stochastic paths as CSV: ``start, path, t,`` then every share (one row per path and time).
-
-    ``samples`` has shape ``(starts, paths, len(t), len(state))`` (``Ensemble.samples``).
-
-    >>> print(ensemble_paths_csv(["x"], [0.0, 1.0], [[[[0.5], [0.25]]]]), end="")
-    start,path,t,x
-    0,0,0,0.5
-    0,0,1,0.25
-    """
-    out = [",".join(["start", "path", "t", *state])]
-    for s, block in enumerate(samples):
-        for p, path in enumerate(block):
-            for ti, point in zip(t, path):
-                out.append(
-                    ",".join([str(s), str(p), repr(float(ti)).removesuffix(".0"), *(repr(float(v)) for v in point)])
-                )
-    return "\n".join(out) + "\n"

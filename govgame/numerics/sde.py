@@ -1019,28 +1019,18 @@ def _run_task(
     )  # fmt: skip
 
 
-def _init_worker() -> None:
-    import numba
-
-    numba.set_num_threads(1)
-
-
 def _execute(tasks: list[tuple], *, workers, scheduler) -> list[dict]:
-    if scheduler is not None:
-        from dask.distributed import Client
+    """Run the batches here, on local processes or on Dask (:mod:`govgame.numerics.executors`).
 
-        with Client(scheduler) as client:
-            futures = [client.submit(_run_task, *t, 1, pure=False) for t in tasks]
-            return client.gather(futures)
-    if workers is not None and workers > 1 and len(tasks) > 1:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
+    The executors end their workers on an interrupt, retry a batch once when a worker dies
+    and give one-line errors for an unreachable or empty cluster; the results do not depend
+    on where a batch runs (every normal is a function of seed, start, path and step).
+    """
+    from .executors import run_tasks
 
+    if scheduler is None and workers is not None and workers > 1 and len(tasks) > 1:
         warm()  # compile or load the cache once, so the workers only load it
-        ctx = mp.get_context("spawn")  # never fork a process that holds an OpenMP pool
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as ex:
-            return list(ex.map(_run_task, *zip(*tasks)))
-    return [_run_task(*t) for t in tasks]
+    return run_tasks(_run_task, tasks, workers=workers, scheduler=scheduler, scheduler_args=(1,))
 
 
 def simulate_sde(
