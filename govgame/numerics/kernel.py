@@ -1348,6 +1348,9 @@ def integrate_runs(
         payoff-table program (:func:`govgame.model.program.payoff_program`).
     registers : numpy.ndarray, optional
         ``(T, n_registers)`` from :func:`payoff_registers`, required with ``program``.
+    certify : bool
+        The certified early stop near asymptotically stable vertices (static binary games, no
+        ``t_eval``; see the module docstring). ``False`` integrates every run to its numeric stop.
 
     Returns
     -------
