@@ -32,7 +32,6 @@ import time
 
 import numpy as np
 
-
 clock = time.perf_counter  # --cpu: time.process_time with one thread (robust to other work on the machine)
 
 

@@ -640,6 +640,7 @@ def outcome_styles(keys: Sequence[str], *, game: Game | None = None) -> dict[str
             _DASHES[i % len(_DASHES)],
             _MARKERS[i % len(_MARKERS)],
         )
+
     def single(k: str) -> OutcomeStyle:
         return base[k] if k in base else _special_style(k)
 

@@ -110,8 +110,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 
-import numpy as np
 import numba
+import numpy as np
 from numba import njit
 
 # The one vertex-ESS rule (issue 9.6): the kernel's early stop uses exactly the analysis' rule and tolerance.
@@ -1304,6 +1304,58 @@ def _check_positive(name: str, v) -> float:
     return f
 
 
+def binary_differences(pay: np.ndarray, ks: np.ndarray) -> np.ndarray:
+    """Payoff tables ``(T, P, J)`` of binary populations as differences ``u_p0 - u_p1`` over the others' profiles.
+
+    Returns ``(T, P, 2 ** (P - 1))``: for each population, its first strategy's payoff minus its
+    second's at every profile of the other populations (the binary fast path's data).
+    """
+    P = len(ks)
+    full = pay.reshape((pay.shape[0], P, *ks))
+    return np.ascontiguousarray(
+        np.stack(
+            [
+                (np.take(full[:, p], 0, axis=1 + p) - np.take(full[:, p], 1, axis=1 + p)).reshape(pay.shape[0], -1)
+                for p in range(P)
+            ],
+            axis=1,
+        )
+    )
+
+
+def program_tables(program, registers, ks):
+    """A state-dependent payoff program as the compiled kernels take it (deterministic and stochastic).
+
+    Returns ``(code, registers, first share register, output population, output profile, output
+    register, and the same three for the outputs that depend on the state)``; raises
+    :class:`~govgame.errors.SimulationError` when the program does not fit the game's shape or
+    a payoff that does not depend on the state is not finite.
+    """
+    if registers is None:
+        raise SimulationError("a state-dependent program needs its registers (payoff_registers)")
+    P = len(ks)
+    nd = 1 << max(P - 1, 0)
+    J = int(np.prod(ks))
+    binary = bool(np.all(ks == 2))
+    regs0 = np.ascontiguousarray(registers, dtype=np.float64)
+    code = np.ascontiguousarray(program.code[program.n_static :], dtype=np.int64)
+    outs = program.outputs
+    if binary:
+        if len(outs) != P * nd:
+            raise SimulationError("a binary game needs the payoff-difference program")
+        pos_p, pos_j = np.arange(len(outs)) // nd, np.arange(len(outs)) % nd
+    else:
+        if len(outs) != P * J:
+            raise SimulationError("the payoff-table program does not match the game's shape")
+        pos_p, pos_j = np.arange(len(outs)) % P, np.arange(len(outs)) // P
+    dyn_out = program.dynamic_outputs
+    static_vals = regs0[:, outs[np.setdiff1d(np.arange(len(outs)), dyn_out)]]
+    if not np.all(np.isfinite(static_vals)):
+        raise SimulationError("a payoff is not a finite number at these parameter values")
+    op_, oj, orr = pos_p.astype(np.int64), pos_j.astype(np.int64), np.asarray(outs).astype(np.int64)
+    return code, regs0, int(program.n_params), op_, oj, orr, op_[dyn_out], oj[dyn_out], orr[dyn_out]
+
+
 def integrate_runs(
     pay: np.ndarray,
     offs: np.ndarray,
@@ -1399,27 +1451,7 @@ def integrate_runs(
     nd = 1 << (P - 1)
     dyn = program is not None
     if dyn:
-        if registers is None:
-            raise SimulationError("a state-dependent program needs its registers (payoff_registers)")
-        regs0 = np.ascontiguousarray(registers, dtype=np.float64)
-        code = np.ascontiguousarray(program.code[program.n_static :], dtype=np.int64)
-        outs = program.outputs
-        J = int(np.prod(ks))
-        if binary:
-            if len(outs) != P * nd:
-                raise SimulationError("a binary game needs the payoff-difference program")
-            pos_p, pos_j = np.arange(len(outs)) // nd, np.arange(len(outs)) % nd
-        else:
-            if len(outs) != P * J:
-                raise SimulationError("the payoff-table program does not match the game's shape")
-            pos_p, pos_j = np.arange(len(outs)) % P, np.arange(len(outs)) // P
-        dyn_out = program.dynamic_outputs
-        static_vals = regs0[:, outs[np.setdiff1d(np.arange(len(outs)), dyn_out)]]
-        if not np.all(np.isfinite(static_vals)):
-            raise SimulationError("a payoff is not a finite number at these parameter values")
-        sbase = int(program.n_params)
-        op_, oj, orr = pos_p.astype(np.int64), pos_j.astype(np.int64), outs.astype(np.int64)
-        dp, dj, dr = op_[dyn_out], oj[dyn_out], orr[dyn_out]
+        code, regs0, sbase, op_, oj, orr, dp, dj, dr = program_tables(program, registers, ks)
         dpay = np.zeros((T, P, nd)) if binary else np.zeros((T, P, 0))
     else:
         if not np.all(np.isfinite(pay)):
@@ -1428,17 +1460,8 @@ def integrate_runs(
         code = np.zeros((0, 4), dtype=np.int64)
         sbase = 0
         op_ = oj = orr = dp = dj = dr = np.zeros(0, dtype=np.int64)
-        if binary:  # payoff differences over the other populations' profiles
-            full = pay.reshape((T, P, *ks))
-            dpay = np.stack(
-                [
-                    (np.take(full[:, p], 0, axis=1 + p) - np.take(full[:, p], 1, axis=1 + p)).reshape(T, -1)
-                    for p in range(P)
-                ],
-                axis=1,
-            )
-        else:
-            dpay = np.zeros((T, P, 0))
+        # payoff differences over the other populations' profiles
+        dpay = binary_differences(pay, ks) if binary else np.zeros((T, P, 0))
     lip = _lipschitz(dpay, P) if (binary and not dyn) else np.zeros((1, 1, 1))
     compile_notice(_integrate)  # one line on stderr before the first, slow compilation (once per installation)
     m = int(offs[P])
