@@ -101,7 +101,6 @@ class Analysis:
         return [s for s in self.equilibria if s.numeric is not None and s.numeric.verdict is Verdict.ESS]
 
 
-@renamed_options({"tol": "eig_tol"})
 def pair_notes(claims: Sequence[PairClaim]) -> list[str]:
     """The notes an analysis carries about its multistability claims, one per pair that needs one.
 
@@ -121,6 +120,7 @@ def pair_notes(claims: Sequence[PairClaim]) -> list[str]:
     return out
 
 
+@renamed_options({"tol": "eig_tol"})
 def analyze(
     system: Game | Dynamics,
     *,
