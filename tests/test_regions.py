@@ -118,3 +118,36 @@ def test_published_form_minus_c_over_difference_exists_exactly_when_signs_allow(
         game.name, game.populations, game.parameters, game.payoffs, assumptions=(sympy.StrictGreaterThan(J, P),)
     )
     assert not Region(assumed).feasible(strict=[y, 1 - y]).feasible
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-5, 5), st.lists(st.integers(0, 2), min_size=3, max_size=3)), min_size=0, max_size=6
+    ),
+    st.sampled_from([sympy.Integer(1), sympy.Rational(3, 7), sympy.sqrt(2)]),
+)
+def test_terms_read_off_the_tree_agree_with_sympy_poly(monomials, scale):
+    """Region.terms (no Poly construction) equals Poly(g, *parameters).terms(), in order; the affine parts and the
+    nonlinear parameters derived from it agree with the same quantities computed through Poly."""
+    game, syms = _region_game()
+    region = Region(game)
+    g = sympy.expand(scale * sum(c * syms[0] ** a * syms[1] ** b * syms[2] ** e for c, (a, b, e) in monomials))
+    terms = region.terms(g)
+    assert terms is not None
+    poly = sympy.Poly(g, *syms)
+    assert list(terms.items()) == [(m, c) for m, c in poly.terms() if c != 0]
+    lin = region._linear(g)
+    if poly.total_degree() <= 1:
+        assert lin is not None
+        assert lin[0] == float(poly.coeff_monomial(1))
+        assert list(lin[1]) == [float(poly.coeff_monomial(s)) for s in syms]
+    else:
+        assert lin is None
+    expected = {s for m in poly.monoms() if sum(m) > 1 for s, e in zip(syms, m) if e}
+    assert region._nonlinear_of(g) == expected
+    assert region._nonlinear_symbols([g]) == expected
+    # not expanded polynomials and rational functions are not read off the tree (the callers fall back to Poly)
+    assert region.terms(syms[0] * (syms[1] + 1)) is None
+    assert region.terms(syms[0] / (syms[1] + 1)) is None
+    assert region._nonlinear_symbols([1 / syms[0] + syms[1]]) == {syms[0]}

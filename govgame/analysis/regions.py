@@ -104,6 +104,7 @@ class Region:
         self._cache: dict = {}
         self._linear_cache: dict = {}
         self._sample_cache: dict = {}
+        self._terms_cache: dict = {}
 
     @staticmethod
     def _ref(p, ref) -> float:
@@ -333,6 +334,26 @@ class Region:
     def _nonlinear_symbols(self, exprs) -> set:
         out = set()
         for g in exprs:
+            out |= self._nonlinear_of(g, polynomial_only=False)
+        return out
+
+    def _nonlinear_of(self, g: sympy.Expr, *, polynomial_only: bool = True) -> frozenset:
+        """The parameters of ``g``'s terms that are not affine (products, powers; with
+        ``polynomial_only=False`` also non-polynomial terms such as ``1/p``), cached per expression."""
+        key = ("nonlinear", g, polynomial_only)
+        if key in self._terms_cache:
+            return self._terms_cache[key]
+        terms = self.terms(g)
+        if terms is not None:
+            out: set = set()
+            for mono in terms:
+                if sum(mono) > 1:
+                    out.update(self.symbols[i] for i, e in enumerate(mono) if e)
+            out = frozenset(out)
+        elif polynomial_only:
+            out = frozenset(_nonlinear_of_terms(g))
+        else:
+            out = set()
             for term in sympy.Add.make_args(sympy.expand(g)):
                 syms = term.free_symbols
                 if (
@@ -341,6 +362,32 @@ class Region:
                     or (syms and sympy.Poly(term, *syms).total_degree() > 1)
                 ):
                     out |= syms
+            out = frozenset(out)
+        self._terms_cache[key] = out
+        return out
+
+    def terms(self, g: sympy.Expr) -> dict[tuple[int, ...], sympy.Expr] | None:
+        """``{exponents: coefficient}`` of ``g`` as a polynomial in the parameters, in the order of
+        ``sympy.Poly(g, *parameters).terms()``; None unless ``g`` is an expanded polynomial in them.
+
+        Read off the expression tree (no ``Poly`` construction) and cached per expression: the same
+        conditions recur across vertices, faces and pairs.
+
+        >>> from govgame.model.loader import load_model
+        >>> game = load_model("battery_recycling")
+        >>> region = Region(game)
+        >>> p, F = game.parameter("p_d").symbol, game.parameter("F_e").symbol
+        >>> g = sympy.expand(3 * p * F - 2 * p**2 + 1)
+        >>> list(region.terms(g).items()) == sympy.Poly(g, *region.symbols).terms()
+        True
+        >>> region.terms(p / F) is None
+        True
+        """
+        key = ("terms", g)
+        if key in self._terms_cache:
+            return self._terms_cache[key]
+        out = _expanded_terms(g, self.index)
+        self._terms_cache[key] = out
         return out
 
     def _linear(self, g: sympy.Expr):
@@ -348,8 +395,19 @@ class Region:
         if g in self._linear_cache:
             return self._linear_cache[g]
         out = None
+        terms = None if g.is_number else self.terms(g)
         if g.is_number and (_undefined(g) or g.is_real is False):
             out = None  # an undefined or complex constant is not an affine function
+        elif terms is not None:  # an expanded polynomial: read off without building a Poly
+            if all(sum(m) <= 1 for m in terms):
+                coef = np.zeros(len(self.symbols))
+                const = 0.0
+                for monom, c in terms.items():
+                    if sum(monom) == 0:
+                        const = float(c)
+                    else:
+                        coef[monom.index(1)] = float(c)
+                out = (const, coef)
         elif g.free_symbols <= set(self.symbols) and g.is_polynomial(*self.symbols):
             poly = sympy.Poly(g, *self.symbols) if g.free_symbols else None
             if poly is None:
@@ -696,7 +754,7 @@ def certify(region: Region, strict: Iterable[sympy.Expr] = (), nonstrict: Iterab
             "inconclusive (not proven)",
             proven=False,
         )
-    names = ", ".join(sorted({str(s) for g in all_s + all_n for s in _nonlinear_of(g)})) or "none"
+    names = ", ".join(sorted({str(s) for g in all_s + all_n for s in region._nonlinear_of(g)})) or "none"
     return Feasibility(
         False,
         None,
@@ -713,7 +771,35 @@ def _with_ranges(region: Region, res: Feasibility) -> Feasibility:
     return dataclasses.replace(res, in_ranges=inside)
 
 
-def _nonlinear_of(g) -> set:
+def _expanded_terms(g: sympy.Expr, index: Mapping) -> dict | None:
+    """``sympy.Poly(g, *index).terms()`` as an ordered dict, read off an expanded polynomial's tree.
+
+    None when ``g`` is not an expanded polynomial in the symbols of ``index`` with numeric
+    coefficients (then the callers fall back to ``sympy.Poly``).
+    """
+    n = len(index)
+    acc: dict[tuple[int, ...], sympy.Expr] = {}
+    for term in sympy.Add.make_args(g):
+        coeff = []
+        exps = [0] * n
+        for f in sympy.Mul.make_args(term):
+            if f.is_Number or (not f.is_Symbol and f.is_number):
+                coeff.append(f)
+                continue
+            base, e = f.as_base_exp()
+            i = index.get(base)
+            if i is None or not e.is_Integer or e < 1:
+                return None
+            exps[i] += int(e)
+        c = sympy.Mul(*coeff) if len(coeff) != 1 else coeff[0]
+        if c.is_finite is not True or c.is_real is not True:
+            return None
+        mono = tuple(exps)
+        acc[mono] = acc[mono] + c if mono in acc else c
+    return {m: acc[m] for m in sorted(acc, reverse=True) if acc[m] != 0}
+
+
+def _nonlinear_of_terms(g) -> set:
     out = set()
     for term in sympy.Add.make_args(sympy.expand(g)):
         syms = term.free_symbols
@@ -787,6 +873,16 @@ def _local_search(region: Region, strict, nonstrict, *, starts: int, settings=(T
     return None
 
 
+def _float_terms(region: Region, g: sympy.Expr) -> tuple[tuple[tuple[int, ...], float], ...]:
+    """``[(monomial, float(c)) for monomial, c in sympy.Poly(g, *parameters).terms()]``, cached on the region."""
+    key = ("float terms", g)
+    if key not in region._terms_cache:
+        terms = region.terms(g)
+        items = terms.items() if terms is not None else sympy.Poly(g, *region.symbols).terms()
+        region._terms_cache[key] = tuple((m, float(c)) for m, c in items)
+    return region._terms_cache[key]
+
+
 def _branch_and_bound(region: Region, strict, nonstrict) -> Feasibility | None:
     """Feasibility of polynomial conditions by branch and bound with linear relaxations; None when inconclusive."""
     import time
@@ -795,11 +891,12 @@ def _branch_and_bound(region: Region, strict, nonstrict) -> Feasibility | None:
 
     syms = region.symbols
     exprs = [sympy.expand(g) for g in list(strict) + list(nonstrict)]
-    if any(not g.is_polynomial(*syms) for g in exprs):
+    if any(region.terms(g) is None and not g.is_polynomial(*syms) for g in exprs):
         return None
-    polys = [sympy.Poly(g, *syms) for g in exprs]
+    # each polynomial as its (monomial, float coefficient) terms, in sympy.Poly's order, cached per condition
+    polys = [_float_terms(region, g) for g in exprs]
     # branching parameters: those that, once fixed, leave every monomial of degree <= 1
-    nonlin_monoms = {m for p in polys for m in p.monoms() if sum(m) > 1}
+    nonlin_monoms = {m for p in polys for m, _ in p if sum(m) > 1}
     branch: set[int] = set()
     for m in sorted(nonlin_monoms, key=lambda m: -sum(m)):
         rest = [i for i, e in enumerate(m) if e and i not in branch]
@@ -850,8 +947,7 @@ def _branch_and_bound(region: Region, strict, nonstrict) -> Feasibility | None:
         for k, poly in enumerate(polys):
             row = np.zeros(tcol + 1)
             const = 0.0
-            for mono, c in poly.terms():
-                c = float(c)
+            for mono, c in poly:
                 deg = sum(mono)
                 if deg == 0:
                     const += c
