@@ -151,3 +151,24 @@ def test_terms_read_off_the_tree_agree_with_sympy_poly(monomials, scale):
     assert region.terms(syms[0] * (syms[1] + 1)) is None
     assert region.terms(syms[0] / (syms[1] + 1)) is None
     assert region._nonlinear_symbols([1 / syms[0] + syms[1]]) == {syms[0]}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(-3, 3), st.integers(-3, 3), st.integers(-4, 4), st.booleans())
+def test_deciding_without_a_witness_agrees_with_deciding_with_one(a, b, c, strict):
+    """Nonlinear systems (a product of parameters) are decided by a linear program with the product's parameters
+    fixed; witness=False accepts any exactly checked point of it, witness=True the closest one: same decision."""
+    game, syms = _region_game(sign="any", value=0.5)
+    p0, p1, p2 = syms
+    g = sympy.expand(a * p0 * p1 + b * p2 + c)
+    h = sympy.expand(1 - p0 * p1 + p2)
+    kind = "strict" if strict else "nonstrict"
+    without = Region(game).feasible(**{kind: [g, h]}, witness=False)
+    with_witness = Region(game).feasible(**{kind: [g, h]})
+    assert without.feasible == with_witness.feasible
+    assert without.proven == with_witness.proven
+    for res in (without, with_witness):
+        if res.witness is not None:
+            subs = {s: sympy.Rational(repr(res.witness[str(s)])) for s in syms}
+            vals = [e.xreplace(subs) for e in (g, h)]
+            assert all(v > 0 if strict else v >= 0 for v in vals), (res, vals)

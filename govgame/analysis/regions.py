@@ -325,7 +325,9 @@ class Region:
             and all(not g.is_number or g >= 0 for g in fixed_n)
         ):
             fixed_idx = {self.index[s]: float(v) for s, v in fix.items()}
-            res = self._lp(lin[: len(fixed_s)], lin[len(fixed_s) :], all_strict, all_nonstrict, fixed=fixed_idx)
+            res = self._lp(
+                lin[: len(fixed_s)], lin[len(fixed_s) :], all_strict, all_nonstrict, fixed=fixed_idx, decide_only=not witness
+            )
             if res.feasible and res.witness is not None:
                 names = ", ".join(sorted(str(s) for s in nonlinear))
                 return Feasibility(True, res.witness, f"linear programming with {names} at reference values", True)
@@ -446,7 +448,14 @@ class Region:
                 neg.append(i)
         return bounds, pos, neg
 
-    def _lp(self, ls, ln, strict_exprs, nonstrict_exprs, *, fixed=None, witness: bool = True) -> Feasibility:
+    def _lp(
+        self, ls, ln, strict_exprs, nonstrict_exprs, *, fixed=None, witness: bool = True, decide_only: bool = False
+    ) -> Feasibility:
+        """Linear programs for an affine system: feasibility, and a witness close to the reference values.
+
+        ``witness=False``: feasibility only (the LP decides). ``decide_only``: a point checked exactly is
+        needed (the system was linearised by fixing parameters), but any such point will do.
+        """
         from scipy.optimize import linprog
 
         n = len(self.symbols)
@@ -475,25 +484,35 @@ class Region:
             b = np.array(rhs) if rows else None
             return A, b, bounds + [(-1.0, 1.0)]
 
+        solved: dict = {}
+
         def best_slack(within_ranges: bool):
+            # each of the two systems is solved at most once (HiGHS is deterministic: same LP, same answer)
+            if within_ranges in solved:
+                return solved[within_ranges]
             A, b, bounds = system(within_ranges)
             c = np.zeros(n + 1)
             c[n] = -1.0
             res = linprog(c, A_ub=A, b_ub=b, bounds=bounds, method="highs")
-            if res.status != 0:
-                return None, A, b, bounds
-            return -res.fun, A, b, bounds
+            out = (None, A, b, bounds, None) if res.status != 0 else (-res.fun, A, b, bounds, res.x[:n])
+            solved[within_ranges] = out
+            return out
 
         _, pos, neg = self._bounds(False, fixed)
         needs_slack = bool(ls) or bool(pos) or bool(neg)
-        t_all, *_ = best_slack(False)
+        t_all, _, _, _, x_all = best_slack(False)
         ok = t_all is not None and (t_all > FEAS_TOL or not needs_slack)
         if not ok:
             return Feasibility(False, None, "linear programming")
         if not witness:
             return Feasibility(True, None, "linear programming")
+        if decide_only:
+            # feasibility shown by any exactly checked point: try the optimum just found before the closest point
+            w = self._verified(x_all, strict_exprs, nonstrict_exprs)
+            if w is not None:
+                return Feasibility(True, w, "linear programming", self._in_ranges(w))
         for within in (True, False):
-            t, A, b, bounds = best_slack(within)
+            t, A, b, bounds, _ = best_slack(within)
             if t is None or (needs_slack and t <= FEAS_TOL):
                 continue
             w = self._closest(A, b, bounds, t / 2 if needs_slack else -1.0)
@@ -503,6 +522,9 @@ class Region:
                     return Feasibility(True, witness, "linear programming", within)
         # feasible but no verified witness (numerical trouble): report feasibility without one
         return Feasibility(True, None, "linear programming")
+
+    def _in_ranges(self, w: Mapping[str, float]) -> bool:
+        return all(self.game.parameter(k).in_range(v) for k, v in w.items())
 
     def _closest(self, A, b, bounds, t_min):
         """Admissible point with slack >= t_min closest (L1) to the reference values."""
