@@ -312,3 +312,19 @@ def test_three_strategy_population_rest_points():
     continua = {e.support: e.numeric_point for e in eqs if e.kind is Kind.CONTINUUM}
     assert continua == {((1, 2), (0,)): (0.0, None, 1.0), ((0, 2), (1,)): (None, 0.0, 0.0)}
     assert all(e.kind in (Kind.PURE, Kind.CONTINUUM) for e in eqs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(0, 2), st.integers(0, 2), st.integers(0, 2)), max_size=5))
+def test_degree_read_off_the_terms_agrees_with_sympy_poly(terms):
+    """The degree test of face systems (no Poly built) agrees with sympy.Poly wherever it answers, and the
+    linearity verdict is Poly's on expanded and unexpanded equations alike."""
+    from govgame.analysis.equilibria import _is_linear, _term_degree
+
+    x, y, a = sympy.symbols("x y a")
+    eq = sympy.expand(sum(c * x**i * y**j * (a + 1) ** k for c, i, j, k in terms))
+    if eq != 0:
+        assert _term_degree(eq, [x, y]) == sympy.Poly(eq, x, y).total_degree()
+    unexpanded = (x + a) * (y + 1) + eq
+    assert _term_degree(unexpanded, [x, y]) is None
+    assert _is_linear([unexpanded], [x, y]) == (sympy.Poly(unexpanded, x, y).total_degree() <= 1)

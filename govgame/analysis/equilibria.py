@@ -377,10 +377,33 @@ def _is_linear(equations: Sequence[sympy.Expr], unknowns: Sequence[sympy.Symbol]
     for eq in equations:
         if eq == 0:
             continue
-        poly = sympy.Poly(eq, *unknowns)
-        if poly.total_degree() > 1:
+        degree = _term_degree(eq, unknowns)
+        if degree is None:  # not an expanded polynomial in the unknowns: ask sympy
+            degree = sympy.Poly(eq, *unknowns).total_degree()
+        if degree > 1:
             return False
     return True
+
+
+def _term_degree(eq: sympy.Expr, unknowns: Sequence[sympy.Symbol]) -> int | None:
+    """Total degree of an expanded polynomial in ``unknowns`` read off its terms (None when not of that form).
+
+    Equals ``sympy.Poly(eq, *unknowns).total_degree()`` wherever it is not None, without building the Poly.
+    """
+    wanted = set(unknowns)
+    degree = 0
+    for term in sympy.Add.make_args(eq):
+        d = 0
+        for f in sympy.Mul.make_args(term):
+            base, e = f.as_base_exp()
+            if base in wanted:
+                if not (e.is_Integer and e > 0):
+                    return None
+                d += int(e)
+            elif not f.free_symbols.isdisjoint(wanted):
+                return None
+        degree = max(degree, d)
+    return degree
 
 
 def face_label(game: Game, face: Face) -> str:

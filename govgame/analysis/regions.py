@@ -616,8 +616,10 @@ class Region:
 
     def _evaluate(self, g: sympy.Expr, pts: np.ndarray) -> np.ndarray:
         """``g`` at many parameter points, by walking its expression tree with numpy (no code generation)."""
-        env = {s: pts[:, i] for i, s in enumerate(self.symbols)}
-        return evaluate_tree(g, env, len(pts))
+        key = ("columns", id(pts))
+        if key not in self._sample_cache:  # contiguous columns: elementwise operations on them are 2-3x faster
+            self._sample_cache[key] = (pts, {s: np.ascontiguousarray(pts[:, i]) for i, s in enumerate(self.symbols)})
+        return evaluate_tree(g, self._sample_cache[key][1], len(pts))
 
     def _points(self, within_ranges: bool) -> np.ndarray:
         """Random admissible-sign parameter points (seeded, so results are reproducible), cached."""
