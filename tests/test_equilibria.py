@@ -328,3 +328,29 @@ def test_degree_read_off_the_terms_agrees_with_sympy_poly(terms):
     unexpanded = (x + a) * (y + 1) + eq
     assert _term_degree(unexpanded, [x, y]) is None
     assert _is_linear([unexpanded], [x, y]) == (sympy.Poly(unexpanded, x, y).total_degree() <= 1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3)), min_size=1,
+             max_size=3),
+    st.booleans(),
+)
+def test_diagonal_face_systems_solve_as_linsolve_does(rows, constant_equation):
+    """Each equation in its own unknown (binary populations): the direct solution equals sympy.linsolve's, cancelled,
+    expression for expression; an equation without unknowns means no solution, as for linsolve."""
+    from govgame.analysis.equilibria import _linsolve
+
+    a, b, c = sympy.symbols("a b c", positive=True)
+    unknowns = sympy.symbols("x0:3")
+    eqs = [sympy.expand((p * a + q) * u + r * b - s * c * a) for (p, q, r, s), u in zip(rows, unknowns)]
+    if constant_equation:
+        eqs.append(a - 2 * b)
+    eqs = [e for e in eqs if e != 0]
+    expected = []
+    if eqs:
+        for tup in sympy.linsolve(eqs, list(unknowns)):
+            expected.append({u: sympy.cancel(v) for u, v in zip(unknowns, tup) if v != u})
+    else:
+        expected = [{}]
+    assert _linsolve(eqs, unknowns) == expected

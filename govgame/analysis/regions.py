@@ -139,6 +139,12 @@ class Region:
     def always(self, g: sympy.Expr, *, strict: bool = True) -> bool:
         """Whether ``g > 0`` (or ``g >= 0``) holds for every admissible parameter value."""
         g = sympy.expand(g)
+        key = ("always", g, strict)
+        if key not in self._cache:  # the same eigenvalues and shares recur at several rest points
+            self._cache[key] = self._always(g, strict)
+        return self._cache[key]
+
+    def _always(self, g: sympy.Expr, strict: bool) -> bool:
         at_ref = self._at_reference(g)
         if at_ref is not None and (at_ref <= 0 if strict else at_ref < 0) and self._reference_admissible():
             return False  # the reference values are a counterexample
