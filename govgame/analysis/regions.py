@@ -187,7 +187,7 @@ class Region:
 
         A positive denominator is dropped, a negative one flips the sign.
         """
-        num, den = sympy.fraction(sympy.together(g))
+        num, den = self._fraction(g)
         if den.is_number:
             return sympy.expand(num) if den > 0 else sympy.expand(-num)
         if den.is_positive or den.is_nonnegative or self.always(den, strict=False):
@@ -251,13 +251,12 @@ class Region:
         """Polynomial systems whose union is the given (rational) system; None when there are too many."""
         cases: list[tuple[list, list]] = [([], [])]
         for g, is_strict in [(g, True) for g in strict] + [(g, False) for g in nonstrict]:
-            if not _has_denominator(g):
+            split = self._split(g)
+            if split is None:
                 for s, n in cases:
                     (s if is_strict else n).append(g)
                 continue
-            num, den = sympy.fraction(sympy.together(g))
-            num, den = sympy.expand(num), sympy.expand(den)
-            sign = self._fixed_sign(den)
+            num, den, sign = split
             if sign is not None:
                 for s, n in cases:
                     (s if is_strict else n).append(sign * num)
@@ -272,6 +271,26 @@ class Region:
             if len(cases) > MAX_SIGN_CASES:
                 return None
         return cases
+
+    def _fraction(self, g: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+        """``sympy.fraction(sympy.together(g))``, cached per expression."""
+        key = ("fraction", g)
+        if key not in self._terms_cache:
+            self._terms_cache[key] = sympy.fraction(sympy.together(g))
+        return self._terms_cache[key]
+
+    def _split(self, g: sympy.Expr):
+        """None for a condition without a denominator; else its expanded numerator and denominator and the
+        denominator's sign when the admissible region fixes it (cached per expression)."""
+        key = ("split", g)
+        if key not in self._terms_cache:
+            if not _has_denominator(g):
+                self._terms_cache[key] = None
+            else:
+                num, den = self._fraction(g)
+                num, den = sympy.expand(num), sympy.expand(den)
+                self._terms_cache[key] = (num, den, self._fixed_sign(den))
+        return self._terms_cache[key]
 
     def _fixed_sign(self, den: sympy.Expr) -> int | None:
         """+1 or -1 when the admissible region fixes the sign of a denominator, else None."""
@@ -320,8 +339,8 @@ class Region:
         # program in the others finds a witness close to the reference when there is one there
         nonlinear = self._nonlinear_symbols(all_strict + all_nonstrict)
         fix = {s: sympy.Rational(repr(float(self.reference[self.index[s]]))) for s in nonlinear}
-        fixed_s = [sympy.expand(g.xreplace(fix)) for g in all_strict]
-        fixed_n = [sympy.expand(g.xreplace(fix)) for g in all_nonstrict]
+        fixed_s = [self._fixed(g, fix) for g in all_strict]
+        fixed_n = [self._fixed(g, fix) for g in all_nonstrict]
         lin = [self._linear(g) for g in fixed_s + fixed_n]
         undefined = any(_undefined(g) for g in fixed_s + fixed_n)
         if (
@@ -338,6 +357,13 @@ class Region:
                 names = ", ".join(sorted(str(s) for s in nonlinear))
                 return Feasibility(True, res.witness, f"linear programming with {names} at reference values", True)
         return self._sample(all_strict, all_nonstrict)
+
+    def _fixed(self, g: sympy.Expr, fix: Mapping) -> sympy.Expr:
+        """``expand(g.xreplace(fix))`` for parameters fixed at their reference values, cached per expression."""
+        key = ("fixed", g, frozenset(fix))
+        if key not in self._terms_cache:
+            self._terms_cache[key] = sympy.expand(g.xreplace(fix))
+        return self._terms_cache[key]
 
     def _nonlinear_symbols(self, exprs) -> set:
         out = set()
