@@ -84,7 +84,9 @@ def _stats(xs) -> str:
 
 def speed(model: str, runs: int, with_pynamo: bool) -> None:
     """First call in a fresh process, repeated calls, the command; min and median, wall and CPU."""
-    env_path = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    import govgame
+
+    tree = os.path.dirname(os.path.dirname(os.path.abspath(govgame.__file__)))
     py = sys.executable
     _child_run([py, "-c", "pass"])  # warm the file cache
     bare = [_child_run([py, "-c", "pass"]) for _ in range(runs)]
@@ -98,7 +100,7 @@ def speed(model: str, runs: int, with_pynamo: bool) -> None:
         analyze(game)
         walls.append(time.perf_counter() - w)
         cpus.append(time.process_time() - c)
-    print(f"{model}, {runs} runs each; load average {os.getloadavg()[0]:.1f} (tree {env_path})")
+    print(f"{model}, {runs} runs each; load average {os.getloadavg()[0]:.1f} (govgame from {tree})")
     print(f"{'':48} {'wall min':>7} {'median':>7} {'cpu min':>7} {'median':>7}")
     print(f"{'python -c pass':48} {_stats([w for w, _, _ in bare])} {_stats([c for _, c, _ in bare])}")
     print(f"{'import govgame + load_model (fresh process)':48} {_stats([f['import_wall'] for f in fresh])} "
