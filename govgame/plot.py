@@ -1716,9 +1716,15 @@ def stochastic_paths(
             colour = OKABE_ITO[next(i for i, p in enumerate(game.populations) if p is owner) % len(OKABE_ITO)]
             for k, path in enumerate(X[:max_paths]):
                 ax.plot(
-                    t, path[:, col], color=_GREY, linewidth=0.4, alpha=0.8, label="realisations" if k == 0 else None
+                    t,
+                    path[:, col],
+                    color=_GREY,
+                    linewidth=0.4,
+                    linestyle="-",
+                    alpha=0.8,
+                    label="realisations" if k == 0 else None,
                 )
-            ax.plot(t, mean[:, col], color=colour, linewidth=1.4, label="mean")
+            ax.plot(t, mean[:, col], color=colour, linewidth=1.4, linestyle="-", label="mean")
             ax.fill_between(t, lo[:, col], hi[:, col], color=colour, alpha=0.2, linewidth=0, label=band)
             for edge in (lo, hi):
                 ax.plot(t, edge[:, col], color=colour, linewidth=0.7, linestyle="--")
