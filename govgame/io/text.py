@@ -283,7 +283,7 @@ def analysis_text(analysis: Analysis, *, width: int = DEFAULT_WIDTH, brief: bool
         caps = [6, int(rest * 0.36), int(rest * 0.26), rest - int(rest * 0.36) - int(rest * 0.26), 14]
         out.append(_grid(["name", "profile", "point", "eigenvalues", "verdict"], nrows, caps))
 
-    if analysis.compatible or analysis.exclusive or getattr(analysis, "not_proven", ()):
+    if analysis.compatible or analysis.exclusive or analysis.pairs:
         out += ["", "Multistability (vertices that can be ESS)"]
         if analysis.compatible:
             out += _wrap("can be ESS together, for some parameters: " + _pairs_text(analysis.compatible), width, "  ")
@@ -293,12 +293,23 @@ def analysis_text(analysis: Analysis, *, width: int = DEFAULT_WIDTH, brief: bool
             n = len(analysis.exclusive)
             out += _wrap(f"every other pair excludes each other ({n} pair{'s' if n != 1 else ''}; listed in "
                          "--format json)", width, "  ")  # fmt: skip
-        unproven = getattr(analysis, "not_proven", ())
+        unproven = [c for c in analysis.pairs if c.status == "not proven"]
         if unproven:
-            out += _wrap("undecided pairs (no witness found, no proof they exclude each other; see the notes): " + _pairs_text(unproven), width, "  ")
-    if analysis.notes:
+            methods = "; ".join(dict.fromkeys(c.method for c in unproven))
+            out += _wrap(f"undecided, no witness found and no proof they exclude each other: "
+                         f"{_pairs_text([c.pair for c in unproven])} (tried: {methods})", width, "  ")  # fmt: skip
+        outside = [c.pair for c in analysis.pairs if c.status != "not proven" and c.together and not c.in_ranges]
+        if outside:
+            out += _wrap("ESS together only at values outside the declared ranges found so far (ranges do not bound "
+                         f"symbolic results; state hard bounds under [assumptions]): {_pairs_text(outside)}", width,
+                         "  ")  # fmt: skip
+    from ..analysis.pipeline import pair_notes
+
+    summarised = set(pair_notes(analysis.pairs))  # the multistability section above says these
+    notes = [n for n in analysis.notes if n not in summarised]
+    if notes:
         out += ["", "Notes"]
-        for n in analysis.notes:
+        for n in notes:
             out += _wrap("- " + n, width, "  ")
     out += ["", "Legend"]
     legend = [
