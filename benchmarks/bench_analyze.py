@@ -103,13 +103,19 @@ def speed(model: str, runs: int, with_pynamo: bool) -> None:
     print(f"{model}, {runs} runs each; load average {os.getloadavg()[0]:.1f} (govgame from {tree})")
     print(f"{'':48} {'wall min':>7} {'median':>7} {'cpu min':>7} {'median':>7}")
     print(f"{'python -c pass':48} {_stats([w for w, _, _ in bare])} {_stats([c for _, c, _ in bare])}")
-    print(f"{'import govgame + load_model (fresh process)':48} {_stats([f['import_wall'] for f in fresh])} "
-          f"{_stats([f['import_cpu'] for f in fresh])}")
-    print(f"{'analyze, first call in a fresh process':48} {_stats([f['first_wall'] for f in fresh])} "
-          f"{_stats([f['first_cpu'] for f in fresh])}")
+    print(
+        f"{'import govgame + load_model (fresh process)':48} {_stats([f['import_wall'] for f in fresh])} "
+        f"{_stats([f['import_cpu'] for f in fresh])}"
+    )
+    print(
+        f"{'analyze, first call in a fresh process':48} {_stats([f['first_wall'] for f in fresh])} "
+        f"{_stats([f['first_cpu'] for f in fresh])}"
+    )
     print(f"{'analyze, repeated calls in one process':48} {_stats(walls)} {_stats(cpus)}")
-    print(f"{'govgame analyze ' + model + ' (command)':48} {_stats([w for w, _ in command])} "
-          f"{_stats([c for _, c in command])}")
+    print(
+        f"{'govgame analyze ' + model + ' (command)':48} {_stats([w for w, _ in command])} "
+        f"{_stats([c for _, c in command])}"
+    )
     if with_pynamo:
         import warnings
 
@@ -127,8 +133,10 @@ def speed(model: str, runs: int, with_pynamo: bool) -> None:
             c = time.process_time()
             analyze_equilibria(pg)
             t_py = time.process_time() - c
-        print(f"{'pyNamo-EGT analyze_equilibria (numeric), cpu':48} {t_py:7.3f}; full symbolic analysis / pyNamo "
-              f"= {min(cpus) / t_py:.2f}")
+        print(
+            f"{'pyNamo-EGT analyze_equilibria (numeric), cpu':48} {t_py:7.3f}; full symbolic analysis / pyNamo "
+            f"= {min(cpus) / t_py:.2f}"
+        )
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ def pytest_configure(config):
     kernel.warm()
     sde.warm()
 
+
 #: A tripartite toy game. The parameters ``lambda`` and ``E`` prove that Python keywords and
 #: sympy constants are plain names in model files.
 TRIPARTITE = """

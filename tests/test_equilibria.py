@@ -332,8 +332,11 @@ def test_degree_read_off_the_terms_agrees_with_sympy_poly(terms):
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3)), min_size=1,
-             max_size=3),
+    st.lists(
+        st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3)),
+        min_size=1,
+        max_size=3,
+    ),
     st.booleans(),
 )
 def test_diagonal_face_systems_solve_as_linsolve_does(rows, constant_equation):

@@ -281,7 +281,8 @@ class Region:
 
     def _split(self, g: sympy.Expr):
         """None for a condition without a denominator; else its expanded numerator and denominator and the
-        denominator's sign when the admissible region fixes it (cached per expression)."""
+        denominator's sign when the admissible region fixes it (cached per expression).
+        """
         key = ("split", g)
         if key not in self._terms_cache:
             if not _has_denominator(g):
@@ -351,7 +352,12 @@ class Region:
         ):
             fixed_idx = {self.index[s]: float(v) for s, v in fix.items()}
             res = self._lp(
-                lin[: len(fixed_s)], lin[len(fixed_s) :], all_strict, all_nonstrict, fixed=fixed_idx, decide_only=not witness
+                lin[: len(fixed_s)],
+                lin[len(fixed_s) :],
+                all_strict,
+                all_nonstrict,
+                fixed=fixed_idx,
+                decide_only=not witness,
             )
             if res.feasible and res.witness is not None:
                 names = ", ".join(sorted(str(s) for s in nonlinear))
@@ -373,7 +379,8 @@ class Region:
 
     def _nonlinear_of(self, g: sympy.Expr, *, polynomial_only: bool = True) -> frozenset:
         """The parameters of ``g``'s terms that are not affine (products, powers; with
-        ``polynomial_only=False`` also non-polynomial terms such as ``1/p``), cached per expression."""
+        ``polynomial_only=False`` also non-polynomial terms such as ``1/p``), cached per expression.
+        """
         key = ("nonlinear", g, polynomial_only)
         if key in self._terms_cache:
             return self._terms_cache[key]
