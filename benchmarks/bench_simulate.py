@@ -32,6 +32,8 @@ import time
 
 import numpy as np
 
+clock = time.perf_counter  # --cpu: time.process_time with one thread (robust to other work on the machine)
+
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
@@ -55,11 +57,11 @@ def loop_baseline(game, params, X, t_end):
     rhs = [sympy.sympify(e).subs(game.subs_map(params)) for e in dyn.rhs]
     f = sympy.lambdify([sympy.Symbol("t"), dyn.state], rhs, modules="numpy")
     finals = []
-    t0 = time.perf_counter()
+    t0 = clock()
     for x in X:
         sol = solve_ivp(f, (0.0, t_end), x, method="RK45", rtol=1e-6)
         finals.append(sol.y[:, -1])
-    return time.perf_counter() - t0, np.array(finals)
+    return clock() - t0, np.array(finals)
 
 
 def dynamic_penalty(game):
@@ -129,16 +131,16 @@ def state_dependent(game, params, X, t_end, n_loop):
     offs = np.arange(0, 2 * P + 1, 2)
     Y0 = to_full(game, X)
     _kernel.integrate_runs(pay, offs, stable, Y0[:10], t_end=t_end, program=prog, registers=regs)
-    t0 = time.perf_counter()
+    t0 = clock()
     res = _kernel.integrate_runs(pay, offs, stable, Y0, t_end=t_end, program=prog, registers=regs)
-    fast = time.perf_counter() - t0
+    fast = clock() - t0
     rhs = [e.subs(game.subs_map(params)) for e in dynamic_rhs(game, payoffs)]
     f = sympy.lambdify([sympy.Symbol("t"), list(game.state_symbols)], rhs, modules="numpy")
     loop = []
-    t0 = time.perf_counter()
+    t0 = clock()
     for x in X[:n_loop]:
         loop.append(solve_ivp(f, (0.0, t_end), x, method="RK45", rtol=1e-6).y[:, -1])
-    slow = time.perf_counter() - t0
+    slow = clock() - t0
     ref = tight_reference(differences_function(game, params, payoffs), X[:n_loop], t_end)
     got = to_reduced(game, res.final[:n_loop])
     per_fast, per_loop = fast / len(X), slow / n_loop
@@ -184,9 +186,10 @@ def startup(quick: bool) -> None:
     code = (
         "import time; t0 = time.perf_counter(); import govgame.numerics.integrate as s; from govgame.model.loader import load_model; "
         "g = load_model('battery_recycling'); t1 = time.perf_counter(); "
-        "s.simulate(g, [[0.3, 0.3, 0.3]], params=g.values(), t_end=50.0); t2 = time.perf_counter(); "
+        "c1 = time.process_time(); s.simulate(g, [[0.3, 0.3, 0.3]], params=g.values(), t_end=50.0); t2 = time.perf_counter(); "
+        "c2 = time.process_time(); "
         "s.simulate(g, [[0.3, 0.3, 0.3]], params=g.values(), t_end=50.0); t3 = time.perf_counter(); "
-        "print(f'{t1 - t0:.2f} {t2 - t1:.2f} {t3 - t2:.4f}')"
+        "print(f'{t1 - t0:.2f} {t2 - t1:.2f} {t3 - t2:.4f} {c2 - c1:.2f}')"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     print(f"(d) start-up, fresh process: import + load model {out[0]} s; first simulate call (loads the cached")
@@ -198,24 +201,36 @@ def startup(quick: bool) -> None:
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
         ).stdout.split()
-    print(f"    one-time compilation with an empty cache (first call ever): {out[1]} s")
+    print(f"    one-time compilation with an empty cache (first call ever): {out[1]} s wall, {out[3]} s CPU")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
+    ap.add_argument("--runs", type=int, help="govgame runs in (a) and (e) (default 100,000; --quick 2,000)")
+    ap.add_argument("--loop-runs", type=int, help="loop runs in (a) and (e) (default 200; --quick 20)")
+    ap.add_argument(
+        "--cpu", action="store_true", help="one thread, CPU time of this process (for a machine shared with other work)"
+    )
+    ap.add_argument("--only", default="abcde", help="the figures to measure, e.g. 'ae' (default: all)")
     args = ap.parse_args()
     quick = args.quick
+    only = set(args.only)
 
     import numba
+
+    global clock
+    if args.cpu:
+        numba.set_num_threads(1)
+        clock = time.process_time
 
     from govgame.numerics import kernel as _kernel
     from govgame.numerics.integrate import simulate
     from govgame.numerics.sweep import sweep
 
-    t0 = time.perf_counter()
+    t0 = clock()
     _kernel.warm()
-    warm = time.perf_counter() - t0
+    warm = clock() - t0
     game, params = load_game()
     t_end = 50.0
     rng = np.random.default_rng(2024)
@@ -228,13 +243,27 @@ def main() -> None:
     print(f"kernel ready in {warm:.2f} s in this process (cache load)\n")
 
     # (a) throughput vs the loop
-    n_fast = 2_000 if quick else 100_000
-    n_loop = 20 if quick else 200
+    n_fast = args.runs or (2_000 if quick else 100_000)
+    n_loop = args.loop_runs or (20 if quick else 200)
     X = rng.uniform(0.0, 1.0, size=(n_fast, 3))
+    if "a" in only:
+        figure_a(game, params, X, n_loop, t_end, simulate)
+    if "b" in only:
+        figure_b(game, params, rng, quick, t_end, simulate)
+    if "c" in only:
+        figure_c(game, params, quick, sweep)
+    if "e" in only:
+        state_dependent(game, params, X, t_end, n_loop)
+    if "d" in only:
+        startup(quick)
+
+
+def figure_a(game, params, X, n_loop, t_end, simulate):
+    n_fast = len(X)
     simulate(game, X[:10], params=params, t_end=t_end)  # payoff function compiled, kernel loaded
-    t0 = time.perf_counter()
+    t0 = clock()
     tr = simulate(game, X, params=params, t_end=t_end)
-    fast = time.perf_counter() - t0
+    fast = clock() - t0
     loop_time, loop_final = loop_baseline(game, params, X[:n_loop], t_end)
     per_fast = fast / n_fast
     per_loop = loop_time / n_loop
@@ -247,15 +276,7 @@ def main() -> None:
     print(
         f"    solve_ivp loop: {n_loop} runs in {loop_time:.2f} s = {per_loop * 1e3:.2f} ms/run ({1 / per_loop:,.0f} runs/s)"
     )
-    import sympy
-
-    from govgame.analysis.dynamics import replicator
-
-    dyn = replicator(game)
-    f = sympy.lambdify(
-        [sympy.Symbol("t"), dyn.state], [e.subs(game.subs_map(params)) for e in dyn.rhs], modules="numpy"
-    )
-    ref = tight_reference(f, X[:n_loop], t_end)
+    ref = tight_reference(differences_function(game, params), X[:n_loop], t_end)
     print(f"    ratio: {per_loop / per_fast:,.0f}x   largest |difference| of final states: {diff:.1e}")
     print(
         f"    largest |difference| to the tight reference: govgame {np.max(np.abs(tr.final[:n_loop] - ref)):.1e}, "
@@ -263,13 +284,14 @@ def main() -> None:
         f"{np.mean(tr.steps) if hasattr(tr, 'steps') else float('nan'):.1f} (loop: scipy's default atol 1e-6)\n"
     )
 
-    # (b) 10^6 trajectories
+
+def figure_b(game, params, rng, quick, t_end, simulate):
     n_big = 100_000 if quick else 1_000_000
     before = rss_mb()
     Xb = rng.uniform(0.0, 1.0, size=(n_big, 3))
-    t0 = time.perf_counter()
+    t0 = clock()
     big = simulate(game, Xb, params=params, t_end=t_end)
-    wall = time.perf_counter() - t0
+    wall = clock() - t0
     peak = rss_mb()
     print(f"(b) {n_big:,} trajectories: {wall:.1f} s ({wall / n_big * 1e6:.1f} us/run); peak RSS {peak:.0f} MB")
     print(
@@ -277,19 +299,16 @@ def main() -> None:
     )
     del big, Xb
 
-    # (c) region map
+
+def figure_c(game, params, quick, sweep):
     side = 10 if quick else 100
     vary = {"S_e": np.linspace(0.0, 3.0, side), "F_e": np.linspace(0.0, 6.0, side)}
-    t0 = time.perf_counter()
+    t0 = clock()
     res = sweep(game, vary, params=params, grid=3, progress=False)
-    wall = time.perf_counter() - t0
+    wall = clock() - t0
     outcomes = dict(zip(*np.unique(res.outcome_grid().ravel().astype(str), return_counts=True)))
     print(f"(c) {side}x{side} region map, 27 starts per cell, t_end 100: {wall:.1f} s")
     print(f"    cells by main outcome: {outcomes}\n")
-
-    state_dependent(game, params, X, t_end, n_loop)
-
-    startup(quick)
 
 
 if __name__ == "__main__":

@@ -620,6 +620,9 @@ def outcome_styles(keys: Sequence[str], *, game: Game | None = None) -> dict[str
     (True, '#DDDDDD')
     >>> s["bistable: a/a | b/b"].hatch_color == s["b/b"].color
     True
+    >>> s = outcome_styles(["a/a", "bistable: a/a | cycle around E9"])
+    >>> s["bistable: a/a | cycle around E9"].hatch_color == outcome_styles(["cycle around E9"])["cycle around E9"].color
+    True
     """
     fs = current_style()
     palette = fs.palette if fs.name == "grey" else tuple(OKABE_ITO[j] for j in _OUTCOME_ORDER) + TOL_MUTED
@@ -637,16 +640,18 @@ def outcome_styles(keys: Sequence[str], *, game: Game | None = None) -> dict[str
             _DASHES[i % len(_DASHES)],
             _MARKERS[i % len(_MARKERS)],
         )
+
+    def single(k: str) -> OutcomeStyle:
+        return base[k] if k in base else _special_style(k)
+
     out: dict[str, OutcomeStyle] = {}
     for k in map(str, keys):
         parts = _split_multi(k)
-        if parts:
-            first, second = base[parts[0]], base[parts[1] if len(parts) > 1 else parts[0]]
+        if parts:  # either part may be a cycle, a passage or a non-vertex rest point
+            first, second = single(parts[0]), single(parts[1] if len(parts) > 1 else parts[0])
             out[k] = OutcomeStyle(first.color, "xxx" if len(parts) == 2 else "xxx...", "-", "h", second.color)
-        elif k in base:
-            out[k] = base[k]
         else:
-            out[k] = _special_style(k)
+            out[k] = single(k)
     return out
 
 
@@ -1716,9 +1721,15 @@ def stochastic_paths(
             colour = OKABE_ITO[next(i for i, p in enumerate(game.populations) if p is owner) % len(OKABE_ITO)]
             for k, path in enumerate(X[:max_paths]):
                 ax.plot(
-                    t, path[:, col], color=_GREY, linewidth=0.4, alpha=0.8, label="realisations" if k == 0 else None
+                    t,
+                    path[:, col],
+                    color=_GREY,
+                    linewidth=0.4,
+                    linestyle="-",
+                    alpha=0.8,
+                    label="realisations" if k == 0 else None,
                 )
-            ax.plot(t, mean[:, col], color=colour, linewidth=1.4, label="mean")
+            ax.plot(t, mean[:, col], color=colour, linewidth=1.4, linestyle="-", label="mean")
             ax.fill_between(t, lo[:, col], hi[:, col], color=colour, alpha=0.2, linewidth=0, label=band)
             for edge in (lo, hi):
                 ax.plot(t, edge[:, col], color=colour, linewidth=0.7, linestyle="--")

@@ -13,6 +13,21 @@ settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+
+def pytest_configure(config):
+    """With pytest-xdist, compile the integrators once in the controlling process, before the workers start.
+
+    From a clean checkout (CI) every worker would otherwise compile the same kernels at the same
+    time and write numba's on-disk cache concurrently; compiled here first, the workers load it.
+    """
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    from govgame.numerics import kernel, sde
+
+    kernel.warm()
+    sde.warm()
+
+
 #: A tripartite toy game. The parameters ``lambda`` and ``E`` prove that Python keywords and
 #: sympy constants are plain names in model files.
 TRIPARTITE = """

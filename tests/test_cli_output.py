@@ -158,3 +158,32 @@ def test_report_options_and_compile_message(capsys, tmp_path):
     assert "latexmk -pdf report.tex" in err and "pdflatex report.tex 3 times" in err
     tex = (tmp_path / "report.tex").read_text()
     assert "family_S_e" in tex and "(0.3, 0.3, 0.3)" in tex and "t \\le 20" in tex
+
+
+# --------------------------------------------------------------------------- simulate --plot with many starts
+def test_simulate_plot_draws_evenly_chosen_runs_and_counts_them_all(capsys, tmp_path, monkeypatch):
+    import numpy as np
+
+    from govgame import plot
+    from govgame.cli import simulate as cli_simulate
+
+    drawn = {}
+    real = plot.phase_portrait_3d
+
+    def spy(game, paths, **kwargs):
+        drawn["paths"] = np.asarray(paths)
+        return real(game, paths[:3], **kwargs)  # drawing three is enough for the file
+
+    monkeypatch.setattr(plot, "phase_portrait_3d", spy)
+    monkeypatch.setattr(cli_simulate, "DRAWN", 40)
+    out = tmp_path / "p.png"
+    status, text, _ = _run(capsys, "simulate", "battery_recycling", "--grid", "4", "--t-end", "20", "--plot",
+                           str(out), "--format", "json")  # fmt: skip
+    assert status == 0 and out.stat().st_size > 0
+    runs = json.loads(text)["runs"]
+    assert len(runs) == 64  # every run is integrated and reported
+    paths = drawn["paths"]
+    assert paths.shape == (40, 401, 3)
+    chosen = np.unique(np.linspace(0, 63, 40).round().astype(int))
+    np.testing.assert_allclose(paths[:, 0], [runs[i]["from"] for i in chosen])  # the drawn runs are those starts ...
+    np.testing.assert_allclose(paths[:, -1], [runs[i]["to"] for i in chosen], atol=1e-6)  # ... and end where reported

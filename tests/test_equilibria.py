@@ -312,3 +312,48 @@ def test_three_strategy_population_rest_points():
     continua = {e.support: e.numeric_point for e in eqs if e.kind is Kind.CONTINUUM}
     assert continua == {((1, 2), (0,)): (0.0, None, 1.0), ((0, 2), (1,)): (None, 0.0, 0.0)}
     assert all(e.kind in (Kind.PURE, Kind.CONTINUUM) for e in eqs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(0, 2), st.integers(0, 2), st.integers(0, 2)), max_size=5))
+def test_degree_read_off_the_terms_agrees_with_sympy_poly(terms):
+    """The degree test of face systems (no Poly built) agrees with sympy.Poly wherever it answers, and the
+    linearity verdict is Poly's on expanded and unexpanded equations alike."""
+    from govgame.analysis.equilibria import _is_linear, _term_degree
+
+    x, y, a = sympy.symbols("x y a")
+    eq = sympy.expand(sum(c * x**i * y**j * (a + 1) ** k for c, i, j, k in terms))
+    if eq != 0:
+        assert _term_degree(eq, [x, y]) == sympy.Poly(eq, x, y).total_degree()
+    unexpanded = (x + a) * (y + 1) + eq
+    assert _term_degree(unexpanded, [x, y]) is None
+    assert _is_linear([unexpanded], [x, y]) == (sympy.Poly(unexpanded, x, y).total_degree() <= 1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3)),
+        min_size=1,
+        max_size=3,
+    ),
+    st.booleans(),
+)
+def test_diagonal_face_systems_solve_as_linsolve_does(rows, constant_equation):
+    """Each equation in its own unknown (binary populations): the direct solution equals sympy.linsolve's, cancelled,
+    expression for expression; an equation without unknowns means no solution, as for linsolve."""
+    from govgame.analysis.equilibria import _linsolve
+
+    a, b, c = sympy.symbols("a b c", positive=True)
+    unknowns = sympy.symbols("x0:3")
+    eqs = [sympy.expand((p * a + q) * u + r * b - s * c * a) for (p, q, r, s), u in zip(rows, unknowns)]
+    if constant_equation:
+        eqs.append(a - 2 * b)
+    eqs = [e for e in eqs if e != 0]
+    expected = []
+    if eqs:
+        for tup in sympy.linsolve(eqs, list(unknowns)):
+            expected.append({u: sympy.cancel(v) for u, v in zip(unknowns, tup) if v != u})
+    else:
+        expected = [{}]
+    assert _linsolve(eqs, unknowns) == expected

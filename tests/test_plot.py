@@ -266,6 +266,23 @@ def test_region_map_from_sweep_cells_uses_region_label(game3):
     assert sorted(_legend_looks(ax)) == ["a/a/a", "b/b/b", "bistable: a/a/a | b/b/b", "none"]
 
 
+def test_region_map_with_cycles_heteroclinic_and_rest_points_in_bistable_cells(game3):
+    # every outcome kind the numerics name (SPEC section 4) can be one of the two of a bistable cell
+    labels = np.array(
+        [
+            ["a/a/a", "bistable: a/a/a | cycle around E9"],
+            ["bistable: E12 | heteroclinic", "bistable: cycle around E9 | none"],
+        ],
+        dtype=object,
+    )
+    ax = plot.region_map(game3, "F", [0, 1], "C_g", [0, 1], labels)
+    looks = _legend_looks(ax)
+    assert sorted(looks) == sorted(labels.ravel())
+    alone = _legend_looks(plot.region_map(game3, "F", [0], "C_g", [0, 1], np.array([["cycle around E9"], ["E12"]])))
+    assert looks["bistable: a/a/a | cycle around E9"][2] == alone["cycle around E9"][0]
+    assert looks["bistable: E12 | heteroclinic"][0] == alone["E12"][0]
+
+
 def test_region_map_fixed_colours_and_shape_check(game3):
     labels = np.array([["a", "b"], ["b", "b"]], dtype=object)
     ax = plot.region_map(game3, "F", [0, 1], "C_g", [0, 1], labels, colors={"b": "#000000"})

@@ -118,3 +118,57 @@ def test_published_form_minus_c_over_difference_exists_exactly_when_signs_allow(
         game.name, game.populations, game.parameters, game.payoffs, assumptions=(sympy.StrictGreaterThan(J, P),)
     )
     assert not Region(assumed).feasible(strict=[y, 1 - y]).feasible
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-5, 5), st.lists(st.integers(0, 2), min_size=3, max_size=3)), min_size=0, max_size=6
+    ),
+    st.sampled_from([sympy.Integer(1), sympy.Rational(3, 7), sympy.sqrt(2)]),
+)
+def test_terms_read_off_the_tree_agree_with_sympy_poly(monomials, scale):
+    """Region.terms (no Poly construction) equals Poly(g, *parameters).terms(), in order; the affine parts and the
+    nonlinear parameters derived from it agree with the same quantities computed through Poly."""
+    game, syms = _region_game()
+    region = Region(game)
+    g = sympy.expand(scale * sum(c * syms[0] ** a * syms[1] ** b * syms[2] ** e for c, (a, b, e) in monomials))
+    terms = region.terms(g)
+    assert terms is not None
+    poly = sympy.Poly(g, *syms)
+    assert list(terms.items()) == [(m, c) for m, c in poly.terms() if c != 0]
+    lin = region._linear(g)
+    if poly.total_degree() <= 1:
+        assert lin is not None
+        assert lin[0] == float(poly.coeff_monomial(1))
+        assert list(lin[1]) == [float(poly.coeff_monomial(s)) for s in syms]
+    else:
+        assert lin is None
+    expected = {s for m in poly.monoms() if sum(m) > 1 for s, e in zip(syms, m) if e}
+    assert region._nonlinear_of(g) == expected
+    assert region._nonlinear_symbols([g]) == expected
+    # not expanded polynomials and rational functions are not read off the tree (the callers fall back to Poly)
+    assert region.terms(syms[0] * (syms[1] + 1)) is None
+    assert region.terms(syms[0] / (syms[1] + 1)) is None
+    assert region._nonlinear_symbols([1 / syms[0] + syms[1]]) == {syms[0]}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(-3, 3), st.integers(-3, 3), st.integers(-4, 4), st.booleans())
+def test_deciding_without_a_witness_agrees_with_deciding_with_one(a, b, c, strict):
+    """Nonlinear systems (a product of parameters) are decided by a linear program with the product's parameters
+    fixed; witness=False accepts any exactly checked point of it, witness=True the closest one: same decision."""
+    game, syms = _region_game(sign="any", value=0.5)
+    p0, p1, p2 = syms
+    g = sympy.expand(a * p0 * p1 + b * p2 + c)
+    h = sympy.expand(1 - p0 * p1 + p2)
+    kind = "strict" if strict else "nonstrict"
+    without = Region(game).feasible(**{kind: [g, h]}, witness=False)
+    with_witness = Region(game).feasible(**{kind: [g, h]})
+    assert without.feasible == with_witness.feasible
+    assert without.proven == with_witness.proven
+    for res in (without, with_witness):
+        if res.witness is not None:
+            subs = {s: sympy.Rational(repr(res.witness[str(s)])) for s in syms}
+            vals = [e.xreplace(subs) for e in (g, h)]
+            assert all(v > 0 if strict else v >= 0 for v in vals), (res, vals)

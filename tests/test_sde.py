@@ -353,7 +353,7 @@ def test_state_dependent_drift_matches_the_static_field_when_it_is_static():
 
     tensors = [np.array([[1.0, -0.5], [0.2, 0.7]]), np.array([[0.8, -0.3], [0.1, 0.4]])]
     pay, offs = _kernel.pack((2, 2), tensors)
-    dpay = _sde._binary_differences(pay, np.diff(offs))[0]  # (P, 2): differences over the other's profile
+    dpay = _kernel.binary_differences(pay, np.diff(offs))[0]  # (P, 2): differences over the other's profile
     x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
     diffs = [sympy.Rational(repr(float(v))) + 0 * x for v in dpay.ravel()]
     prog = compile_program(diffs, params=[], shares=[x, None, y, None])

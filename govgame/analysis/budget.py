@@ -5,9 +5,10 @@ running inside it once the budget is spent, by raising :class:`BudgetExceeded` i
 
 * in the main thread with no interval timer already running, through a ``SIGALRM`` timer
   (``signal.setitimer``), which costs nothing while the computation runs;
-* elsewhere (worker threads, or when someone else's timer is running), through a profile hook
-  (``sys.setprofile``) that checks the clock at every Python function call and return, which
-  slows the computation down but works in any thread.
+* elsewhere (worker threads, or when someone else's timer is running, such as a test runner's
+  timeout), through a profile hook (``sys.setprofile``) that checks the clock at every call and
+  return of a Python or a built-in function, which slows the computation down but works in any
+  thread.
 
 The caller catches :class:`BudgetExceeded` and falls back to a method that always finishes,
 saying so in the analysis notes.
@@ -77,7 +78,7 @@ def time_budget(seconds: float | None) -> Iterator[None]:
     previous_profile = sys.getprofile()
 
     def check(_frame, event, _arg):
-        if event in ("call", "return") and time.perf_counter() > deadline:
+        if time.perf_counter() > deadline:  # every event: Python and built-in calls and returns
             sys.setprofile(previous_profile)
             raise BudgetExceeded
 

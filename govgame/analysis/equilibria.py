@@ -382,10 +382,33 @@ def _is_linear(equations: Sequence[sympy.Expr], unknowns: Sequence[sympy.Symbol]
     for eq in equations:
         if eq == 0:
             continue
-        poly = sympy.Poly(eq, *unknowns)
-        if poly.total_degree() > 1:
+        degree = _term_degree(eq, unknowns)
+        if degree is None:  # not an expanded polynomial in the unknowns: ask sympy
+            degree = sympy.Poly(eq, *unknowns).total_degree()
+        if degree > 1:
             return False
     return True
+
+
+def _term_degree(eq: sympy.Expr, unknowns: Sequence[sympy.Symbol]) -> int | None:
+    """Total degree of an expanded polynomial in ``unknowns`` read off its terms (None when not of that form).
+
+    Equals ``sympy.Poly(eq, *unknowns).total_degree()`` wherever it is not None, without building the Poly.
+    """
+    wanted = set(unknowns)
+    degree = 0
+    for term in sympy.Add.make_args(eq):
+        d = 0
+        for f in sympy.Mul.make_args(term):
+            base, e = f.as_base_exp()
+            if base in wanted:
+                if not (e.is_Integer and e > 0):
+                    return None
+                d += int(e)
+            elif not f.free_symbols.isdisjoint(wanted):
+                return None
+        degree = max(degree, d)
+    return degree
 
 
 def face_label(game: Game, face: Face) -> str:
@@ -500,6 +523,12 @@ def _linsolve(equations, unknowns) -> list[dict]:
     eqs = [e for e in equations if e != 0]
     if not eqs:
         return [{}]
+    wanted = set(unknowns)
+    if any(e.free_symbols.isdisjoint(wanted) for e in eqs):
+        return []  # a nonzero equation without unknowns: no solution (what linsolve returns, EmptySet)
+    diagonal = _diagonal_solution(eqs, unknowns)
+    if diagonal is not None:
+        return [diagonal]
     result = sympy.linsolve(eqs, list(unknowns))
     sols = []
     for tup in result:
@@ -509,6 +538,27 @@ def _linsolve(equations, unknowns) -> list[dict]:
                 sol[u] = sympy.cancel(v)
         sols.append(sol)
     return sols
+
+
+def _diagonal_solution(eqs, unknowns) -> dict | None:
+    """The solution of ``a_i u_i + b_i = 0`` (each equation in its own unknown), as ``sympy.linsolve`` gives it
+    after ``cancel``; None for any other system. Faces of binary populations give such systems: a
+    population's payoff difference does not depend on its own share.
+    """
+    wanted = set(unknowns)
+    sol: dict = {}
+    for eq in eqs:
+        present = eq.free_symbols & wanted
+        if len(present) != 1:
+            return None
+        (u,) = present
+        if u in sol:
+            return None
+        a, b = eq.coeff(u, 1), eq.coeff(u, 0)
+        if a == 0 or a.has(u) or b.has(u) or sympy.expand(a * u + b - eq) != 0:
+            return None
+        sol[u] = sympy.cancel(-b / a)
+    return sol
 
 
 def _solve_exact(equations, unknowns, *, budget: float | None = None) -> list:

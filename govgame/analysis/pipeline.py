@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .._deprecation import renamed_options
@@ -101,6 +101,25 @@ class Analysis:
         return [s for s in self.equilibria if s.numeric is not None and s.numeric.verdict is Verdict.ESS]
 
 
+def pair_notes(claims: Sequence[PairClaim]) -> list[str]:
+    """The notes an analysis carries about its multistability claims, one per pair that needs one.
+
+    A pair whose "never ESS together" is not proven names the methods tried; a pair found ESS
+    together only outside the declared ranges says that ranges do not bound symbolic results.
+    Renderers that summarise the pairs (the text output) leave exactly these notes out.
+    """
+    out = []
+    for c in claims:
+        if c.status == "not proven":
+            out.append(f"{c.pair[0]} and {c.pair[1]}: never ESS together is not proven ({c.method})")
+        elif c.together and not c.in_ranges:
+            out.append(
+                f"{c.pair[0]} and {c.pair[1]} are ESS together only at values outside the declared ranges found so "
+                "far (ranges do not bound symbolic results; state hard bounds such as p <= 1 under [assumptions])"
+            )
+    return out
+
+
 @renamed_options({"tol": "eig_tol"})
 def analyze(
     system: Game | Dynamics,
@@ -150,14 +169,7 @@ def analyze(
     claims = () if numeric_only else multistability(partial, region=region)
     compatible = [c.pair for c in claims if c.status == "compatible"]
     exclusive = [c.pair for c in claims if c.status == "exclusive"]
-    for c in claims:
-        if c.status == "not proven":
-            notes.append(f"{c.pair[0]} and {c.pair[1]}: never ESS together is not proven ({c.method})")
-        elif c.together and not c.in_ranges:
-            notes.append(
-                f"{c.pair[0]} and {c.pair[1]} are ESS together only at values outside the declared ranges found so "
-                "far (ranges do not bound symbolic results; state hard bounds such as p <= 1 under [assumptions])"
-            )
+    notes += pair_notes(claims)
     if not game.complete(values):
         missing = [n for n in game.parameter_names if n not in values]
         notes.append(

@@ -104,6 +104,7 @@ class Region:
         self._cache: dict = {}
         self._linear_cache: dict = {}
         self._sample_cache: dict = {}
+        self._terms_cache: dict = {}
 
     @staticmethod
     def _ref(p, ref) -> float:
@@ -138,6 +139,12 @@ class Region:
     def always(self, g: sympy.Expr, *, strict: bool = True) -> bool:
         """Whether ``g > 0`` (or ``g >= 0``) holds for every admissible parameter value."""
         g = sympy.expand(g)
+        key = ("always", g, strict)
+        if key not in self._cache:  # the same eigenvalues and shares recur at several rest points
+            self._cache[key] = self._always(g, strict)
+        return self._cache[key]
+
+    def _always(self, g: sympy.Expr, strict: bool) -> bool:
         at_ref = self._at_reference(g)
         if at_ref is not None and (at_ref <= 0 if strict else at_ref < 0) and self._reference_admissible():
             return False  # the reference values are a counterexample
@@ -180,7 +187,7 @@ class Region:
 
         A positive denominator is dropped, a negative one flips the sign.
         """
-        num, den = sympy.fraction(sympy.together(g))
+        num, den = self._fraction(g)
         if den.is_number:
             return sympy.expand(num) if den > 0 else sympy.expand(-num)
         if den.is_positive or den.is_nonnegative or self.always(den, strict=False):
@@ -244,13 +251,12 @@ class Region:
         """Polynomial systems whose union is the given (rational) system; None when there are too many."""
         cases: list[tuple[list, list]] = [([], [])]
         for g, is_strict in [(g, True) for g in strict] + [(g, False) for g in nonstrict]:
-            if not _has_denominator(g):
+            split = self._split(g)
+            if split is None:
                 for s, n in cases:
                     (s if is_strict else n).append(g)
                 continue
-            num, den = sympy.fraction(sympy.together(g))
-            num, den = sympy.expand(num), sympy.expand(den)
-            sign = self._fixed_sign(den)
+            num, den, sign = split
             if sign is not None:
                 for s, n in cases:
                     (s if is_strict else n).append(sign * num)
@@ -265,6 +271,27 @@ class Region:
             if len(cases) > MAX_SIGN_CASES:
                 return None
         return cases
+
+    def _fraction(self, g: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+        """``sympy.fraction(sympy.together(g))``, cached per expression."""
+        key = ("fraction", g)
+        if key not in self._terms_cache:
+            self._terms_cache[key] = sympy.fraction(sympy.together(g))
+        return self._terms_cache[key]
+
+    def _split(self, g: sympy.Expr):
+        """None for a condition without a denominator; else its expanded numerator and denominator and the
+        denominator's sign when the admissible region fixes it (cached per expression).
+        """
+        key = ("split", g)
+        if key not in self._terms_cache:
+            if not _has_denominator(g):
+                self._terms_cache[key] = None
+            else:
+                num, den = self._fraction(g)
+                num, den = sympy.expand(num), sympy.expand(den)
+                self._terms_cache[key] = (num, den, self._fixed_sign(den))
+        return self._terms_cache[key]
 
     def _fixed_sign(self, den: sympy.Expr) -> int | None:
         """+1 or -1 when the admissible region fixes the sign of a denominator, else None."""
@@ -313,8 +340,8 @@ class Region:
         # program in the others finds a witness close to the reference when there is one there
         nonlinear = self._nonlinear_symbols(all_strict + all_nonstrict)
         fix = {s: sympy.Rational(repr(float(self.reference[self.index[s]]))) for s in nonlinear}
-        fixed_s = [sympy.expand(g.xreplace(fix)) for g in all_strict]
-        fixed_n = [sympy.expand(g.xreplace(fix)) for g in all_nonstrict]
+        fixed_s = [self._fixed(g, fix) for g in all_strict]
+        fixed_n = [self._fixed(g, fix) for g in all_nonstrict]
         lin = [self._linear(g) for g in fixed_s + fixed_n]
         undefined = any(_undefined(g) for g in fixed_s + fixed_n)
         if (
@@ -324,15 +351,50 @@ class Region:
             and all(not g.is_number or g >= 0 for g in fixed_n)
         ):
             fixed_idx = {self.index[s]: float(v) for s, v in fix.items()}
-            res = self._lp(lin[: len(fixed_s)], lin[len(fixed_s) :], all_strict, all_nonstrict, fixed=fixed_idx)
+            res = self._lp(
+                lin[: len(fixed_s)],
+                lin[len(fixed_s) :],
+                all_strict,
+                all_nonstrict,
+                fixed=fixed_idx,
+                decide_only=not witness,
+            )
             if res.feasible and res.witness is not None:
                 names = ", ".join(sorted(str(s) for s in nonlinear))
                 return Feasibility(True, res.witness, f"linear programming with {names} at reference values", True)
         return self._sample(all_strict, all_nonstrict)
 
+    def _fixed(self, g: sympy.Expr, fix: Mapping) -> sympy.Expr:
+        """``expand(g.xreplace(fix))`` for parameters fixed at their reference values, cached per expression."""
+        key = ("fixed", g, frozenset(fix))
+        if key not in self._terms_cache:
+            self._terms_cache[key] = sympy.expand(g.xreplace(fix))
+        return self._terms_cache[key]
+
     def _nonlinear_symbols(self, exprs) -> set:
         out = set()
         for g in exprs:
+            out |= self._nonlinear_of(g, polynomial_only=False)
+        return out
+
+    def _nonlinear_of(self, g: sympy.Expr, *, polynomial_only: bool = True) -> frozenset:
+        """The parameters of ``g``'s terms that are not affine (products, powers; with
+        ``polynomial_only=False`` also non-polynomial terms such as ``1/p``), cached per expression.
+        """
+        key = ("nonlinear", g, polynomial_only)
+        if key in self._terms_cache:
+            return self._terms_cache[key]
+        terms = self.terms(g)
+        if terms is not None:
+            out: set = set()
+            for mono in terms:
+                if sum(mono) > 1:
+                    out.update(self.symbols[i] for i, e in enumerate(mono) if e)
+            out = frozenset(out)
+        elif polynomial_only:
+            out = frozenset(_nonlinear_of_terms(g))
+        else:
+            out = set()
             for term in sympy.Add.make_args(sympy.expand(g)):
                 syms = term.free_symbols
                 if (
@@ -341,6 +403,32 @@ class Region:
                     or (syms and sympy.Poly(term, *syms).total_degree() > 1)
                 ):
                     out |= syms
+            out = frozenset(out)
+        self._terms_cache[key] = out
+        return out
+
+    def terms(self, g: sympy.Expr) -> dict[tuple[int, ...], sympy.Expr] | None:
+        """``{exponents: coefficient}`` of ``g`` as a polynomial in the parameters, in the order of
+        ``sympy.Poly(g, *parameters).terms()``; None unless ``g`` is an expanded polynomial in them.
+
+        Read off the expression tree (no ``Poly`` construction) and cached per expression: the same
+        conditions recur across vertices, faces and pairs.
+
+        >>> from govgame.model.loader import load_model
+        >>> game = load_model("battery_recycling")
+        >>> region = Region(game)
+        >>> p, F = game.parameter("p_d").symbol, game.parameter("F_e").symbol
+        >>> g = sympy.expand(3 * p * F - 2 * p**2 + 1)
+        >>> list(region.terms(g).items()) == sympy.Poly(g, *region.symbols).terms()
+        True
+        >>> region.terms(p / F) is None
+        True
+        """
+        key = ("terms", g)
+        if key in self._terms_cache:
+            return self._terms_cache[key]
+        out = _expanded_terms(g, self.index)
+        self._terms_cache[key] = out
         return out
 
     def _linear(self, g: sympy.Expr):
@@ -348,8 +436,19 @@ class Region:
         if g in self._linear_cache:
             return self._linear_cache[g]
         out = None
+        terms = None if g.is_number else self.terms(g)
         if g.is_number and (_undefined(g) or g.is_real is False):
             out = None  # an undefined or complex constant is not an affine function
+        elif terms is not None:  # an expanded polynomial: read off without building a Poly
+            if all(sum(m) <= 1 for m in terms):
+                coef = np.zeros(len(self.symbols))
+                const = 0.0
+                for monom, c in terms.items():
+                    if sum(monom) == 0:
+                        const = float(c)
+                    else:
+                        coef[monom.index(1)] = float(c)
+                out = (const, coef)
         elif g.free_symbols <= set(self.symbols) and g.is_polynomial(*self.symbols):
             poly = sympy.Poly(g, *self.symbols) if g.free_symbols else None
             if poly is None:
@@ -388,7 +487,14 @@ class Region:
                 neg.append(i)
         return bounds, pos, neg
 
-    def _lp(self, ls, ln, strict_exprs, nonstrict_exprs, *, fixed=None, witness: bool = True) -> Feasibility:
+    def _lp(
+        self, ls, ln, strict_exprs, nonstrict_exprs, *, fixed=None, witness: bool = True, decide_only: bool = False
+    ) -> Feasibility:
+        """Linear programs for an affine system: feasibility, and a witness close to the reference values.
+
+        ``witness=False``: feasibility only (the LP decides). ``decide_only``: a point checked exactly is
+        needed (the system was linearised by fixing parameters), but any such point will do.
+        """
         from scipy.optimize import linprog
 
         n = len(self.symbols)
@@ -417,25 +523,35 @@ class Region:
             b = np.array(rhs) if rows else None
             return A, b, bounds + [(-1.0, 1.0)]
 
+        solved: dict = {}
+
         def best_slack(within_ranges: bool):
+            # each of the two systems is solved at most once (HiGHS is deterministic: same LP, same answer)
+            if within_ranges in solved:
+                return solved[within_ranges]
             A, b, bounds = system(within_ranges)
             c = np.zeros(n + 1)
             c[n] = -1.0
             res = linprog(c, A_ub=A, b_ub=b, bounds=bounds, method="highs")
-            if res.status != 0:
-                return None, A, b, bounds
-            return -res.fun, A, b, bounds
+            out = (None, A, b, bounds, None) if res.status != 0 else (-res.fun, A, b, bounds, res.x[:n])
+            solved[within_ranges] = out
+            return out
 
         _, pos, neg = self._bounds(False, fixed)
         needs_slack = bool(ls) or bool(pos) or bool(neg)
-        t_all, *_ = best_slack(False)
+        t_all, _, _, _, x_all = best_slack(False)
         ok = t_all is not None and (t_all > FEAS_TOL or not needs_slack)
         if not ok:
             return Feasibility(False, None, "linear programming")
         if not witness:
             return Feasibility(True, None, "linear programming")
+        if decide_only:
+            # feasibility shown by any exactly checked point: try the optimum just found before the closest point
+            w = self._verified(x_all, strict_exprs, nonstrict_exprs)
+            if w is not None:
+                return Feasibility(True, w, "linear programming", self._in_ranges(w))
         for within in (True, False):
-            t, A, b, bounds = best_slack(within)
+            t, A, b, bounds, _ = best_slack(within)
             if t is None or (needs_slack and t <= FEAS_TOL):
                 continue
             w = self._closest(A, b, bounds, t / 2 if needs_slack else -1.0)
@@ -445,6 +561,9 @@ class Region:
                     return Feasibility(True, witness, "linear programming", within)
         # feasible but no verified witness (numerical trouble): report feasibility without one
         return Feasibility(True, None, "linear programming")
+
+    def _in_ranges(self, w: Mapping[str, float]) -> bool:
+        return all(self.game.parameter(k).in_range(v) for k, v in w.items())
 
     def _closest(self, A, b, bounds, t_min):
         """Admissible point with slack >= t_min closest (L1) to the reference values."""
@@ -536,8 +655,10 @@ class Region:
 
     def _evaluate(self, g: sympy.Expr, pts: np.ndarray) -> np.ndarray:
         """``g`` at many parameter points, by walking its expression tree with numpy (no code generation)."""
-        env = {s: pts[:, i] for i, s in enumerate(self.symbols)}
-        return evaluate_tree(g, env, len(pts))
+        key = ("columns", id(pts))
+        if key not in self._sample_cache:  # contiguous columns: elementwise operations on them are 2-3x faster
+            self._sample_cache[key] = (pts, {s: np.ascontiguousarray(pts[:, i]) for i, s in enumerate(self.symbols)})
+        return evaluate_tree(g, self._sample_cache[key][1], len(pts))
 
     def _points(self, within_ranges: bool) -> np.ndarray:
         """Random admissible-sign parameter points (seeded, so results are reproducible), cached."""
@@ -696,7 +817,7 @@ def certify(region: Region, strict: Iterable[sympy.Expr] = (), nonstrict: Iterab
             "inconclusive (not proven)",
             proven=False,
         )
-    names = ", ".join(sorted({str(s) for g in all_s + all_n for s in _nonlinear_of(g)})) or "none"
+    names = ", ".join(sorted({str(s) for g in all_s + all_n for s in region._nonlinear_of(g)})) or "none"
     return Feasibility(
         False,
         None,
@@ -713,7 +834,35 @@ def _with_ranges(region: Region, res: Feasibility) -> Feasibility:
     return dataclasses.replace(res, in_ranges=inside)
 
 
-def _nonlinear_of(g) -> set:
+def _expanded_terms(g: sympy.Expr, index: Mapping) -> dict | None:
+    """``sympy.Poly(g, *index).terms()`` as an ordered dict, read off an expanded polynomial's tree.
+
+    None when ``g`` is not an expanded polynomial in the symbols of ``index`` with numeric
+    coefficients (then the callers fall back to ``sympy.Poly``).
+    """
+    n = len(index)
+    acc: dict[tuple[int, ...], sympy.Expr] = {}
+    for term in sympy.Add.make_args(g):
+        coeff = []
+        exps = [0] * n
+        for f in sympy.Mul.make_args(term):
+            if f.is_Number or (not f.is_Symbol and f.is_number):
+                coeff.append(f)
+                continue
+            base, e = f.as_base_exp()
+            i = index.get(base)
+            if i is None or not e.is_Integer or e < 1:
+                return None
+            exps[i] += int(e)
+        c = sympy.Mul(*coeff) if len(coeff) != 1 else coeff[0]
+        if c.is_finite is not True or c.is_real is not True:
+            return None
+        mono = tuple(exps)
+        acc[mono] = acc[mono] + c if mono in acc else c
+    return {m: acc[m] for m in sorted(acc, reverse=True) if acc[m] != 0}
+
+
+def _nonlinear_of_terms(g) -> set:
     out = set()
     for term in sympy.Add.make_args(sympy.expand(g)):
         syms = term.free_symbols
@@ -787,6 +936,16 @@ def _local_search(region: Region, strict, nonstrict, *, starts: int, settings=(T
     return None
 
 
+def _float_terms(region: Region, g: sympy.Expr) -> tuple[tuple[tuple[int, ...], float], ...]:
+    """``[(monomial, float(c)) for monomial, c in sympy.Poly(g, *parameters).terms()]``, cached on the region."""
+    key = ("float terms", g)
+    if key not in region._terms_cache:
+        terms = region.terms(g)
+        items = terms.items() if terms is not None else sympy.Poly(g, *region.symbols).terms()
+        region._terms_cache[key] = tuple((m, float(c)) for m, c in items)
+    return region._terms_cache[key]
+
+
 def _branch_and_bound(region: Region, strict, nonstrict) -> Feasibility | None:
     """Feasibility of polynomial conditions by branch and bound with linear relaxations; None when inconclusive."""
     import time
@@ -795,11 +954,12 @@ def _branch_and_bound(region: Region, strict, nonstrict) -> Feasibility | None:
 
     syms = region.symbols
     exprs = [sympy.expand(g) for g in list(strict) + list(nonstrict)]
-    if any(not g.is_polynomial(*syms) for g in exprs):
+    if any(region.terms(g) is None and not g.is_polynomial(*syms) for g in exprs):
         return None
-    polys = [sympy.Poly(g, *syms) for g in exprs]
+    # each polynomial as its (monomial, float coefficient) terms, in sympy.Poly's order, cached per condition
+    polys = [_float_terms(region, g) for g in exprs]
     # branching parameters: those that, once fixed, leave every monomial of degree <= 1
-    nonlin_monoms = {m for p in polys for m in p.monoms() if sum(m) > 1}
+    nonlin_monoms = {m for p in polys for m, _ in p if sum(m) > 1}
     branch: set[int] = set()
     for m in sorted(nonlin_monoms, key=lambda m: -sum(m)):
         rest = [i for i, e in enumerate(m) if e and i not in branch]
@@ -850,8 +1010,7 @@ def _branch_and_bound(region: Region, strict, nonstrict) -> Feasibility | None:
         for k, poly in enumerate(polys):
             row = np.zeros(tcol + 1)
             const = 0.0
-            for mono, c in poly.terms():
-                c = float(c)
+            for mono, c in poly:
                 deg = sum(mono)
                 if deg == 0:
                     const += c

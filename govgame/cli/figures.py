@@ -333,11 +333,9 @@ def region_figure(
 
 def _grid_n(game: Game, n: int) -> int:
     """``n``, or the smallest larger grid with starts (``--grid 1`` has none in a three-strategy simplex)."""
-    from ..numerics.starts import grid_starts
+    from ..limits import smallest_grid
 
-    while len(grid_starts(game, n)) == 0:
-        n += 1
-    return n
+    return max(n, smallest_grid(game.shape))
 
 
 def _grid(game: Game, n: int) -> np.ndarray:

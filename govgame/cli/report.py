@@ -253,7 +253,9 @@ def write_report(
     return [final / p.relative_to(out) for p in written]
 
 
-def _write_all(game, analysis, values, out: Path, scenario, vary, starts, t_end, grid, region_grid, formats) -> list[Path]:
+def _write_all(
+    game, analysis, values, out: Path, scenario, vary, starts, t_end, grid, region_grid, formats
+) -> list[Path]:
     written: list[Path] = []
 
     def write(name: str, text: str) -> str:

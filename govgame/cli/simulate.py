@@ -35,6 +35,10 @@ STOCHASTIC_ONLY = {
 }
 #: Sample times of stored paths (for --plot and --trajectories) in a stochastic run.
 SDE_SAMPLES = 201
+#: Sample times of stored deterministic paths (--plot, --trajectories).
+SAMPLES = 401
+#: Most runs a phase portrait draws (evenly chosen among the starts; every run is counted in the output).
+DRAWN = 400
 
 __all__ = ["run"]
 
@@ -84,17 +88,26 @@ def run(args: argparse.Namespace) -> int:
     dynamics = replicator(game)
     if levels:
         return _stochastic(args, dynamics, values, x0, levels)
-    t_eval = np.linspace(0.0, args.t_end, 401) if (args.plot or args.trajectories) else None
-    if t_eval is not None and len(x0) * len(t_eval) * len(game.state_names) > MAX_STORED:
+    samples = np.linspace(0.0, args.t_end, SAMPLES)
+    if args.trajectories and len(x0) * SAMPLES * len(game.state_names) > MAX_STORED:
         raise SimulationError(
-            f"--plot/--trajectories keep {len(t_eval)} points of each of the {len(x0):,} runs; the limit is {MAX_STORED:,} "
-            "stored values (fewer starts, or neither option)"
+            f"--trajectories keeps {SAMPLES} points of each of the {len(x0):,} runs; the limit is {MAX_STORED:,} "
+            "stored values (fewer starts)"
         )
-    traj = run_interruptibly(simulate, dynamics, x0, params=values, t_end=args.t_end, t_eval=t_eval)
+    drawn = _drawn_runs(len(x0)) if args.plot else None
+    keep = args.trajectories or (drawn is not None and len(drawn) == len(x0))
+    traj = run_interruptibly(simulate, dynamics, x0, params=values, t_end=args.t_end, t_eval=samples if keep else None)
     if args.trajectories:
-        from ..io.text import paths_csv
+        from ..io.csv import trajectories_csv
 
-        _write(args.trajectories, paths_csv(game.state_names, traj.t, traj.paths))
+        _write(args.trajectories, trajectories_csv(game.state_names, traj.t, traj.paths))
+    figure_paths = None
+    if drawn is not None:  # the figure's paths: those kept, or the drawn runs integrated again with samples
+        figure_paths = (
+            traj.paths[drawn]
+            if keep
+            else run_interruptibly(simulate, dynamics, x0[drawn], params=values, t_end=args.t_end, t_eval=samples).paths
+        )
     equilibria, stabilities = _rest_points(dynamics, values, verdicts=bool(args.plot))
 
     from ..io.json import json_lines, simulation_to_dict
@@ -102,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     data = simulation_to_dict(game, traj, equilibria)
     _warn_slow(data)
     if args.plot:
-        _plot(dynamics, values, traj, stabilities, args.plot)
+        _plot(dynamics, values, figure_paths, stabilities, args.plot)
     if args.format == "json":
         print(json_lines(data, "runs"))
     elif args.format == "markdown":
@@ -144,15 +157,22 @@ def _rest_points(dynamics, values, *, verdicts: bool):
         return vertex_equilibria(dynamics.game), None
 
 
-def _plot(dynamics, values, traj, stabilities, path: str) -> None:
+def _drawn_runs(n: int):
+    """The runs a phase portrait draws: all of them up to :data:`DRAWN`, else ``DRAWN`` evenly chosen."""
+    import numpy as np
+
+    return np.arange(n) if n <= DRAWN else np.unique(np.linspace(0, n - 1, DRAWN).round().astype(int))
+
+
+def _plot(dynamics, values, paths, stabilities, path: str) -> None:
     from .. import plot
 
     game = dynamics.game
     n = len(game.state_names)
     if n == 3:
-        ax = plot.phase_portrait_3d(game, traj.paths, equilibria=stabilities)
+        ax = plot.phase_portrait_3d(game, paths, equilibria=stabilities)
     elif n == 2:
-        ax = plot.phase_plane(game, dynamics.numeric(values).f, paths=traj.paths, equilibria=stabilities)
+        ax = plot.phase_plane(game, dynamics.numeric(values).f, paths=paths, equilibria=stabilities)
     else:
         raise SimulationError(f"--plot draws phase portraits of 2 or 3 state coordinates; this model has {n}")
     save_figure(ax, path)
@@ -218,9 +238,9 @@ def _stochastic(args: argparse.Namespace, dynamics, values, x0, levels: list[dic
     for note in {n for d in datas for n in d["notes"] if "numerical event" in n or "non-finite" in n}:
         warnings.warn(note, stacklevel=1)
     if args.trajectories:
-        from ..io.text import ensemble_paths_csv
+        from ..io.csv import ensemble_csv
 
-        _write(args.trajectories, ensemble_paths_csv(game.state_names, ensembles[0].t, ensembles[0].samples))
+        _write(args.trajectories, ensemble_csv(game.state_names, ensembles[0].t, ensembles[0].samples))
     if args.plot:
         _plot_stochastic(game, ensembles, parse_sigma(game, args.sigma)[0], args.plot)
     if args.format == "json":

@@ -14,7 +14,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["runs_csv", "trajectories_csv", "sweep_csv"]
+__all__ = ["runs_csv", "trajectories_csv", "ensemble_csv", "sweep_csv"]
 
 
 def _text(rows: list[list[Any]]) -> str:
@@ -85,6 +85,37 @@ def trajectories_csv(state: Sequence[str], t: Sequence[float], paths: Any) -> st
     for r, path in enumerate(paths):
         for ti, point in zip(t, path):
             rows.append([r, float(ti), *(float(v) for v in point)])
+    return _text(rows)
+
+
+def ensemble_csv(state: Sequence[str], t: Sequence[float], samples: Any) -> str:
+    """Sampled stochastic paths (``simulate --sigma --trajectories``): ``start, path, t,`` then every share.
+
+    Parameters
+    ----------
+    state : sequence of str
+        State names (the share columns).
+    t : sequence of float
+        Sample times.
+    samples : array_like, shape (starts, paths, len(t), len(state))
+        ``Ensemble.samples``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(ensemble_csv(["x"], [0.0, 1.0], [[[[0.5], [0.25]]]]), end="")
+    start,path,t,x
+    0,0,0.0,0.5
+    0,0,1.0,0.25
+    """
+    rows: list[list[Any]] = [["start", "path", "t", *state]]
+    for s, block in enumerate(samples):
+        for p, path in enumerate(block):
+            for ti, point in zip(t, path):
+                rows.append([s, p, float(ti), *(float(v) for v in point)])
     return _text(rows)
 
 

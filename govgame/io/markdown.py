@@ -246,6 +246,8 @@ def stochastic_markdown(sd: Mapping[str, Any], profiles: Mapping[str, Sequence[s
     ]
     lines += [f"- {n}" for n in sd.get("notes", [])]
     return "\n".join(lines) + "\n"
+
+
 def scenarios_markdown(game: Game) -> str:
     """The scenarios of a model as a Markdown table (``govgame scenarios MODEL --format markdown``).
 

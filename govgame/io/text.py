@@ -44,8 +44,6 @@ __all__ = [
     "ensemble_text",
     "stochastic_rows",
     "stochastic_text",
-    "paths_csv",
-    "ensemble_paths_csv",
 ]
 
 
@@ -285,7 +283,7 @@ def analysis_text(analysis: Analysis, *, width: int = DEFAULT_WIDTH, brief: bool
         caps = [6, int(rest * 0.36), int(rest * 0.26), rest - int(rest * 0.36) - int(rest * 0.26), 14]
         out.append(_grid(["name", "profile", "point", "eigenvalues", "verdict"], nrows, caps))
 
-    if analysis.compatible or analysis.exclusive or getattr(analysis, "not_proven", ()):
+    if analysis.compatible or analysis.exclusive or analysis.pairs:
         out += ["", "Multistability (vertices that can be ESS)"]
         if analysis.compatible:
             out += _wrap("can be ESS together, for some parameters: " + _pairs_text(analysis.compatible), width, "  ")
@@ -295,12 +293,23 @@ def analysis_text(analysis: Analysis, *, width: int = DEFAULT_WIDTH, brief: bool
             n = len(analysis.exclusive)
             out += _wrap(f"every other pair excludes each other ({n} pair{'s' if n != 1 else ''}; listed in "
                          "--format json)", width, "  ")  # fmt: skip
-        unproven = getattr(analysis, "not_proven", ())
+        unproven = [c for c in analysis.pairs if c.status == "not proven"]
         if unproven:
-            out += _wrap("undecided pairs (no witness found, no proof they exclude each other; see the notes): " + _pairs_text(unproven), width, "  ")
-    if analysis.notes:
+            methods = "; ".join(dict.fromkeys(c.method for c in unproven))
+            out += _wrap(f"undecided, no witness found and no proof they exclude each other: "
+                         f"{_pairs_text([c.pair for c in unproven])} (tried: {methods})", width, "  ")  # fmt: skip
+        outside = [c.pair for c in analysis.pairs if c.status != "not proven" and c.together and not c.in_ranges]
+        if outside:
+            out += _wrap("ESS together only at values outside the declared ranges found so far (ranges do not bound "
+                         f"symbolic results; state hard bounds under [assumptions]): {_pairs_text(outside)}", width,
+                         "  ")  # fmt: skip
+    from ..analysis.pipeline import pair_notes
+
+    summarised = set(pair_notes(analysis.pairs))  # the multistability section above says these
+    notes = [n for n in analysis.notes if n not in summarised]
+    if notes:
         out += ["", "Notes"]
-        for n in analysis.notes:
+        for n in notes:
             out += _wrap("- " + n, width, "  ")
     out += ["", "Legend"]
     legend = [
@@ -823,38 +832,3 @@ def stochastic_text(sd: Mapping[str, Any], profiles: Mapping[str, Sequence[str]]
     if sd.get("notes"):
         lines += ["", *sd["notes"]]
     return "\n".join(lines)
-
-
-def paths_csv(state: Sequence[str], t: Sequence[float], paths: Any) -> str:
-    """Sampled deterministic paths as CSV: ``run, t,`` then every share, one row per run and time (SPEC §4).
-
-    >>> print(paths_csv(["x"], [0.0, 1.0], [[[0.5], [0.75]]]), end="")
-    run,t,x
-    0,0,0.5
-    0,1,0.75
-    """
-    out = [",".join(["run", "t", *state])]
-    for r, path in enumerate(paths):
-        for ti, point in zip(t, path):
-            out.append(",".join([str(r), repr(float(ti)).removesuffix(".0"), *(repr(float(v)) for v in point)]))
-    return "\n".join(out) + "\n"
-
-
-def ensemble_paths_csv(state: Sequence[str], t: Sequence[float], samples: Any) -> str:
-    """Sampled stochastic paths as CSV: ``start, path, t,`` then every share (one row per path and time).
-
-    ``samples`` has shape ``(starts, paths, len(t), len(state))`` (``Ensemble.samples``).
-
-    >>> print(ensemble_paths_csv(["x"], [0.0, 1.0], [[[[0.5], [0.25]]]]), end="")
-    start,path,t,x
-    0,0,0,0.5
-    0,0,1,0.25
-    """
-    out = [",".join(["start", "path", "t", *state])]
-    for s, block in enumerate(samples):
-        for p, path in enumerate(block):
-            for ti, point in zip(t, path):
-                out.append(
-                    ",".join([str(s), str(p), repr(float(ti)).removesuffix(".0"), *(repr(float(v)) for v in point)])
-                )
-    return "\n".join(out) + "\n"

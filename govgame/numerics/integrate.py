@@ -153,9 +153,20 @@ def kernel_program(game: Game, params_list) -> tuple:
 def report_failures(status, *, throw: bool, stacklevel: int = 3) -> None:
     """Warn (or raise :class:`SimulationError` with ``throw=True``) when some runs failed.
 
+    ``status`` holds the runs' :class:`~govgame.numerics.kernel.Status` (or their names), or the kernel's
+    int codes as an integer array (counted without a Python object per run).
+
     >>> report_failures([_kernel.Status.CONVERGED], throw=True)
     """
-    failed = Counter(str(s) for s in status if _kernel.Status(s).failed)
+    if isinstance(status, np.ndarray) and status.dtype.kind in "iu":  # the kernel's codes
+        kinds, counts = np.unique(status, return_counts=True)
+        tally = {_kernel._STATUSES[int(k)]: int(c) for k, c in zip(kinds, counts)}
+    else:
+        tally = Counter(status)
+    failed = Counter()
+    for s, c in tally.items():
+        if _kernel.Status(s).failed:
+            failed[str(_kernel.Status(s))] += c
     if not failed:
         return
     n = sum(failed.values())
@@ -241,7 +252,7 @@ def simulate(
         max_steps=max_steps, program=program, registers=registers,
     )  # fmt: skip
     final, t_stop, code, paths = res.final, res.t_stop, res.code, res.paths
-    report_failures(res.status, throw=throw)
+    report_failures(res.code, throw=throw)
     return Trajectories(
         x0=X,
         final=to_reduced(game, final),

@@ -61,6 +61,32 @@ Stopping rules (:class:`Status`):
     attempts (accepted or rejected); the right-hand side gave ``nan`` or ``inf`` (a
     state-dependent payoff outside its domain).
 
+Certified stop (static games of binary populations, each with a coordinate; not when paths are
+stored; ``certify=False`` turns it off). Near a vertex ``v`` write, for each population ``p``,
+:math:`\xi_p = \log(b_p / (1 - b_p))` with :math:`b_p` the share of the strategy ``v`` does not play,
+and :math:`B_p = e^{\xi_p(t_0)} \ge b_p`. Then :math:`\dot\xi_p = -(r_p + \delta_p)`, where
+:math:`r_p > 0` is ``v``'s payoff advantage for population ``p`` (``v`` asymptotically stable) and,
+the payoff difference being multilinear, :math:`|\delta_p| \le \sum_q \ell_{pq} b_q` with
+:math:`\ell_{pq}` the largest difference of two payoff differences of ``p`` that differ only in
+``q``'s strategy (a bound of :math:`\partial D_p / \partial x_q` on the whole state space). If
+:math:`\mu_p = r_p - \sum_q \ell_{pq} B_q > 0` for every ``p``, the box
+:math:`\{\xi \le \xi(t_0)\}` is forward invariant (on its faces every :math:`\xi_p` decreases at rate
+at least :math:`\mu_p`), the run converges to ``v``, :math:`b_q(t_0 + s) \le B_q e^{-\mu_q s}`, and
+
+.. math:: |\xi_p(t_0 + s) - (\xi_p(t_0) - r_p s)| \le C_p(s) = \sum_q \ell_{pq} B_q (1 - e^{-\mu_q s}) / \mu_q .
+
+The kernel checks this after every accepted step once the run is near a stable vertex (again each time
+its distance has halved). When the enclosure puts every :math:`\xi_p` below
+:math:`\log` :data:`VERTEX_TOL` by some time :math:`t_c \le` ``t_end``, the run is ``converged`` at
+:math:`t_c` (an upper bound of the time it comes within :data:`VERTEX_TOL`; the full integration
+notices it only at its next accepted step, often later), with the centre of the enclosure as its state.
+When ``t_end`` comes first, the run stops at ``t_end`` with the centre of the enclosure when that is
+within :data:`NEAR_TOL` of ``v`` and the enclosure's width (in shares) is at most :data:`EXTRAP_TOL`;
+else it integrates on. The bounds are about the exact flow from the integrated state at
+:math:`t_0` (whose own error is the integrator's, and contracts from there); inside the box every
+:math:`\xi_p` is strictly monotone, so no extreme of a coordinate (no return of the cycle test) is lost.
+A saddle is never certified: :math:`\mu_p > 0` needs :math:`r_p > 0` for every population.
+
 Oscillations (:class:`Cycle`): after every accepted step the kernel records each
 log-ratio coordinate's maxima and minima (the zeros of :math:`\dot z_i`, located on the
 dense-output polynomial) — a Poincaré section :math:`\{\dot z_i = 0\}` per coordinate — and
@@ -80,11 +106,13 @@ even when the return times grow too fast for three returns by ``t_end``.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 
+import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 # The one vertex-ESS rule (issue 9.6): the kernel's early stop uses exactly the analysis' rule and tolerance.
 from ..analysis.verdicts import vertex_ess_mask as stable_vertices
@@ -182,6 +210,10 @@ CYCLE_TOL = 1e-3
 MAX_STEPS = 1_000_000
 #: Returns kept per coordinate for the return-map test.
 RING = 8
+#: Certified stop at ``t_end``: the largest error bound (maximum norm, shares) of an extrapolated end state
+#: (see "Certified stop" in the module docstring).
+EXTRAP_TOL = 1e-9
+_LOG_STOP = math.log(VERTEX_TOL * (1.0 - 1e-6))  # every xi_p below this: every other share below VERTEX_TOL
 _Z_EDGE = math.log(1.0 / NEAR_TOL)  # |z| beyond this: a share below NEAR_TOL
 
 # Dormand–Prince 5(4) tableau (the same as scipy.integrate.RK45).
@@ -217,7 +249,7 @@ _P = np.array(
 )
 
 _SAFETY, _MIN_FACTOR, _MAX_FACTOR = 0.9, 0.2, 10.0
-_CHUNK = 32  # runs per parallel work item (buffers are allocated once per item)
+_MIN_SLICE = 64  # fewest runs per thread's slice
 
 
 # --------------------------------------------------------------------------- python-side helpers
@@ -698,10 +730,86 @@ def _returns(et, ez, cnt, a, t_end):
 
 
 @njit(cache=True, error_model="numpy")
+def _certify(dpay, lip, t, P, Tn, stable, z, asg, tt, t_end, cw):
+    r"""The certified early stop of a static binary game (see the module docstring, ``Certified stop``).
+
+    ``z[p]`` is population ``p``'s log-ratio coordinate with ``asg[p] z[p] = log(x_p / (1 - x_p))``;
+    ``lip[t, p, q]`` bounds the derivative of population ``p``'s payoff difference in population
+    ``q``'s share over the whole state space. Returns ``(kind, time)``: kind 0 when the bound does not
+    prove convergence to an asymptotically stable vertex, 1 when it does but the state is not known
+    well enough by ``t_end``, 2 when the run provably comes within ``VERTEX_TOL`` of the vertex by
+    ``time <= t_end``, 3 when it provably is within ``NEAR_TOL`` of it at ``t_end`` and its state there
+    is known within ``EXTRAP_TOL``. With kind 2 or 3, ``z`` holds the state at ``time`` (the middle of
+    the enclosure).
+    """
+    j = 0
+    for p in range(P):
+        lam = asg[p] * z[p]
+        sp = 1.0 if lam > 0.0 else -1.0
+        cw[2, p] = sp
+        cw[0, p] = -sp * lam  # xi_p = log(other share / vertex share) <= 0
+        cw[1, p] = math.exp(cw[0, p])  # b_p >= the other share, now and (once certified) ever after
+        if sp < 0.0:
+            j += Tn[p]
+    if not stable[t, j]:
+        return 0, tt
+    # decay rate r_p of xi_p at the vertex and mu_p, a lower bound of it on the whole box
+    for p in range(P):
+        idx = 0
+        w = 1
+        for k in range(P - 1, -1, -1):
+            if k == p:
+                continue
+            if cw[2, k] < 0.0:
+                idx += w
+            w <<= 1
+        rv = cw[2, p] * dpay[t, p, idx]
+        slack = 0.0
+        for q in range(P):
+            slack += lip[t, p, q] * cw[1, q]
+        cw[3, p] = rv
+        cw[4, p] = rv - slack * (1.0 + 1e-12) - 1e-12 * abs(rv)
+        if not (cw[4, p] > 0.0):
+            return 0, tt
+    # |xi_p(t0 + s) - (xi_p(t0) - r_p s)| <= C_p(s) = sum_q lip_pq b_q (1 - exp(-mu_q s)) / mu_q
+    need = 0.0
+    for p in range(P):
+        acc = 0.0
+        for q in range(P):
+            acc += lip[t, p, q] * cw[1, q] / cw[4, q]
+        cw[5, p] = acc * (1.0 + 1e-12)
+        need = max(need, (cw[0, p] + cw[5, p] - _LOG_STOP) / cw[3, p])  # >= 0: need starts at 0
+    kind = 2
+    s = need
+    if tt + need > t_end:
+        kind = 3
+        s = t_end - tt
+    err = 0.0
+    top = 0.0
+    for p in range(P):
+        acc = 0.0
+        for q in range(P):
+            acc += lip[t, p, q] * cw[1, q] * -math.expm1(-cw[4, q] * s) / cw[4, q]
+        acc = min(acc * (1.0 + 1e-12), cw[5, p])
+        mid = cw[0, p] - cw[3, p] * s
+        hi = math.exp(mid + acc)
+        lo = math.exp(mid - acc)
+        err = max(err, hi / (1.0 + hi) - lo / (1.0 + lo))
+        top = max(top, hi)
+        cw[0, p] = mid
+    if kind == 3 and not (top <= NEAR_TOL and err <= EXTRAP_TOL):
+        return 1, tt
+    for p in range(P):
+        z[p] = -asg[p] * cw[2, p] * cw[0, p]
+    return kind, tt + s
+
+
+@njit(cache=True, error_model="numpy")
 def _one(
     pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, t, offs, L, Tn, po, so, stable, y0,
     t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r, cyc_out, box_lo, box_hi,
     z, znew, K, tmp, y, ys, yd, u, g, D, pre, suf, ai, apop, asg, pa, ref, tab, reg, et, ez, cnt, vis_j, vis_d,
+    cert, lip, cw,
 ):  # fmt: skip
     P = offs.shape[0] - 1
     m = offs[P]
@@ -741,6 +849,8 @@ def _one(
             tab[0, op_[q], oj[q]] = regs0[t, orr[q]]
     ptab = tab if dyn else (dpay if binary else pay)
     fastb = P if (binary and 2 <= P <= 4 and na == P) else 0
+    certify = cert and binary and not dyn and not store and na == P
+    cert_next = 1.0
     for a in range(na):
         for c in range(2):
             cnt[c, a] = 0
@@ -947,6 +1057,23 @@ def _one(
                     paths[r, ie, i] = y[i]
                 ie += 1
             return tt, CONVERGED, steps
+        if certify and dist <= cert_next and stable[t, jv]:
+            kind, tc = _certify(dpay, lip, t, P, Tn, stable, z, asg, tt, t_end, cw)
+            if kind == 2:  # provably within VERTEX_TOL of the vertex by tc <= t_end: stop there
+                _softmax(z, y, P, pa, ai, ref)
+                return tc, CONVERGED, steps
+            if kind == 3:  # provably near the vertex at t_end, the state there known within EXTRAP_TOL
+                _softmax(z, y, P, pa, ai, ref)
+                tt = t_end
+                dist, jv = _vertex(y, offs, P, Tn)  # <= NEAR_TOL, so the run is settled (T_END below)
+                if jv != cur:  # the visit a full integration records (from here the run stays near jv)
+                    vis_j[nvis % RING] = jv
+                    vis_d[nvis % RING] = dist
+                    nvis += 1
+                elif dist < vis_d[(nvis - 1) % RING]:
+                    vis_d[(nvis - 1) % RING] = dist
+                break
+            cert_next = 0.5 * dist  # not (yet) inside the ball, or not known well enough at t_end: try closer
         if dist <= NEAR_TOL:
             if jv != cur:
                 vis_j[nvis % RING] = jv
@@ -993,70 +1120,58 @@ def _one(
     return tt, NO_CONVERGENCE, steps
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def _integrate(
     pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, offs, L, Tn, po, so, stable, Y0, tidx,
-    t_end, rtol, atol, f_tol, max_steps, t_eval, store,
+    t_end, rtol, atol, f_tol, max_steps, t_eval, cert, lip, lo, hi,
+    final, t_stop, status, nsteps, cyc, box_lo, box_hi, refs, paths,
 ):  # fmt: skip
-    R = Y0.shape[0]
+    """Runs ``lo .. hi - 1`` into the output arrays (releases the GIL: callers run slices in threads)."""
     P = offs.shape[0] - 1
     m = offs[P]
-    final = np.empty((R, m))
-    t_stop = np.empty(R)
-    status = np.empty(R, dtype=np.int8)
-    nsteps = np.empty(R, dtype=np.int64)
-    cyc = np.empty((R, 3))
-    box_lo = np.empty((R, m))
-    box_hi = np.empty((R, m))
-    refs = np.empty((R, P), dtype=np.int64)
-    if store:
-        paths = np.empty((R, t_eval.shape[0], m))
-    else:
-        paths = np.empty((0, 0, m))
-    n_items = (R + _CHUNK - 1) // _CHUNK
     J = 1
     for p in range(P):
         J *= offs[p + 1] - offs[p]
     ncol = dpay.shape[2] if binary else J
-    for c in prange(n_items):
-        z = np.empty(m)
-        znew = np.empty(m)
-        K = np.empty((7, m))
-        tmp = np.empty(m)
-        y = np.empty(m)
-        ys = np.empty(m)
-        yd = np.empty(m)
-        u = np.empty(m)
-        g = np.zeros(m)
-        D = np.empty(P)
-        pre = np.empty(max(po[P], 1 << max(P - 1, 0)))
-        suf = np.empty(so[P])
-        ai = np.empty(m, dtype=np.int64)
-        apop = np.empty(m, dtype=np.int64)
-        asg = np.empty(m)
-        pa = np.empty(P + 1, dtype=np.int64)
-        ref = np.empty(P, dtype=np.int64)
-        tab = np.zeros((1, P, ncol))
-        reg = np.empty(regs0.shape[1])
-        et = np.empty((2, m, RING))
-        ez = np.empty((2, m, RING))
-        cnt = np.zeros((2, m), dtype=np.int64)
-        vis_j = np.empty(RING, dtype=np.int64)
-        vis_d = np.empty(RING)
-        for r in range(c * _CHUNK, min(R, (c + 1) * _CHUNK)):
-            ts, cd, ns = _one(
-                pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, tidx[r], offs, L, Tn, po, so,
-                stable, Y0[r], t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r, cyc, box_lo, box_hi,
-                z, znew, K, tmp, y, ys, yd, u, g, D, pre, suf, ai, apop, asg, pa, ref, tab, reg, et, ez, cnt, vis_j, vis_d,
-            )  # fmt: skip
-            t_stop[r] = ts
-            status[r] = cd
-            nsteps[r] = ns
-            for i in range(m):
-                final[r, i] = y[i]
-            for p in range(P):
-                refs[r, p] = ref[p]
-    return final, t_stop, status, paths, nsteps, cyc, box_lo, box_hi, refs
+    z = np.empty(m)
+    znew = np.empty(m)
+    K = np.empty((7, m))
+    tmp = np.empty(m)
+    y = np.empty(m)
+    ys = np.empty(m)
+    yd = np.empty(m)
+    u = np.empty(m)
+    g = np.zeros(m)
+    D = np.empty(P)
+    pre = np.empty(max(po[P], 1 << max(P - 1, 0)))
+    suf = np.empty(so[P])
+    ai = np.empty(m, dtype=np.int64)
+    apop = np.empty(m, dtype=np.int64)
+    asg = np.empty(m)
+    pa = np.empty(P + 1, dtype=np.int64)
+    ref = np.empty(P, dtype=np.int64)
+    tab = np.zeros((1, P, ncol))
+    reg = np.empty(regs0.shape[1])
+    et = np.empty((2, m, RING))
+    ez = np.empty((2, m, RING))
+    cnt = np.zeros((2, m), dtype=np.int64)
+    vis_j = np.empty(RING, dtype=np.int64)
+    vis_d = np.empty(RING)
+    cw = np.empty((6, P))
+    for r in range(lo, hi):
+        ts, cd, ns = _one(
+            pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, tidx[r], offs, L, Tn, po, so,
+            stable, Y0[r], t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r, cyc, box_lo, box_hi,
+            z, znew, K, tmp, y, ys, yd, u, g, D, pre, suf, ai, apop, asg, pa, ref, tab, reg, et, ez, cnt, vis_j, vis_d,
+            cert, lip, cw,
+        )  # fmt: skip
+        t_stop[r] = ts
+        status[r] = cd
+        nsteps[r] = ns
+        for i in range(m):
+            final[r, i] = y[i]
+        for p in range(P):
+            refs[r, p] = ref[p]
 
 
 # --------------------------------------------------------------------------- python wrapper
@@ -1149,6 +1264,40 @@ def payoff_registers(program, params) -> np.ndarray:
     return static_registers(program, params)
 
 
+def _lipschitz(dpay: np.ndarray, P: int) -> np.ndarray:
+    """``lip[t, p, q]``: the largest derivative of population ``p``'s payoff difference in population ``q``'s share.
+
+    The payoff difference is multilinear in the other populations' shares, so its derivative in one of them is a
+    convex combination of the differences of ``dpay`` entries that differ only in that population's strategy.
+    """
+    T = dpay.shape[0]
+    lip = np.zeros((T, P, P))
+    for p in range(P):
+        others = [q for q in range(P) if q != p]
+        d = dpay[:, p].reshape((T,) + (2,) * (P - 1))
+        for pos, q in enumerate(others):
+            diff = np.take(d, 0, axis=1 + pos) - np.take(d, 1, axis=1 + pos)
+            lip[:, p, q] = np.abs(diff).reshape(T, -1).max(axis=1)
+    return lip
+
+
+def _run_slices(args, outs, R: int) -> None:
+    """Run ``_integrate`` over slices of the runs, in ``numba.get_num_threads()`` threads (it releases the GIL).
+
+    Each run's result does not depend on the slicing (every run has its own state and step size); slices
+    of a few hundred runs are handed out in turn, so runs of unequal length balance across the threads.
+    """
+    threads = min(numba.get_num_threads(), max(1, R // _MIN_SLICE))
+    if threads <= 1:
+        _integrate(*args, 0, R, *outs)
+        return
+    n = min(max(4 * threads, R // 4096), max(1, R // _MIN_SLICE))
+    bounds = np.linspace(0, R, n + 1).astype(np.int64)
+    with ThreadPoolExecutor(threads) as pool:
+        for f in [pool.submit(_integrate, *args, int(a), int(b), *outs) for a, b in zip(bounds[:-1], bounds[1:])]:
+            f.result()
+
+
 def _check_positive(name: str, v) -> float:
     try:
         f = float(v)
@@ -1157,6 +1306,58 @@ def _check_positive(name: str, v) -> float:
     if not (math.isfinite(f) and f > 0.0):
         raise SimulationError(f"{name} must be a finite number > 0, found {v!r}")
     return f
+
+
+def binary_differences(pay: np.ndarray, ks: np.ndarray) -> np.ndarray:
+    """Payoff tables ``(T, P, J)`` of binary populations as differences ``u_p0 - u_p1`` over the others' profiles.
+
+    Returns ``(T, P, 2 ** (P - 1))``: for each population, its first strategy's payoff minus its
+    second's at every profile of the other populations (the binary fast path's data).
+    """
+    P = len(ks)
+    full = pay.reshape((pay.shape[0], P, *ks))
+    return np.ascontiguousarray(
+        np.stack(
+            [
+                (np.take(full[:, p], 0, axis=1 + p) - np.take(full[:, p], 1, axis=1 + p)).reshape(pay.shape[0], -1)
+                for p in range(P)
+            ],
+            axis=1,
+        )
+    )
+
+
+def program_tables(program, registers, ks):
+    """A state-dependent payoff program as the compiled kernels take it (deterministic and stochastic).
+
+    Returns ``(code, registers, first share register, output population, output profile, output
+    register, and the same three for the outputs that depend on the state)``; raises
+    :class:`~govgame.errors.SimulationError` when the program does not fit the game's shape or
+    a payoff that does not depend on the state is not finite.
+    """
+    if registers is None:
+        raise SimulationError("a state-dependent program needs its registers (payoff_registers)")
+    P = len(ks)
+    nd = 1 << max(P - 1, 0)
+    J = int(np.prod(ks))
+    binary = bool(np.all(ks == 2))
+    regs0 = np.ascontiguousarray(registers, dtype=np.float64)
+    code = np.ascontiguousarray(program.code[program.n_static :], dtype=np.int64)
+    outs = program.outputs
+    if binary:
+        if len(outs) != P * nd:
+            raise SimulationError("a binary game needs the payoff-difference program")
+        pos_p, pos_j = np.arange(len(outs)) // nd, np.arange(len(outs)) % nd
+    else:
+        if len(outs) != P * J:
+            raise SimulationError("the payoff-table program does not match the game's shape")
+        pos_p, pos_j = np.arange(len(outs)) % P, np.arange(len(outs)) // P
+    dyn_out = program.dynamic_outputs
+    static_vals = regs0[:, outs[np.setdiff1d(np.arange(len(outs)), dyn_out)]]
+    if not np.all(np.isfinite(static_vals)):
+        raise SimulationError("a payoff is not a finite number at these parameter values")
+    op_, oj, orr = pos_p.astype(np.int64), pos_j.astype(np.int64), np.asarray(outs).astype(np.int64)
+    return code, regs0, int(program.n_params), op_, oj, orr, op_[dyn_out], oj[dyn_out], orr[dyn_out]
 
 
 def integrate_runs(
@@ -1174,6 +1375,7 @@ def integrate_runs(
     t_eval: np.ndarray | None = None,
     program=None,
     registers: np.ndarray | None = None,
+    certify: bool = True,
 ) -> KernelResult:
     """Integrate many runs of the replicator dynamics (log-ratio coordinates, see the module docstring).
 
@@ -1202,6 +1404,9 @@ def integrate_runs(
         payoff-table program (:func:`govgame.model.program.payoff_program`).
     registers : numpy.ndarray, optional
         ``(T, n_registers)`` from :func:`payoff_registers`, required with ``program``.
+    certify : bool
+        The certified early stop near asymptotically stable vertices (static binary games, no
+        ``t_eval``; see the module docstring). ``False`` integrates every run to its numeric stop.
 
     Returns
     -------
@@ -1250,27 +1455,7 @@ def integrate_runs(
     nd = 1 << (P - 1)
     dyn = program is not None
     if dyn:
-        if registers is None:
-            raise SimulationError("a state-dependent program needs its registers (payoff_registers)")
-        regs0 = np.ascontiguousarray(registers, dtype=np.float64)
-        code = np.ascontiguousarray(program.code[program.n_static :], dtype=np.int64)
-        outs = program.outputs
-        J = int(np.prod(ks))
-        if binary:
-            if len(outs) != P * nd:
-                raise SimulationError("a binary game needs the payoff-difference program")
-            pos_p, pos_j = np.arange(len(outs)) // nd, np.arange(len(outs)) % nd
-        else:
-            if len(outs) != P * J:
-                raise SimulationError("the payoff-table program does not match the game's shape")
-            pos_p, pos_j = np.arange(len(outs)) % P, np.arange(len(outs)) // P
-        dyn_out = program.dynamic_outputs
-        static_vals = regs0[:, outs[np.setdiff1d(np.arange(len(outs)), dyn_out)]]
-        if not np.all(np.isfinite(static_vals)):
-            raise SimulationError("a payoff is not a finite number at these parameter values")
-        sbase = int(program.n_params)
-        op_, oj, orr = pos_p.astype(np.int64), pos_j.astype(np.int64), outs.astype(np.int64)
-        dp, dj, dr = op_[dyn_out], oj[dyn_out], orr[dyn_out]
+        code, regs0, sbase, op_, oj, orr, dp, dj, dr = program_tables(program, registers, ks)
         dpay = np.zeros((T, P, nd)) if binary else np.zeros((T, P, 0))
     else:
         if not np.all(np.isfinite(pay)):
@@ -1279,23 +1464,22 @@ def integrate_runs(
         code = np.zeros((0, 4), dtype=np.int64)
         sbase = 0
         op_ = oj = orr = dp = dj = dr = np.zeros(0, dtype=np.int64)
-        if binary:  # payoff differences over the other populations' profiles
-            full = pay.reshape((T, P, *ks))
-            dpay = np.stack(
-                [
-                    (np.take(full[:, p], 0, axis=1 + p) - np.take(full[:, p], 1, axis=1 + p)).reshape(T, -1)
-                    for p in range(P)
-                ],
-                axis=1,
-            )
-        else:
-            dpay = np.zeros((T, P, 0))
+        # payoff differences over the other populations' profiles
+        dpay = binary_differences(pay, ks) if binary else np.zeros((T, P, 0))
+    lip = _lipschitz(dpay, P) if (binary and not dyn) else np.zeros((1, 1, 1))
     compile_notice(_integrate)  # one line on stderr before the first, slow compilation (once per installation)
-    final, t_stop, code_out, paths, nsteps, cyc, blo, bhi, refs = _integrate(
+    m = int(offs[P])
+    final, blo, bhi = np.empty((R, m)), np.empty((R, m)), np.empty((R, m))
+    t_stop, code_out, nsteps = np.empty(R), np.empty(R, dtype=np.int8), np.empty(R, dtype=np.int64)
+    cyc, refs = np.empty((R, 3)), np.empty((R, P), dtype=np.int64)
+    paths = np.empty((R, te.shape[0], m)) if store else np.empty((0, 0, m))
+    args = (
         pay, np.ascontiguousarray(dpay), binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr,
         offs, L, Tn, po, so, np.ascontiguousarray(stable, dtype=np.bool_), Y0, tidx,
-        t_end, rtol, atol, f_tol, int(max_steps), te, store,
+        t_end, rtol, atol, f_tol, int(max_steps), te, bool(certify), lip,
     )  # fmt: skip
+    outs = (final, t_stop, code_out, nsteps, cyc, blo, bhi, refs, paths)
+    _run_slices(args, outs, R)
     return KernelResult(
         final=final,
         t_stop=t_stop,

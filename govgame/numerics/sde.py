@@ -86,7 +86,7 @@ from ..errors import SimulationError
 from ..model.game import Game
 from .coordinates import to_full, to_reduced
 from .integrate import kernel_program, prepare_payoffs
-from .kernel import _dbin, _dyn_table, _expected, pack
+from .kernel import _dbin, _dyn_table, _expected, binary_differences, pack, program_tables
 from .outcomes import REACH_TOL
 from .starts import check_starts
 
@@ -639,47 +639,6 @@ def _ensemble(
 
 
 # --------------------------------------------------------------------------- python-side entry
-def _binary_differences(pay: np.ndarray, ks: np.ndarray) -> np.ndarray:
-    P = len(ks)
-    full = pay.reshape((pay.shape[0], P, *ks))
-    return np.ascontiguousarray(
-        np.stack(
-            [
-                (np.take(full[:, p], 0, axis=1 + p) - np.take(full[:, p], 1, axis=1 + p)).reshape(pay.shape[0], -1)
-                for p in range(P)
-            ],
-            axis=1,
-        )
-    )
-
-
-def _program_tables(program, registers, ks):
-    """The payoff program's arrays in the layout of the deterministic kernel (see ``kernel.integrate_runs``)."""
-    if registers is None:
-        raise SimulationError("a state-dependent program needs its registers (payoff_registers)")
-    P = len(ks)
-    nd = 1 << max(P - 1, 0)
-    J = int(np.prod(ks))
-    binary = bool(np.all(ks == 2))
-    regs0 = np.ascontiguousarray(registers, dtype=np.float64)
-    code = np.ascontiguousarray(program.code[program.n_static :], dtype=np.int64)
-    outs = program.outputs
-    if binary:
-        if len(outs) != P * nd:
-            raise SimulationError("a binary game needs the payoff-difference program")
-        pos_p, pos_j = np.arange(len(outs)) // nd, np.arange(len(outs)) % nd
-    else:
-        if len(outs) != P * J:
-            raise SimulationError("the payoff-table program does not match the game's shape")
-        pos_p, pos_j = np.arange(len(outs)) % P, np.arange(len(outs)) // P
-    dyn_out = program.dynamic_outputs
-    static_vals = regs0[:, outs[np.setdiff1d(np.arange(len(outs)), dyn_out)]]
-    if not np.all(np.isfinite(static_vals)):
-        raise SimulationError("a payoff is not a finite number at these parameter values")
-    op_, oj, orr = pos_p.astype(np.int64), pos_j.astype(np.int64), np.asarray(outs).astype(np.int64)
-    return code, regs0, int(program.n_params), op_, oj, orr, op_[dyn_out], oj[dyn_out], orr[dyn_out]
-
-
 def steps_for(t_end: float, dt: float) -> tuple[int, float]:
     """Number of steps and the length of the last one: ``dt`` steps, the last one shortened to end at ``t_end``.
 
@@ -787,14 +746,14 @@ def integrate_sde(
     binary = bool(np.all(ks == 2))
     dyn = program is not None
     if dyn:
-        code_, regs0, sbase, op_, oj, orr, dp, dj, dr = _program_tables(program, registers, ks)
+        code_, regs0, sbase, op_, oj, orr, dp, dj, dr = program_tables(program, registers, ks)
         dpay = np.zeros((pay.shape[0], P, 1 << max(P - 1, 0))) if binary else np.zeros((pay.shape[0], P, 0))
     else:
         if not np.all(np.isfinite(pay)):
             raise SimulationError("a payoff is not a finite number at these parameter values")
         code_, regs0, sbase = np.zeros((0, 4), dtype=np.int64), np.zeros((1, 1)), 0
         op_ = oj = orr = dp = dj = dr = np.zeros(0, dtype=np.int64)
-        dpay = _binary_differences(pay, ks) if binary else np.zeros((pay.shape[0], P, 0))
+        dpay = binary_differences(pay, ks) if binary else np.zeros((pay.shape[0], P, 0))
     nsteps, h_last = steps_for(float(t_end), float(dt))
     store = sample_steps is not None
     ss = np.zeros(0, dtype=np.int64) if sample_steps is None else np.ascontiguousarray(sample_steps, dtype=np.int64)
@@ -1019,28 +978,18 @@ def _run_task(
     )  # fmt: skip
 
 
-def _init_worker() -> None:
-    import numba
-
-    numba.set_num_threads(1)
-
-
 def _execute(tasks: list[tuple], *, workers, scheduler) -> list[dict]:
-    if scheduler is not None:
-        from dask.distributed import Client
+    """Run the batches here, on local processes or on Dask (:mod:`govgame.numerics.executors`).
 
-        with Client(scheduler) as client:
-            futures = [client.submit(_run_task, *t, 1, pure=False) for t in tasks]
-            return client.gather(futures)
-    if workers is not None and workers > 1 and len(tasks) > 1:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
+    The executors end their workers on an interrupt, retry a batch once when a worker dies
+    and give one-line errors for an unreachable or empty cluster; the results do not depend
+    on where a batch runs (every normal is a function of seed, start, path and step).
+    """
+    from .executors import run_tasks
 
+    if scheduler is None and workers is not None and workers > 1 and len(tasks) > 1:
         warm()  # compile or load the cache once, so the workers only load it
-        ctx = mp.get_context("spawn")  # never fork a process that holds an OpenMP pool
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker) as ex:
-            return list(ex.map(_run_task, *zip(*tasks)))
-    return [_run_task(*t) for t in tasks]
+    return run_tasks(_run_task, tasks, workers=workers, scheduler=scheduler, scheduler_args=(1,))
 
 
 def simulate_sde(
