@@ -486,7 +486,9 @@ def test_dynamic_penalty_converges_where_the_static_counterpart_cycles():
 
     start = [0.2, 0.5]
     nd_static = dyn.numeric(v)
-    run = solve_ivp(lambda _t, s: nd_static.f(s), (0, 300), start, rtol=1e-11, atol=1e-13, dense_output=True)
+    run = solve_ivp(
+        lambda _t, s: nd_static.f(s), (0, 300), start, method="DOP853", rtol=1e-11, atol=1e-13, dense_output=True
+    )
     late = run.sol(np.linspace(200, 300, 2001))
     assert np.ptp(H(*late)) < 1e-6 and abs(H(*late[:, -1]) - H(*start)) < 1e-6
     assert np.ptp(late[0]) > 0.3 and np.ptp(late[1]) > 0.3  # still oscillating at t = 200..300
