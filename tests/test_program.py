@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from govgame.analysis.dynamics import numeric_payoffs
 from govgame.errors import ModelError, ParameterError
 from govgame.model import Game, Parameter, Population, symbol_for
-from govgame.model.program import compile_program, evaluate, payoff_program, static_registers
+from govgame.model.program import compile_program, evaluate, payoff_program, state_function, static_registers
 
 A, B = sympy.Symbol("a", positive=True), sympy.Symbol("b", real=True)
 X, Y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
@@ -61,6 +61,32 @@ def test_values_match_exact_arithmetic(exprs, vals):
     # the parameter-only part computed once, then the rest: the same values
     regs = static_registers(prog, [[a, b]])
     assert np.all(np.isfinite(regs[0, : prog.n_params]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(exprs=st.lists(expressions(), min_size=1, max_size=4), vals=st.tuples(*[st.floats(-3.0, 3.0)] * 4))
+def test_one_state_evaluation_agrees_with_the_vectorised_one(exprs, vals):
+    """state_function (plain Python floats) gives evaluate's values, nan and inf included (log and powers of
+    negative numbers, divisions by zero, overflows: shares outside [0, 1] reach them)."""
+    a, b, x, y = vals
+    prog = compile_program(exprs, params=[A, B], shares=[X, None, Y, None])
+    want = evaluate(prog, [a, b], [x, 1 - x, y, 1 - y])
+    got = state_function(prog, [a, b])([x, 1 - x, y, 1 - y])
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    assert np.array_equal(np.isinf(got), np.isinf(want))
+    finite = np.isfinite(want)
+    np.testing.assert_allclose(got[finite], want[finite], rtol=1e-12, atol=1e-300)
+
+
+def test_one_state_evaluation_outside_the_domain():
+    x = sympy.Symbol("x", real=True)
+    exprs = [sympy.log(x), sympy.sqrt(x), 1 / x, x ** sympy.Rational(61, 100), sympy.exp(1000 * x), x**400]
+    prog = compile_program(exprs, params=[], shares=[x, None])
+    f = state_function(prog, [])
+    for v in (-2.0, 0.0, 2.0):
+        want = evaluate(prog, [], [v, 1 - v])
+        got = f([v, 1 - v])
+        assert np.array_equal(got, want, equal_nan=True), (v, got, want)
 
 
 def test_common_subexpressions_are_shared_and_parameter_work_comes_first():

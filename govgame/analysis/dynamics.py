@@ -373,15 +373,22 @@ def _state_payoffs(dynamics: Dynamics, params: Mapping[str, float]):
     derivatives of the payoffs by the state coordinates; None with ``grad=False``). Evaluated by expression
     programs (:mod:`govgame.model.program`), which bind every symbol by identity.
     """
-    from ..model.program import evaluate, payoff_program
+    from ..model.program import evaluate, payoff_program, state_function
 
     game = dynamics.game
     vector = parameter_vector(game, params)  # present, finite, of the right sign
     n, n_pops, J = len(game.state_symbols), len(game.populations), len(game.profiles)
     shape = game.shape
+    one = {}  # one state at a time (an ODE solver's calls): plain-Python evaluation, built when first needed
 
     def P(X: np.ndarray, grad: bool = True):
-        out = evaluate(_gradient_program(game) if grad else payoff_program(game), vector, _full_states(game, X))
+        full = _full_states(game, X)
+        if full.ndim == 1:
+            if grad not in one:
+                one[grad] = state_function(_gradient_program(game) if grad else payoff_program(game), vector)
+            out = one[grad](full)
+        else:
+            out = evaluate(_gradient_program(game) if grad else payoff_program(game), vector, full)
         batch = out.shape[:-1]
         v = out[..., : J * n_pops].reshape(*batch, *shape, n_pops)
         tensors = [v[..., p] for p in range(n_pops)]

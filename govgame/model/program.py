@@ -36,7 +36,16 @@ import sympy
 
 from ..errors import ModelError
 
-__all__ = ["Program", "compile_program", "evaluate", "static_registers", "payoff_program", "full_share_symbols", "OPS"]
+__all__ = [
+    "Program",
+    "compile_program",
+    "evaluate",
+    "state_function",
+    "static_registers",
+    "payoff_program",
+    "full_share_symbols",
+    "OPS",
+]
 
 #: Opcodes, in the order the compiled interpreter numbers them.
 OPS = ("add", "sub", "mul", "div", "powi", "pow", "neg", "exp", "log", "sqrt", "abs", "min", "max")
@@ -346,6 +355,68 @@ def static_registers(prog: Program, params) -> np.ndarray:
         for op, dst, a, b in prog.code[: prog.n_static]:
             regs[:, dst] = _apply_numpy(int(op), regs[:, a], b if op == POWI else regs[:, b])
     return regs
+
+
+def _apply_float(op: int, a: float, b) -> float:
+    """One instruction on Python floats, with numpy's results where Python would raise (nan, inf)."""
+    if op == ADD:
+        return a + b
+    if op == SUB:
+        return a - b
+    if op == MUL:
+        return a * b
+    if op == DIV:
+        if b == 0.0:
+            if a != a or a == 0.0:
+                return math.nan
+            return math.copysign(math.inf, a) * math.copysign(1.0, b)
+        return a / b
+    if op == NEG:
+        return -a
+    if op == ABS:
+        return abs(a)
+    if op in (MIN, MAX):
+        if a != a or b != b:
+            return math.nan
+        return (a if a <= b else b) if op == MIN else (a if a >= b else b)
+    try:
+        if op == POWI:
+            return float(a ** int(b))
+        if op == POW:
+            return math.pow(a, b)
+        if op == EXP:
+            return math.exp(a)
+        if op == LOG:
+            return math.log(a)
+        return math.sqrt(a)  # SQRT
+    except (ValueError, OverflowError, ZeroDivisionError):
+        return float(_apply_numpy(op, np.float64(a), np.float64(b) if op != POWI else int(b)))
+
+
+def state_function(prog: Program, params):
+    """``shares -> outputs`` at fixed parameter values, for one state at a time (fast in plain Python).
+
+    The parameter-only instructions run once (:func:`static_registers`); each call runs the rest on
+    Python floats, with the results of :func:`evaluate` (``nan`` and ``inf`` where numpy gives them).
+
+    >>> F, x = sympy.Symbol("F"), sympy.Symbol("x", real=True)
+    >>> f = state_function(compile_program([F * (1 - x), sympy.log(x)], params=[F], shares=[x, None]), [3.0])
+    >>> f([0.5, 0.5]).tolist(), f([-1.0, 2.0]).tolist()
+    ([1.5, -0.6931471805599453], [6.0, nan])
+    """
+    base = static_registers(prog, [np.asarray(params, dtype=np.float64).reshape(-1)])[0].tolist()
+    s0 = prog.n_params
+    dynamic = [(int(op), int(dst), int(a), int(b)) for op, dst, a, b in prog.code[prog.n_static :]]
+    outputs = prog.outputs.tolist()
+
+    def f(shares) -> np.ndarray:
+        regs = list(base)
+        regs[s0 : s0 + prog.n_shares] = [float(v) for v in shares]
+        for op, dst, a, b in dynamic:
+            regs[dst] = _apply_float(op, regs[a], b if op == POWI else regs[b])
+        return np.array([regs[o] for o in outputs], dtype=np.float64)
+
+    return f
 
 
 def evaluate(prog: Program, params, shares=None) -> np.ndarray:
