@@ -471,7 +471,7 @@ def mixed_stability(dynamics, eq, subs: Mapping | None, region, tol: float):
 
 #: Seconds the symbolic stability of one closed-form rest point (its exact eigenvalues, Routh-Hurwitz
 #: conditions and their feasibility) may take; past it the verdict is the one at the given values.
-SYMBOLIC_BUDGET = 5.0
+SYMBOLIC_BUDGET = 2.0
 
 
 def _symbolic_stability(dynamics, eq, at_eq, region):
