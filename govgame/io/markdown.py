@@ -182,7 +182,7 @@ def analysis_markdown(analysis: Analysis) -> str:
         out += ["", "### Notes", ""] + [f"- {n}" for n in analysis.notes]
     out += [
         "",
-        f"*ESS*: every eigenvalue has negative real part. *not ESS*: no admissible parameters make it "
+        "*ESS*: every eigenvalue has negative real part. *not ESS*: no admissible parameters make it "
         + (
             "asymptotically stable (the payoffs depend on the state, so mixed rest points are judged by their "
             "eigenvalues too). "
