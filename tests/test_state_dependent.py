@@ -508,6 +508,14 @@ def test_prospect_model_weights_detection_and_is_analysed_by_interval_methods():
     a = analyze(game)
     assert any("not polynomial" in n or "krawczyk" in n or "closed form" in n for n in a.notes)
     assert all(s.equilibrium.method for s in a.equilibria)
+    # the fast numeric path certifies each non-vertex rest point by the Krawczyk test instead: the same points
+    fast = analyze(game, symbolic=False)
+    assert [s.name for s in fast.equilibria] == [s.name for s in a.equilibria]
+    for s, f in zip(a.equilibria, fast.equilibria):
+        if s.equilibrium.kind is not Kind.PURE:
+            assert f.equilibrium.method == "krawczyk"
+            assert f.equilibrium.numeric_point == pytest.approx(s.equilibrium.numeric_point, abs=1e-9)
+            assert f.numeric.verdict is s.numeric.verdict
     # the consumer's payoff of selling informally is minus the perceived fine lambda w(p_d x) F_c**0.88
     x = share_symbol("x")
     sell = game.payoff(["lax", "formal", "sell_informal"])[2].xreplace(game.subs_map(game.values()))
