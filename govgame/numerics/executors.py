@@ -118,19 +118,26 @@ def _kill_pool(pool: Any) -> None:
 
 @contextlib.contextmanager
 def _sigint_ignored() -> Iterator[None]:
-    """Ignore SIGINT while worker processes are started: they inherit it, so Ctrl-C never reaches them."""
+    """Hold SIGINT back while worker processes are started, so Ctrl-C never reaches them.
+
+    The signal is blocked, not ignored: the workers inherit the blocked mask and ignore SIGINT
+    before they unblock it (:func:`_init_worker`), while an interrupt that reaches this process
+    meanwhile stays pending and is delivered as soon as the workers are started (ignoring it
+    lost an interrupt that came during the start-up).
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, old)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _init_worker() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # already ignored when started by run_tasks; to be sure
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent's Ctrl-C is its own to handle ...
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # ... blocked while it started this process
     os.environ["NUMBA_NUM_THREADS"] = "1"  # read when a task first imports numba: one thread per process
     if "numba" in sys.modules:  # pragma: no cover - not in a fresh spawned process
         sys.modules["numba"].set_num_threads(1)
