@@ -99,8 +99,8 @@ class Stability:
 
 
 # --------------------------------------------------------------------------- eigenvalues
-def vertex_eigenvalues(dynamics: Dynamics, eq: Equilibrium) -> tuple[sympy.Expr, ...]:
-    """Closed-form eigenvalues at a vertex: for each population, ``u_i - u_s`` for each strategy ``i != s``."""
+def vertex_eigenvalue_pairs(dynamics: Dynamics, eq: Equilibrium) -> list[tuple[sympy.Expr, int, int]]:
+    """``(u_i - u_s, population index, strategy i)`` at a vertex, in population and strategy order."""
     at = dict(zip(dynamics.state, eq.point))
     out = []
     for p, supp in enumerate(eq.support):
@@ -109,8 +109,13 @@ def vertex_eigenvalues(dynamics: Dynamics, eq: Equilibrium) -> tuple[sympy.Expr,
         us = u[s].xreplace(at)
         for i in range(len(u)):
             if i != s:
-                out.append(sympy.expand(u[i].xreplace(at) - us))
-    return tuple(out)
+                out.append((sympy.expand(u[i].xreplace(at) - us), p, i))
+    return out
+
+
+def vertex_eigenvalues(dynamics: Dynamics, eq: Equilibrium) -> tuple[sympy.Expr, ...]:
+    """Closed-form eigenvalues at a vertex: for each population, ``u_i - u_s`` for each strategy ``i != s``."""
+    return tuple(ev for ev, _, _ in vertex_eigenvalue_pairs(dynamics, eq))
 
 
 def _face_eigen(dynamics: Dynamics, eq: Equilibrium, subs: Mapping | None):

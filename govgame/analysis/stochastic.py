@@ -53,6 +53,7 @@ import sympy
 from ..errors import SimulationError
 from ..model.game import Game
 from .regions import Feasibility, Region
+from .stability import vertex_eigenvalue_pairs
 
 __all__ = [
     "NOISES",
@@ -173,20 +174,6 @@ def _intensity(v, what: str) -> float:
     return x
 
 
-def _vertex_pairs(dynamics, eq) -> list[tuple[sympy.Expr, int, int]]:
-    """(eigenvalue u_i - u_s, population index, strategy i) at a vertex, in population and strategy order."""
-    at = dict(zip(dynamics.state, eq.point))
-    out = []
-    for p, supp in enumerate(eq.support):
-        s = supp[0]
-        u = dynamics.expected[p]
-        us = u[s].xreplace(at)
-        for i in range(len(u)):
-            if i != s:
-                out.append((sympy.expand(u[i].xreplace(at) - us), p, i))
-    return out
-
-
 def _exact(v: float) -> sympy.Rational:
     return sympy.Rational(repr(float(v)))
 
@@ -246,7 +233,7 @@ def stochastic_stability(analysis, sigma, *, noise: str = "tangent") -> Stochast
         eq = st.equilibrium
         if str(eq.kind) != "pure":
             continue
-        pairs = _vertex_pairs(dyn, eq)
+        pairs = vertex_eigenvalue_pairs(dyn, eq)
         lams = tuple(lam for lam, _, _ in pairs)
         owners = tuple(pops[p].name for _, p, _ in pairs)
         playing = [supp[0] for supp in eq.support]
