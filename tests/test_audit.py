@@ -821,6 +821,8 @@ def test_reconstruction_rejects_non_binary_populations():
         )
     with pytest.raises(ClaimsError, match="different lengths"):
         loads_claims("[[claim]]\npoint = [0, 0]\n[[claim]]\npoint = [0, 0, 1]\n")
+    with pytest.raises(ClaimsError, match="two or more binary populations.*govgame audit MODEL CLAIMS"):
+        loads_claims("[[claim]]\npoint = [0]\neigenvalues = ['V/2']\n[[claim]]\npoint = [1]\neigenvalues = ['-V']\n")
 
 
 # --------------------------------------------------------------------------- reports

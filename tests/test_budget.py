@@ -1,15 +1,19 @@
 """Time budgets stop a computation in every situation a solver can run in.
 
-The budget has two mechanisms (an interval timer in the main thread, a profile hook elsewhere);
-each is forced here on a body that only calls built-in functions, the case in which a hook that
-watched Python calls alone never fired (the suite then hung under a test runner's own timer).
+The budget has two mechanisms (a CPU-time interval timer in the main thread, a profile hook
+elsewhere); each is forced here on a body that only calls built-in functions, the case in which a
+hook that watched Python calls alone never fired (the suite then hung under a test runner's own
+timer). A budget counts CPU time, so that a busy machine does not change an analysis, and it never
+interrupts an import (a half-initialised module breaks every later import of it).
 """
 
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -21,7 +25,7 @@ def _spin_builtins() -> float:
     with pytest.raises(BudgetExceeded):
         with time_budget(0.05):
             while True:
-                time.sleep(0.0005)  # a built-in call only: no Python frame is entered
+                sum(range(2000))  # built-in calls only: no Python frame is entered
     return time.perf_counter() - start
 
 
@@ -55,14 +59,13 @@ def test_main_thread_when_another_timer_runs(body):
         signal.signal(signal.SIGALRM, old)
 
 
-@pytest.mark.parametrize("body", [_spin_builtins, _spin_python])
-def test_worker_thread(body):
+def _in_worker(fn: Callable[[], object]) -> object:
     out: list = []
     errors: list = []
 
     def run():
         try:
-            out.append(body())
+            out.append(fn())
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -70,7 +73,73 @@ def test_worker_thread(body):
     th.start()
     th.join(10.0)
     assert not th.is_alive(), "the budget did not stop the computation"
-    assert not errors and out and out[0] < 2.0
+    assert not errors, errors
+    return out[0]
+
+
+@pytest.mark.parametrize("body", [_spin_builtins, _spin_python])
+def test_main_thread_when_another_profiling_timer_runs(body):
+    old = signal.signal(signal.SIGPROF, lambda *_: None)
+    remaining = signal.setitimer(signal.ITIMER_PROF, 100.0)
+    try:
+        assert body() < 2.0  # the profile hook stops it
+        assert signal.getitimer(signal.ITIMER_PROF)[0] > 90.0  # the other timer is left running
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, *remaining) if remaining[0] else signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, old)
+
+
+@pytest.mark.parametrize("body", [_spin_builtins, _spin_python])
+def test_worker_thread(body):
+    assert _in_worker(body) < 2.0
+
+
+def _waits_without_cpu() -> bool:
+    with time_budget(0.1):
+        time.sleep(0.4)  # 0.4 s of wall-clock time, almost no CPU time
+        sum(range(1000))
+    return True
+
+
+@pytest.mark.parametrize("where", ["main thread", "worker thread"])
+def test_the_budget_counts_cpu_time_not_wall_clock_time(where):
+    # A loaded machine stretches wall-clock time; a budget in wall-clock time would then change
+    # the analysis (a closed form found on a quiet machine, the numeric fallback on a busy one).
+    assert (_waits_without_cpu() if where == "main thread" else _in_worker(_waits_without_cpu)) is True
+
+
+_SLOW_MODULE = """
+import time
+_t = time.thread_time()
+while time.thread_time() - _t < 0.3:
+    sum(range(1000))
+DONE = True
+"""
+
+
+def _import_inside_a_budget(tmp_path, name: str) -> bool:
+    (tmp_path / f"{name}.py").write_text(_SLOW_MODULE)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        with pytest.raises(BudgetExceeded):
+            with time_budget(0.05):
+                __import__(name)
+                while True:  # the budget is spent: it must stop this loop, after the import
+                    sum(range(1000))
+        assert sys.modules[name].DONE is True  # the module was initialised to its end
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop(name, None)
+    return True
+
+
+@pytest.mark.parametrize("where", ["main thread", "worker thread"])
+def test_the_budget_never_interrupts_an_import(tmp_path, where):
+    name = f"govgame_slow_module_{where.split()[0]}"
+    if where == "main thread":
+        assert _import_inside_a_budget(tmp_path, name)
+    else:
+        assert _in_worker(lambda: _import_inside_a_budget(tmp_path, name))
 
 
 def test_no_budget_runs_to_the_end():
@@ -79,3 +148,12 @@ def test_no_budget_runs_to_the_end():
     with time_budget(float("inf")):
         total += 1
     assert total == 499501
+
+
+def test_a_budget_shorter_than_a_scheduler_tick_still_stops_a_short_computation():
+    # CPU-time timers fire only at scheduler ticks (1-10 ms): a tiny budget must not let a computation
+    # of a few milliseconds finish (the tests that force every face to its fallback rely on it).
+    with pytest.raises(BudgetExceeded):
+        with time_budget(1e-9):
+            for _ in range(300):
+                sum(range(1000))

@@ -1,23 +1,33 @@
 """Time budgets for exact computations that may not finish (Gröbner bases, ``sympy.solve``).
 
 sympy's solvers cannot be cancelled from outside. :func:`time_budget` interrupts the Python code
-running inside it once the budget is spent, by raising :class:`BudgetExceeded` in that code:
+running inside it once the budget is spent, by raising :class:`BudgetExceeded` in that code.
 
-* in the main thread with no interval timer already running, through a ``SIGALRM`` timer
-  (``signal.setitimer``), which costs nothing while the computation runs;
-* elsewhere (worker threads, or when someone else's timer is running, such as a test runner's
-  timeout), through a profile hook (``sys.setprofile``) that checks the clock at every call and
-  return of a Python or a built-in function, which slows the computation down but works in any
-  thread.
+A budget counts **CPU time**, not wall-clock time: an answer (an exact closed form, or the numeric
+fallback when the budget runs out) must not depend on how busy the machine is, so the same model gives
+the same analysis on a quiet laptop and on a loaded CI runner of the same speed. Two mechanisms:
+
+* in the main thread with no profiling timer already running, a ``SIGPROF`` timer
+  (``signal.setitimer(signal.ITIMER_PROF, ...)``, the process's CPU time), which costs nothing while
+  the computation runs;
+* elsewhere (worker threads, when someone else's profiling timer is running, or for a budget shorter
+  than :data:`TIMER_MIN`, below which the kernel's CPU-time timers, checked at each scheduler tick,
+  are too coarse), a profile hook
+  (``sys.setprofile``) that reads the thread's CPU clock (:func:`time.thread_time`) every few calls and
+  returns of Python and built-in functions, which slows the computation down but works in any thread.
+
+The budget never interrupts an ``import``: raising inside a module's initialisation would leave the
+module half-initialised, and every later import of it in the process would fail (a C extension then
+reports ``ImportError: initialization failed``). When the budget runs out during an import, the
+exception is raised as soon as the import has finished.
 
 The caller catches :class:`BudgetExceeded` and falls back to a method that always finishes,
 saying so in the analysis notes.
 
->>> import time
 >>> try:
 ...     with time_budget(0.05):
 ...         while True:
-...             time.sleep(0.001)
+...             _ = sum(range(1000))
 ... except BudgetExceeded:
 ...     print("stopped")
 stopped
@@ -32,7 +42,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-__all__ = ["BudgetExceeded", "time_budget", "FACE_BUDGET"]
+__all__ = ["BudgetExceeded", "time_budget", "FACE_BUDGET", "TIMER_MIN"]
 
 #: Seconds an exact (symbolic or rational) solution of one face may take before the numeric fallback.
 FACE_BUDGET = 2.0
@@ -42,17 +52,43 @@ class BudgetExceeded(BaseException):
     """Raised inside a computation whose time budget is spent (a BaseException, so no `except Exception` swallows it)."""
 
 
-def _raise(_signum, _frame):
+#: Seconds of CPU time after which a timer that fired during an import tries again.
+_RETRY = 0.005
+
+#: Profile events between two readings of the thread's CPU clock in the hook mechanism.
+_EVENTS_PER_CHECK = 32
+
+#: Shortest budget, in seconds, given to the CPU-time timer; a shorter one uses the profile hook, whose
+#: clock is exact (the timer's resolution is the scheduler tick, 1-10 ms).
+TIMER_MIN = 0.05
+
+
+def _importing(frame) -> bool:
+    """Whether ``frame`` or one of its callers runs the import machinery (a module being initialised)."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _raise(_signum, frame):
+    if _importing(frame):
+        signal.setitimer(signal.ITIMER_PROF, _RETRY)  # let the import finish, then stop
+        return
     raise BudgetExceeded
 
 
 @contextlib.contextmanager
 def time_budget(seconds: float | None) -> Iterator[None]:
-    """Run the body for at most about ``seconds`` (None or inf: no limit); then raise :class:`BudgetExceeded`.
+    """Run the body for at most about ``seconds`` of CPU time (None or inf: no limit); then raise
+    :class:`BudgetExceeded`.
 
     Parameters
     ----------
     seconds : float or None
+        CPU seconds of the calling thread (of the process, in the main thread), so that whether a
+        computation finishes does not depend on the machine's load.
 
     Examples
     --------
@@ -65,22 +101,27 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         yield
         return
     main = threading.current_thread() is threading.main_thread()
-    if main and hasattr(signal, "setitimer") and signal.getitimer(signal.ITIMER_REAL)[0] == 0.0:
-        previous = signal.signal(signal.SIGALRM, _raise)
-        signal.setitimer(signal.ITIMER_REAL, max(float(seconds), 1e-3))
+    timer = main and seconds >= TIMER_MIN and hasattr(signal, "setitimer")
+    if timer and signal.getitimer(signal.ITIMER_PROF)[0] == 0.0:
+        previous = signal.signal(signal.SIGPROF, _raise)
+        signal.setitimer(signal.ITIMER_PROF, float(seconds))
         try:
             yield
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0.0)
-            signal.signal(signal.SIGALRM, previous)
+            signal.setitimer(signal.ITIMER_PROF, 0.0)
+            signal.signal(signal.SIGPROF, previous)
         return
-    deadline = time.perf_counter() + float(seconds)
+    deadline = time.thread_time() + float(seconds)
     previous_profile = sys.getprofile()
+    events = 0
 
-    def check(_frame, event, _arg):
-        if time.perf_counter() > deadline:  # every event: Python and built-in calls and returns
-            sys.setprofile(previous_profile)
-            raise BudgetExceeded
+    def check(frame, _event, _arg):
+        nonlocal events
+        events += 1  # every event: Python and built-in calls and returns
+        if events % _EVENTS_PER_CHECK or time.thread_time() <= deadline or _importing(frame):
+            return
+        sys.setprofile(previous_profile)
+        raise BudgetExceeded
 
     sys.setprofile(check)
     try:

@@ -363,7 +363,11 @@ class _Reader(_Builder):
                             "every point lists one share per population, in the same order")  # fmt: skip
         n = lengths.pop()
         if n < 2:
-            raise self.fail(f"a point needs at least 2 coordinates (one per population), found {n}")
+            raise self.fail(
+                f"the points have {n} coordinate: reconstruction is for games of two or more binary populations "
+                "(one coordinate each); for a one-population game write its model file (format 2) and run "
+                "`govgame audit MODEL CLAIMS`"
+            )
         return n
 
     def parameters(self, declared: Mapping[str, Any], entries, assumption_texts: list[str]) -> tuple[Parameter, ...]:

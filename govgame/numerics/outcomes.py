@@ -218,7 +218,7 @@ def basins(traj: Trajectories, equilibria: Sequence, *, reach_tol: float = REACH
     >>> from govgame.numerics.starts import grid_starts
     >>> g = Game(name="g", populations=(Population("a", ("c", "d"), ("x",)), Population("b", ("c", "d"), ("y",))),
     ...          parameters=(), payoffs={("c", "c"): (2, 2), ("c", "d"): (0, 0), ("d", "c"): (0, 0), ("d", "d"): (1, 1)})
-    >>> basins(simulate(g, grid_starts(g, 3), params={}), vertex_equilibria(g))  # separatrix x + y = 2/3
+    >>> basins(simulate(g, grid_starts(g, 3), params={}), vertex_equilibria(g))  # the saddle (1/3, 1/3) divides the basins
     {'c/c': 0.8888888888888888, 'd/d': 0.1111111111111111}
     """
     if getattr(traj, "cycles", None) is not None and getattr(traj, "game", None) is not None:
