@@ -157,3 +157,54 @@ def test_a_budget_shorter_than_a_scheduler_tick_still_stops_a_short_computation(
         with time_budget(1e-9):
             for _ in range(300):
                 sum(range(1000))
+
+
+def test_an_exception_dropped_by_a_garbage_collector_callback_does_not_end_the_budget():
+    # Python prints and drops an exception raised in a gc callback ("Exception ignored in ..."). The first
+    # callback below outlasts the budget, so the budget runs out inside it; if that were the end of the
+    # budget, the loop would run on for 5 s.
+    import gc
+
+    calls = []
+
+    def slow_first_callback(phase, _info):
+        if phase == "start" and not calls:
+            calls.append(phase)
+            t = time.thread_time()
+            while time.thread_time() - t < 0.3:  # a built-in call: the hook mechanism sees it too
+                pass
+
+    gc.callbacks.append(slow_first_callback)
+    start = time.thread_time()
+    try:
+        with pytest.raises(BudgetExceeded):
+            with time_budget(0.05):
+                while time.thread_time() - start < 5.0:
+                    gc.collect(0)
+                    sum(range(2000))
+    finally:
+        gc.callbacks.remove(slow_first_callback)
+    assert calls and time.thread_time() - start < 2.0
+    # and nothing reached sys.unraisablehook: pytest fails a test whose exceptions were dropped
+
+
+def test_an_exception_dropped_in_a_worker_thread_does_not_end_the_budget():
+    assert _in_worker(test_an_exception_dropped_by_a_garbage_collector_callback_does_not_end_the_budget) is None
+
+
+def test_other_dropped_exceptions_still_reach_the_previous_hook():
+    seen: list = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = seen.append
+    try:
+        with time_budget(5.0):
+
+            class Noisy:
+                def __del__(self):
+                    raise ValueError("from __del__")
+
+            Noisy()
+        assert sys.unraisablehook == seen.append  # restored
+    finally:
+        sys.unraisablehook = previous
+    assert [type(u.exc_value) for u in seen] == [ValueError]

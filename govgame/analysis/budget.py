@@ -16,6 +16,13 @@ the same analysis on a quiet laptop and on a loaded CI runner of the same speed.
   (``sys.setprofile``) that reads the thread's CPU clock (:func:`time.thread_time`) every few calls and
   returns of Python and built-in functions, which slows the computation down but works in any thread.
 
+Python prints and drops an exception raised inside a garbage-collector or weak-reference callback or
+a ``__del__`` method ("Exception ignored in ..."). While a budget runs, a :data:`sys.unraisablehook`
+recognises a dropped :class:`BudgetExceeded`, keeps it off the terminal, and re-arms the mechanism
+(the timer a few milliseconds later, the hook at once), so that the exception reaches the computation
+itself; otherwise a spent budget would let the computation run on without limit (``govgame report``
+runs its analysis in a worker thread, under the hook).
+
 The budget never interrupts an ``import``: raising inside a module's initialisation would leave the
 module half-initialised, and every later import of it in the process would fail (a C extension then
 reports ``ImportError: initialization failed``). When the budget runs out during an import, the
@@ -52,7 +59,8 @@ class BudgetExceeded(BaseException):
     """Raised inside a computation whose time budget is spent (a BaseException, so no `except Exception` swallows it)."""
 
 
-#: Seconds of CPU time after which a timer that fired during an import tries again.
+#: Seconds of CPU time after which the timer fires again when it found an import running, or its exception
+#: was dropped by Python.
 _RETRY = 0.005
 
 #: Profile events between two readings of the thread's CPU clock in the hook mechanism.
@@ -72,11 +80,55 @@ def _importing(frame) -> bool:
     return False
 
 
+def _in_unraisable_hook(frame) -> bool:
+    """Whether ``frame`` runs inside :func:`_unraisable` (raising there would only be dropped again)."""
+    while frame is not None:
+        if frame.f_code is _unraisable.__code__:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _raise(_signum, frame):
     if _importing(frame):
         signal.setitimer(signal.ITIMER_PROF, _RETRY)  # let the import finish, then stop
         return
     raise BudgetExceeded
+
+
+#: Per thread: how to re-arm the running budget after Python dropped its exception.
+_local = threading.local()
+_hook_lock = threading.Lock()
+_hook_users = 0
+_previous_unraisablehook = sys.unraisablehook
+
+
+def _unraisable(unraisable) -> None:
+    rearm = getattr(_local, "rearm", None)
+    if rearm is not None and isinstance(unraisable.exc_value, BudgetExceeded):
+        rearm()  # dropped inside a callback: stop the computation itself a little later
+        return
+    _previous_unraisablehook(unraisable)
+
+
+@contextlib.contextmanager
+def _rearm_when_dropped(rearm) -> Iterator[None]:
+    global _hook_users, _previous_unraisablehook
+    with _hook_lock:
+        if _hook_users == 0:
+            _previous_unraisablehook = sys.unraisablehook
+            sys.unraisablehook = _unraisable
+        _hook_users += 1
+    outer = getattr(_local, "rearm", None)
+    _local.rearm = rearm
+    try:
+        yield
+    finally:
+        _local.rearm = outer
+        with _hook_lock:
+            _hook_users -= 1
+            if _hook_users == 0 and sys.unraisablehook is _unraisable:
+                sys.unraisablehook = _previous_unraisablehook
 
 
 @contextlib.contextmanager
@@ -106,7 +158,8 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         previous = signal.signal(signal.SIGPROF, _raise)
         signal.setitimer(signal.ITIMER_PROF, float(seconds))
         try:
-            yield
+            with _rearm_when_dropped(lambda: signal.setitimer(signal.ITIMER_PROF, _RETRY)):
+                yield
         finally:
             signal.setitimer(signal.ITIMER_PROF, 0.0)
             signal.signal(signal.SIGPROF, previous)
@@ -114,17 +167,23 @@ def time_budget(seconds: float | None) -> Iterator[None]:
     deadline = time.thread_time() + float(seconds)
     previous_profile = sys.getprofile()
     events = 0
+    spent = False
 
     def check(frame, _event, _arg):
-        nonlocal events
-        events += 1  # every event: Python and built-in calls and returns
-        if events % _EVENTS_PER_CHECK or time.thread_time() <= deadline or _importing(frame):
+        nonlocal events, spent
+        if not spent:  # every event (Python and built-in calls and returns); the clock every few
+            events += 1
+            if events % _EVENTS_PER_CHECK or time.thread_time() <= deadline:
+                return
+            spent = True
+        if _importing(frame) or _in_unraisable_hook(frame):
             return
         sys.setprofile(previous_profile)
         raise BudgetExceeded
 
     sys.setprofile(check)
     try:
-        yield
+        with _rearm_when_dropped(lambda: sys.setprofile(check)):
+            yield
     finally:
         sys.setprofile(previous_profile)
