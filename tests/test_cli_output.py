@@ -72,6 +72,49 @@ def test_scenarios_lists_every_scenario(capsys):
 
 
 # --------------------------------------------------------------------------- CSV
+def _rps_period(start: tuple[float, float]) -> float:
+    """Period of the zero-sum rock-paper-scissors orbit through ``start``: returns to a section, by solve_ivp."""
+    import numpy as np
+    from scipy.integrate import solve_ivp
+
+    A = np.array([[0, -1, 1], [1, 0, -1], [-1, 1, 0]], float)  # a = b = 1: win +1, loss -1
+
+    def f(_t, s):
+        y = np.array([s[0], s[1], 1 - s[0] - s[1]])
+        u = A @ y
+        return [y[0] * (u[0] - y @ u), y[1] * (u[1] - y @ u)]
+
+    def section(_t, s):
+        return s[1] - start[1]
+
+    section.direction = float(np.sign(f(0, start)[1]))
+    run = solve_ivp(f, (0, 100), list(start), events=section, rtol=1e-11, atol=1e-12)
+    crossings = run.t_events[0][run.t_events[0] > 1e-6]
+    return float(crossings[1] - crossings[0])
+
+
+def test_simulate_text_names_cycles_with_their_period_and_explains_them(capsys):
+    status, out, _ = _run(capsys, "simulate", "rock_paper_scissors", "--from", "0.3,0.3", "--from", "0.1,0.1",
+                          "--t-end", "200")  # fmt: skip
+    assert status == 0
+    rows = [line for line in out.splitlines() if line.strip().startswith("(0.")]
+    assert len(rows) == 2
+    for row, start in zip(rows, [(0.3, 0.3), (0.1, 0.1)]):
+        period = float(re.search(r"cycle around E4, period ([0-9.]+)", row).group(1))
+        assert period == pytest.approx(_rps_period(start), rel=2e-3)  # printed to 4 digits
+    assert "cycle around E4  2" in out
+    assert "cycle: the run settled on a closed orbit" in out and "heteroclinic:" not in out
+
+
+def test_simulate_text_explains_heteroclinic_runs(capsys):
+    status, out, _ = _run(capsys, "simulate", "rock_paper_scissors", "--scenario", "losses_outweigh_wins",
+                          "--from", "0.3,0.3", "--t-end", "400")  # fmt: skip
+    assert status == 0
+    assert re.search(r"heteroclinic, near E[123]", out)
+    assert "heteroclinic: the run keeps passing ever closer to a ring of saddles" in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
 def test_simulate_csv_has_one_parsable_row_per_run(capsys):
     status, out, _ = _run(capsys, "simulate", "battery_recycling", "--grid", "2", "--format", "csv")
     assert status == 0

@@ -562,13 +562,43 @@ def simulation_rows(data: Mapping[str, Any], status: Sequence[str]) -> tuple[lis
         [
             "(" + ", ".join(f"{v:.3g}" for v in run["from"]) + ")",
             "(" + ", ".join(f"{v:.4f}" for v in run["to"]) + ")",
-            run["reached"] or "-",
+            run["reached"] or _motion(run),
             "/".join(run["profile"]) if run["profile"] else "-",
             str(st),
         ]
         for run, st in zip(data["runs"], status)
     ]
     return headers, rows
+
+
+def _motion(run: Mapping[str, Any]) -> str:
+    """What a run that reached no rest point does, for the ``reached`` column: ``cycle around E4, period 10.95``.
+
+    >>> _motion({"outcome": "cycle", "period": 10.9516, "around": "E4"})
+    'cycle around E4, period 10.95'
+    >>> _motion({"outcome": "heteroclinic", "near": "E2"}), _motion({"outcome": "none"}), _motion({})
+    ('heteroclinic, near E2', '-', '-')
+    """
+    outcome = run.get("outcome")
+    if outcome == "cycle":
+        around = f" around {run['around']}" if run.get("around") else ""
+        period = f", period {run['period']:.4g}" if run.get("period") is not None else ""
+        return f"cycle{around}{period}"
+    if outcome == "heteroclinic":
+        return "heteroclinic" + (f", near {run['near']}" if run.get("near") else "")
+    return "-"
+
+
+#: What the outcomes of runs that reach no rest point mean (printed under the summary of ``simulate``).
+_MOTION_LEGEND = {
+    "cycle": "cycle: the run settled on a closed orbit (around the named rest point; the period, in model time, "
+    "is in the runs table), found by the return-map test of docs/explanation.md; it never converges, so its "
+    "integration status is no-convergence",
+    "heteroclinic": "heteroclinic: the run keeps passing ever closer to a ring of saddles (the saddle it is "
+    "passing at t_end is named), staying longer near each on every turn",
+    "none": "none: the run had not settled by t_end; a longer --t-end may settle it "
+    "(look at it with govgame plot MODEL timeseries)",
+}
 
 
 def _summary_rows(data: Mapping[str, Any]) -> tuple[list[str], list[list[str]]]:
@@ -596,6 +626,12 @@ def simulation_text(data: Mapping[str, Any], status: Sequence[str]) -> str:
     """
     lines = [_simulation_title(data), "", *text_table(*simulation_rows(data, status)), "", "Summary:"]
     lines += text_table(*_summary_rows(data))
+    kinds = {key.split()[0] for key in data["summary"]}
+    legend = [text for kind, text in _MOTION_LEGEND.items() if kind in kinds]
+    if legend:
+        lines.append("")
+        for text in legend:
+            lines += textwrap.wrap(text, DEFAULT_WIDTH, initial_indent="  ", subsequent_indent="    ")
     return "\n".join(lines)
 
 
