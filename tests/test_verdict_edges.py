@@ -100,7 +100,7 @@ def test_a_face_point_exactly_on_the_boundary_is_not_reported():
     for av, inside in ((0.0, False), (2.0, False), (1.0, True), (1.999, True), (2.001, False)):
         holds = all(bool(r.xreplace({A: sympy.Rational(repr(av))})) for r in sym.exists_if)
         assert holds == inside, av
-        listed = [e for e in find_equilibria(dyn, {"a": av}) if e.kind is Kind.INTERIOR]
+        listed = [e for e in find_equilibria(dyn, params={"a": av}) if e.kind is Kind.INTERIOR]
         assert bool(listed) == inside, av
 
 
@@ -114,7 +114,7 @@ def test_a_root_of_a_nonlinear_face_on_its_boundary_is_not_an_interior_point():
         B[i, 0, k] = 2 * x - 1 + x * z
         C[i, j, 0] = x + y - 1
     game = numeric_game([A, B, C])
-    eqs = find_equilibria(replicator(game), game.values())
+    eqs = find_equilibria(replicator(game), params=game.values())
     assert not [e for e in eqs if e.kind is Kind.INTERIOR]
     # it is the boundary rest point of the face z = 0 instead
     assert (0.5, 0.5, 0.0) in [e.numeric_point for e in eqs if e.kind is Kind.BOUNDARY]
@@ -126,9 +126,9 @@ def test_stability_of_vertices_is_the_strict_nash_test(tensors):
     """stability() on its own: a vertex's verdict is ess exactly for strict Nash equilibria of the payoff table."""
     game = numeric_game(tensors)
     dyn = replicator(game)
-    eqs = find_equilibria(dyn, game.values())
+    eqs = find_equilibria(dyn, params=game.values())
     shape = tensors[0].shape
-    for st in stability(dyn, eqs, game.values()):
+    for st in stability(dyn, eqs, params=game.values()):
         if st.equilibrium.kind is not Kind.PURE:
             continue
         idx = tuple(p.strategies.index(x) for p, x in zip(game.populations, st.equilibrium.profile))
