@@ -310,45 +310,18 @@ def kinks(exprs: Sequence[sympy.Expr], at: Mapping, tol: float = 1e-12) -> list[
 
 
 # ------------------------------------------------------------------------ mixed stability
-def _face_rows(dynamics, system):
-    """The right-hand side of each face unknown, on the face (pinned shares substituted)."""
-    index = {s: i for i, s in enumerate(dynamics.state)}
-    return [dynamics.rhs[index[u]].xreplace(system.substitution) for u in system.unknowns]
-
-
 def linearisation(dynamics, eq, subs: Mapping | None):
     """Transversal eigenvalues and the face Jacobian at a non-vertex rest point of a state-dependent game.
 
     The Jacobian of the face dynamics is the full derivative of the face's right-hand sides (payoff derivatives
-    included). Returns ``(transversal, J)`` as exact expressions; ``subs`` (parameter values) applied when given.
+    included: ``stability._face_eigen`` takes no shortcut for such games). Returns
+    ``(transversal, J)`` as exact expressions in factored form; ``subs`` (parameter values) applied when given.
     """
-    from .equilibria import Face, face_system
+    from .stability import _face_eigen
 
-    game = dynamics.game
-    system = face_system(dynamics, Face(eq.support))
-    at = dict(zip(dynamics.state, eq.point))
-    if subs:
-        at = {k: v.xreplace(subs) for k, v in at.items()}
-    transversal = []
-    for p, (pop, supp) in enumerate(zip(game.populations, eq.support)):
-        u = dynamics.expected[p]
-        ubar = sum(f * u[j] for j, f in enumerate(pop.full_shares))
-        for j in range(pop.k):
-            if j not in supp:
-                val = (u[j] - ubar).xreplace(at)
-                if subs:
-                    val = val.xreplace(subs)
-                transversal.append(_compact(val) if not val.has(sympy.Float) else val)
-    unknowns = system.unknowns
-    if not unknowns:
-        return transversal, sympy.zeros(0, 0)
-    J = sympy.Matrix(_face_rows(dynamics, system)).jacobian(sympy.Matrix(unknowns))
-    J = J.xreplace({u: at[u] for u in unknowns})
-    if subs:
-        J = J.xreplace(subs)
-    if all(x.is_number for x in J) and any(x.has(sympy.Float) for x in J):
-        J = J.evalf(30)
-    else:
+    transversal, J = _face_eigen(dynamics, eq, subs)
+    transversal = [t if t.has(sympy.Float) else _compact(t) for t in transversal]
+    if J.shape[0] and not any(x.has(sympy.Float) for x in J):
         J = J.applyfunc(_compact)
     return transversal, J
 
