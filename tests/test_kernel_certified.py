@@ -123,7 +123,7 @@ def _certify(shape, tensors, lam, tt=0.0, t_end=1e9, stable=None):
     Tn = np.array([2 ** (P - 1 - p) for p in range(P)], dtype=np.int64)
     stable = K.stable_vertices(pay, shape) if stable is None else stable
     z = np.array(lam, dtype=float)  # asg = +1: the coordinate is strategy 0's log-ratio
-    kind, tc = K._certify(dpay, K._lipschitz(dpay, P), 0, P, Tn, stable, z, np.ones(P), tt, t_end, np.empty((6, P)))
+    kind, tc = K._certify(dpay, K._lipschitz(dpay, P), 0, P, Tn, stable, z, np.ones(P), tt, t_end, np.empty((9 + P, P)))
     return kind, tc, z
 
 
@@ -213,3 +213,125 @@ def test_accepted_steps_of_the_binary_scalar_path_equal_those_of_rk45(P):
             assert abs(int(res.steps[0]) - (len(sol.t) - 1)) <= 1
             same += int(res.steps[0]) == len(sol.t) - 1
     assert total >= 8 and same >= total - 1, (total, same)
+
+
+# ---------------------------------------------------------------- the box bounds (corners of a multilinear advantage)
+def _box_point(rng, prof, bmax):
+    """A random point of the box 0 <= b_q <= bmax_q around the vertex ``prof``, as shares of strategy 0."""
+    b = rng.uniform(0.0, 1.0, size=len(bmax)) * bmax
+    b[rng.uniform(size=len(bmax)) < 0.3] = 0.0  # faces and corners of the box too
+    far = rng.uniform(size=len(bmax)) < 0.3
+    b[far] = bmax[far]
+    return np.where(prof == 0, 1.0 - b, b)
+
+
+@pytest.mark.parametrize("P", [2, 3, 4])
+def test_the_box_bounds_hold_at_random_points_of_the_box(P):
+    """mu_p <= a_p <= M_p and |d a_p / d b_q| <= l_pq wherever the certificate computed them, against the
+    advantage evaluated by np.einsum at random points of the box (and on its faces)."""
+    rng = np.random.default_rng(500 + P)
+    checked = 0
+    for shape, tensors in games_with_a_stable_vertex(rng, P, 10):
+        pay, _ = K.pack(shape, tensors)
+        for j in np.flatnonzero(K.stable_vertices(pay, shape)[0]):
+            prof = np.array(np.unravel_index(j, shape))
+            sign = np.where(prof == 0, 1.0, -1.0)
+            for _ in range(6):
+                lam0 = sign * rng.uniform(0.5, 6.0, size=P)
+                full_ = pay.reshape((1, P) + shape)
+                dpay = np.stack([(np.take(full_[:, p], 0, axis=1 + p) - np.take(full_[:, p], 1, axis=1 + p))
+                                 .reshape(1, -1) for p in range(P)], axis=1)  # fmt: skip
+                Tn = np.array([2 ** (P - 1 - p) for p in range(P)], dtype=np.int64)
+                cw = np.full((9 + P, P), np.nan)
+                z = lam0.copy()
+                # t_end just after t0: the cheap route cannot stop the run, so every bound is computed
+                kind, _ = K._certify(dpay, K._lipschitz(dpay, P), 0, P, Tn, K.stable_vertices(pay, shape), z,
+                                     np.ones(P), 0.0, 1e-9, cw)  # fmt: skip
+                if kind == 0:
+                    continue
+                checked += 1
+                mu, M, lip = cw[4], cw[7], cw[9:]
+                bmax = expit(-np.abs(lam0))  # the other strategies' shares at t0
+                for _ in range(40):
+                    x = _box_point(rng, prof, bmax)
+                    adv = sign * differences(tensors, x)  # a_p = D_p at a vertex of strategy 0, -D_p else
+                    assert np.all(mu <= adv + 1e-12) and np.all(adv <= M + 1e-12), (mu, adv, M)
+                    for q in range(P):
+                        hi, lo = x.copy(), x.copy()
+                        hi[q], lo[q] = 1.0, 0.0
+                        slope = np.abs(
+                            differences(tensors, hi) - differences(tensors, lo)
+                        )  # exact: D_p is linear in x_q
+                        for p in range(P):
+                            if p != q:
+                                assert slope[p] <= lip[p, q] + 1e-12, (p, q, slope[p], lip[p, q])
+    assert checked >= 20
+
+
+# ---------------------------------------------------------------- outcomes against solve_ivp over many starts
+def _weak_ball_game():
+    """Three binary populations; vertex (1, 1, 1) (everyone plays strategy 1) is asymptotically stable, but only
+    just for population 0 (advantage 0.05), whose payoff difference turns positive as soon as another population
+    moves: the certified box is small, and the neighbouring vertices are saddles."""
+    shape = (2, 2, 2)
+    t = [np.zeros(shape) for _ in range(3)]
+    # strategy 0's payoff of each population (strategy 1 pays 0): the payoff difference D_p itself
+    t[0][0] = np.array([[2.0, 1.5], [1.5, -0.05]])  # others (1, 2) at (0,0), (0,1), (1,0), (1,1)
+    t[1][:, 0, :] = np.array([[0.5, -0.3], [0.8, -1.0]])  # others (0, 2)
+    t[2][:, :, 0] = np.array([[-0.2, 0.6], [0.4, -1.0]])  # others (0, 1)
+    return shape, t
+
+
+def _rps_like_game():
+    """Two binary populations with an interior centre (a cycling game with no stable vertex)."""
+    a0 = np.array([[0.6, -0.4], [0.0, 0.0]])
+    a1 = np.array([[-1.0, 0.0], [1.0, 0.0]])
+    return (2, 2), [a0, a1]
+
+
+def test_certified_outcomes_match_tight_solve_ivp_over_many_starts():
+    """Whatever the certificate decides, a tight DOP853 integration of the same starts agrees: converged runs
+    are within VERTEX_TOL of their vertex at the certified time, runs stopped at t_end by extrapolation are
+    within EXTRAP_TOL of the exact end state, and every other run is the full integration itself."""
+    rng = np.random.default_rng(2026)
+    games = [_weak_ball_game(), _rps_like_game()]
+    games += games_with_a_stable_vertex(rng, 2, 1) + games_with_a_stable_vertex(rng, 3, 2)
+    games += games_with_a_stable_vertex(rng, 4, 1)
+    tight = dict(rtol=1e-10, atol=1e-12)
+    shortened = extrapolated = 0
+    for shape, tensors in games:
+        P = len(shape)
+        X = rng.uniform(0.01, 0.99, size=(25, P))
+        t_end = 40.0
+        cert = run(shape, tensors, X, t_end=t_end, **tight)
+        plain = run(shape, tensors, X, t_end=t_end, certify=False, **tight)
+        for r in range(len(X)):
+            lam0 = np.log(X[r] / (1 - X[r]))
+            cs = str(cert.status[r])
+            if cert.steps[r] == plain.steps[r] and cs == str(plain.status[r]):
+                np.testing.assert_array_equal(cert.final[r], plain.final[r])  # not certified: the same run
+                continue
+            if cs == "converged":
+                v = np.round(cert.final[r])
+                sol = solve_ivp(lam_rhs(tensors), (0.0, float(cert.t_stop[r])), lam0, method="DOP853",
+                                rtol=1e-12, atol=1e-12)  # fmt: skip
+                assert np.max(np.abs(full(expit(sol.y[:, -1])) - v)) <= K.VERTEX_TOL * (1 + 1e-4)
+                assert np.max(np.abs(cert.final[r] - v)) <= K.VERTEX_TOL
+                shortened += 1
+            else:
+                assert cs == "t_end", cs
+                sol = solve_ivp(lam_rhs(tensors), (0.0, t_end), lam0, method="DOP853", rtol=1e-12, atol=1e-12)
+                assert np.max(np.abs(cert.final[r] - full(expit(sol.y[:, -1])))) <= K.EXTRAP_TOL + 1e-9
+                extrapolated += 1
+    assert shortened >= 10 and extrapolated >= 10 and shortened + extrapolated >= 50, (shortened, extrapolated)
+
+
+def test_the_weak_ball_game_is_certified_only_close_to_its_vertex():
+    """Where population 0's advantage 0.05 is outweighed inside the box, no certificate is issued; close
+    enough it is, and the runs started there converge to the vertex (a closed-form check of mu_0 = 0.05 -
+    2.05 b_1 - 1.55 b_2 + ... > 0 along the diagonal)."""
+    shape, tensors = _weak_ball_game()
+    for b, want in ((0.05, 0), (0.002, 2)):
+        lam = np.log(b / (1 - b)) * np.ones(3)  # strategy 0's share b: near vertex (1, 1, 1)
+        kind, tc, z = _certify(shape, tensors, lam)
+        assert kind == want, (b, kind)

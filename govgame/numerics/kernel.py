@@ -64,19 +64,25 @@ Stopping rules (:class:`Status`):
 Certified stop (static games of binary populations, each with a coordinate; not when paths are
 stored; ``certify=False`` turns it off). Near a vertex ``v`` write, for each population ``p``,
 :math:`\xi_p = \log(b_p / (1 - b_p))` with :math:`b_p` the share of the strategy ``v`` does not play,
-and :math:`B_p = e^{\xi_p(t_0)} \ge b_p`. Then :math:`\dot\xi_p = -(r_p + \delta_p)`, where
-:math:`r_p > 0` is ``v``'s payoff advantage for population ``p`` (``v`` asymptotically stable) and,
-the payoff difference being multilinear, :math:`|\delta_p| \le \sum_q \ell_{pq} b_q` with
-:math:`\ell_{pq}` the largest difference of two payoff differences of ``p`` that differ only in
-``q``'s strategy (a bound of :math:`\partial D_p / \partial x_q` on the whole state space). If
-:math:`\mu_p = r_p - \sum_q \ell_{pq} B_q > 0` for every ``p``, the box
-:math:`\{\xi \le \xi(t_0)\}` is forward invariant (on its faces every :math:`\xi_p` decreases at rate
-at least :math:`\mu_p`), the run converges to ``v``, :math:`b_q(t_0 + s) \le B_q e^{-\mu_q s}`, and
+and :math:`B_p = e^{\xi_p(t_0)} \ge b_p`. Then :math:`\dot\xi_p = -a_p(b)`, where :math:`a_p` is
+``v``'s payoff advantage for population ``p``, :math:`r_p = a_p(0) > 0` at ``v`` (``v`` asymptotically
+stable). The box :math:`\{b_q \le b_q(t_0)\ \forall q\}` is a product of intervals and :math:`a_p` is
+multilinear in the other populations' :math:`b_q`, so the extremes :math:`\mu_p, M_p` of :math:`a_p`
+over the box are at its corners, and so are those of :math:`\partial a_p / \partial b_q`, whose largest
+absolute value on the box is :math:`\ell_{pq}` (all evaluated exactly at the :math:`2^{P-1}` corners,
+with a margin for rounding). If :math:`\mu_p > 0` for every ``p``, the box is forward invariant (on its
+faces every :math:`\xi_p` decreases at rate at least :math:`\mu_p`), the run converges to ``v``,
+:math:`\xi_p(t_0) - M_p s \le \xi_p(t_0 + s) \le \xi_p(t_0) - \mu_p s`,
+:math:`b_q(t_0 + s) \le B_q e^{-\mu_q s}`, and (mean value theorem on the box)
 
 .. math:: |\xi_p(t_0 + s) - (\xi_p(t_0) - r_p s)| \le C_p(s) = \sum_q \ell_{pq} B_q (1 - e^{-\mu_q s}) / \mu_q .
 
+(Before issue 12.6's second round :math:`\mu_p` was :math:`r_p - \sum_q \ell_{pq} B_q` with
+:math:`\ell_{pq}` taken over the whole state space, a much smaller certified region.)
+
 The kernel checks this after every accepted step once the run is near a stable vertex (again each time
-its distance has halved). When the enclosure puts every :math:`\xi_p` below
+its distance has halved; after a certificate not accurate enough at ``t_end``, once the distance has
+fallen by as much as the enclosure was too wide, between 2 and 10 times). When the bounds put every :math:`\xi_p` below
 :math:`\log` :data:`VERTEX_TOL` by some time :math:`t_c \le` ``t_end``, the run is ``converged`` at
 :math:`t_c` (an upper bound of the time it comes within :data:`VERTEX_TOL`; the full integration
 notices it only at its next accepted step, often later), with the centre of the enclosure as its state.
@@ -85,7 +91,8 @@ within :data:`NEAR_TOL` of ``v`` and the enclosure's width (in shares) is at mos
 else it integrates on. The bounds are about the exact flow from the integrated state at
 :math:`t_0` (whose own error is the integrator's, and contracts from there); inside the box every
 :math:`\xi_p` is strictly monotone, so no extreme of a coordinate (no return of the cycle test) is lost.
-A saddle is never certified: :math:`\mu_p > 0` needs :math:`r_p > 0` for every population.
+A saddle is never certified: :math:`\mu_p > 0` needs :math:`r_p > 0` for every population (the
+vertex is a corner of the box).
 
 Oscillations (:class:`Cycle`): after every accepted step the kernel records each
 log-ratio coordinate's maxima and minima (the zeros of :math:`\dot z_i`, located on the
@@ -213,6 +220,8 @@ RING = 8
 #: Certified stop at ``t_end``: the largest error bound (maximum norm, shares) of an extrapolated end state
 #: (see "Certified stop" in the module docstring).
 EXTRAP_TOL = 1e-9
+_TINY = 1e-30  # the certificate's box is never thinner than this (in shares)
+_LOG_TINY = math.log(_TINY)
 _LOG_STOP = math.log(VERTEX_TOL * (1.0 - 1e-6))  # every xi_p below this: every other share below VERTEX_TOL
 _Z_EDGE = math.log(1.0 / NEAR_TOL)  # |z| beyond this: a share below NEAR_TOL
 
@@ -729,18 +738,40 @@ def _returns(et, ez, cnt, a, t_end):
     return 0, math.nan, amp, math.nan, lo, hi
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _dat(dpay, t, p, P, x, row):
+    """Population ``p``'s payoff difference at the shares ``x[row]`` (``x[row, q]``: the share of ``q``'s strategy 0).
+
+    The contraction of ``dpay[t, p]`` (over the other populations' profiles, row-major) with the other
+    populations' shares, for any number of binary populations.
+    """
+    n = 1 << (P - 1)
+    acc = 0.0
+    for idx in range(n):
+        w = dpay[t, p, idx]
+        bit = n >> 1
+        for k in range(P):
+            if k == p:
+                continue
+            w *= (1.0 - x[row, k]) if (idx & bit) else x[row, k]
+            bit >>= 1
+        acc += w
+    return acc
+
+
 @njit(cache=True, error_model="numpy")
 def _certify(dpay, lip, t, P, Tn, stable, z, asg, tt, t_end, cw):
     r"""The certified early stop of a static binary game (see the module docstring, ``Certified stop``).
 
     ``z[p]`` is population ``p``'s log-ratio coordinate with ``asg[p] z[p] = log(x_p / (1 - x_p))``;
     ``lip[t, p, q]`` bounds the derivative of population ``p``'s payoff difference in population
-    ``q``'s share over the whole state space. Returns ``(kind, time)``: kind 0 when the bound does not
-    prove convergence to an asymptotically stable vertex, 1 when it does but the state is not known
-    well enough by ``t_end``, 2 when the run provably comes within ``VERTEX_TOL`` of the vertex by
-    ``time <= t_end``, 3 when it provably is within ``NEAR_TOL`` of it at ``t_end`` and its state there
-    is known within ``EXTRAP_TOL``. With kind 2 or 3, ``z`` holds the state at ``time`` (the middle of
-    the enclosure).
+    ``q``'s share over the whole state space (a cap of the box's own bound); ``cw`` is scratch of shape
+    ``(9 + P, P)``. Returns ``(kind, time)``: kind 0 when the bound does not prove convergence to an
+    asymptotically stable vertex, 1 when it does but the state is not known well enough by ``t_end``,
+    2 when the run provably comes within ``VERTEX_TOL`` of the vertex by ``time <= t_end``, 3 when it
+    provably is within ``NEAR_TOL`` of it at ``t_end`` and its state there is known within
+    ``EXTRAP_TOL``. With kind 2 or 3, ``z`` holds the state at ``time`` (the middle of the enclosure);
+    with kind 1, ``cw[6, 0] >= 1`` says how much too wide the enclosure at ``t_end`` is (or too far).
     """
     j = 0
     for p in range(P):
@@ -748,37 +779,75 @@ def _certify(dpay, lip, t, P, Tn, stable, z, asg, tt, t_end, cw):
         sp = 1.0 if lam > 0.0 else -1.0
         cw[2, p] = sp
         cw[0, p] = -sp * lam  # xi_p = log(other share / vertex share) <= 0
-        cw[1, p] = math.exp(cw[0, p])  # b_p >= the other share, now and (once certified) ever after
+        # B_p >= the odds b_p / (1 - b_p) >= b_p, now and (once certified) ever after, and the box's side
+        # cw[8, p] >= b_p(t0); both at least _TINY (a larger box is as good a certificate, and products of
+        # shares that small would be subnormal numbers, slow to multiply)
+        cw[1, p] = math.exp(cw[0, p]) if cw[0, p] > _LOG_TINY else _TINY
+        cw[8, p] = max(cw[1, p] / (1.0 + cw[1, p]), _TINY)
         if sp < 0.0:
             j += Tn[p]
     if not stable[t, j]:
         return 0, tt
-    # decay rate r_p of xi_p at the vertex and mu_p, a lower bound of it on the whole box
+    # the advantage a_p(b) = sp_p D_p of the vertex for population p is multilinear in the other populations'
+    # b_q, so over the box its extremes (mu_p, M_p) are at the box's corners, and so are those of its derivatives
+    need = 0.0
     for p in range(P):
-        idx = 0
-        w = 1
-        for k in range(P - 1, -1, -1):
-            if k == p:
+        size = 0.0  # rounding: every evaluation below errs by at most a few ulp of sum |dpay|
+        for idx in range(1 << (P - 1)):
+            size += abs(dpay[t, p, idx])
+        eps = 1e-12 * size
+        lo = math.inf
+        hi = -math.inf
+        for c in range((1 << P) - 1, -1, -1):  # the far corner first: where the advantage is least, mostly
+            if (c >> p) & 1:
                 continue
-            if cw[2, k] < 0.0:
-                idx += w
-            w <<= 1
-        rv = cw[2, p] * dpay[t, p, idx]
-        slack = 0.0
+            for k in range(P):
+                v = 1.0 if cw[2, k] > 0.0 else 0.0
+                cw[6, k] = v - cw[2, k] * cw[8, k] if (c >> k) & 1 else v
+            a = cw[2, p] * _dat(dpay, t, p, P, cw, 6)
+            if not (a - eps > 0.0):
+                return 0, tt
+            lo = min(lo, a)
+            hi = max(hi, a)
+        cw[3, p] = a  # r_p: the last corner is the vertex itself
+        cw[4, p] = lo - eps  # mu_p
+        cw[7, p] = hi + eps  # M_p
+        need = max(need, (cw[0, p] - _LOG_STOP) / cw[4, p])  # xi_p(t0 + s) <= xi_p(t0) - mu_p s
+    if tt + need <= t_end:  # within VERTEX_TOL by tt + need: the state there is in [xi - M s, xi - mu s]
+        for p in range(P):
+            cw[0, p] -= 0.5 * (cw[4, p] + cw[7, p]) * need
+            z[p] = -asg[p] * cw[2, p] * cw[0, p]
+        return 2, tt + need
+    for p in range(P):
+        size = 0.0
+        for idx in range(1 << (P - 1)):
+            size += abs(dpay[t, p, idx])
+        eps = 1e-12 * size
         for q in range(P):
-            slack += lip[t, p, q] * cw[1, q]
-        cw[3, p] = rv
-        cw[4, p] = rv - slack * (1.0 + 1e-12) - 1e-12 * abs(rv)
-        if not (cw[4, p] > 0.0):
-            return 0, tt
-    # |xi_p(t0 + s) - (xi_p(t0) - r_p s)| <= C_p(s) = sum_q lip_pq b_q (1 - exp(-mu_q s)) / mu_q
+            best = 0.0
+            if q != p:
+                for c in range(1 << P):
+                    if (c >> p) & 1 or (c >> q) & 1:
+                        continue
+                    for k in range(P):
+                        v = 1.0 if cw[2, k] > 0.0 else 0.0
+                        cw[6, k] = v - cw[2, k] * cw[8, k] if (c >> k) & 1 else v
+                    cw[6, q] = 1.0
+                    d1 = _dat(dpay, t, p, P, cw, 6)
+                    cw[6, q] = 0.0
+                    best = max(best, abs(d1 - _dat(dpay, t, p, P, cw, 6)))
+                best = min(best * (1.0 + 1e-12) + 2.0 * eps, lip[t, p, q])
+            cw[9 + p, q] = best  # l_pq: a bound of |d a_p / d b_q| on the box
+    # |xi_p(t0 + s) - (xi_p(t0) - r_p s)| <= C_p(s) = sum_q l_pq b_q (1 - exp(-mu_q s)) / mu_q, and
+    # xi_p(t0) - M_p s <= xi_p(t0 + s) <= xi_p(t0) - mu_p s
     need = 0.0
     for p in range(P):
         acc = 0.0
         for q in range(P):
-            acc += lip[t, p, q] * cw[1, q] / cw[4, q]
+            acc += cw[9 + p, q] * cw[1, q] / cw[4, q]
         cw[5, p] = acc * (1.0 + 1e-12)
-        need = max(need, (cw[0, p] + cw[5, p] - _LOG_STOP) / cw[3, p])  # >= 0: need starts at 0
+        s_p = min((cw[0, p] + cw[5, p] - _LOG_STOP) / cw[3, p], (cw[0, p] - _LOG_STOP) / cw[4, p])
+        need = max(need, s_p)  # >= 0: need starts at 0
     kind = 2
     s = need
     if tt + need > t_end:
@@ -786,18 +855,26 @@ def _certify(dpay, lip, t, P, Tn, stable, z, asg, tt, t_end, cw):
         s = t_end - tt
     err = 0.0
     top = 0.0
+    for q in range(P):
+        cw[6, q] = cw[1, q] * -math.expm1(-cw[4, q] * s) / cw[4, q]
     for p in range(P):
         acc = 0.0
         for q in range(P):
-            acc += lip[t, p, q] * cw[1, q] * -math.expm1(-cw[4, q] * s) / cw[4, q]
+            acc += cw[9 + p, q] * cw[6, q]
         acc = min(acc * (1.0 + 1e-12), cw[5, p])
         mid = cw[0, p] - cw[3, p] * s
-        hi = math.exp(mid + acc)
-        lo = math.exp(mid - acc)
+        up = min(mid + acc, cw[0, p] - cw[4, p] * s)
+        dn = max(mid - acc, cw[0, p] - cw[7, p] * s)
+        hi = math.exp(up if up > -700.0 else -700.0)  # (exp's underflow path is slow)
+        lo = math.exp(dn) if dn > -700.0 else 0.0
         err = max(err, hi / (1.0 + hi) - lo / (1.0 + lo))
         top = max(top, hi)
-        cw[0, p] = mid
+        cw[0, p] = 0.5 * (up + dn)
+    if kind == 2 and not (top <= VERTEX_TOL):
+        cw[6, 0] = 1.0
+        return 1, tt  # cannot happen (need was chosen so), kept as a guard of the claim
     if kind == 3 and not (top <= NEAR_TOL and err <= EXTRAP_TOL):
+        cw[6, 0] = max(err / EXTRAP_TOL, top / NEAR_TOL)  # how much too wide the enclosure at t_end is
         return 1, tt
     for p in range(P):
         z[p] = -asg[p] * cw[2, p] * cw[0, p]
@@ -950,6 +1027,8 @@ def _one(
                 if fastb == 2:  # binary populations, each with a coordinate: the field in scalars
                     x0, w0 = _sigmoid(asg[0] * tmp[0])
                     x1, w1 = _sigmoid(asg[1] * tmp[1])
+                    if st == 6:  # the shares at z_new (as _softmax would give them)
+                        ys[0], ys[1], ys[2], ys[3] = x0, w0, x1, w1
                     if dyn:
                         reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
                         _dyn_table(code, reg, dp, dj, dr, tab)
@@ -959,6 +1038,8 @@ def _one(
                     x0, w0 = _sigmoid(asg[0] * tmp[0])
                     x1, w1 = _sigmoid(asg[1] * tmp[1])
                     x2, w2 = _sigmoid(asg[2] * tmp[2])
+                    if st == 6:  # the shares at z_new (as _softmax would give them)
+                        ys[0], ys[1], ys[2], ys[3], ys[4], ys[5] = x0, w0, x1, w1, x2, w2
                     if dyn:
                         reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
                         reg[sbase + 4], reg[sbase + 5] = x2, w2
@@ -980,6 +1061,8 @@ def _one(
                     x1, w1 = _sigmoid(asg[1] * tmp[1])
                     x2, w2 = _sigmoid(asg[2] * tmp[2])
                     x3, w3 = _sigmoid(asg[3] * tmp[3])
+                    if st == 6:  # the shares at z_new (as _softmax would give them)
+                        ys[0], ys[1], ys[2], ys[3], ys[4], ys[5], ys[6], ys[7] = x0, w0, x1, w1, x2, w2, x3, w3
                     if dyn:
                         reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
                         reg[sbase + 4], reg[sbase + 5], reg[sbase + 6], reg[sbase + 7] = x2, w2, x3, w3
@@ -990,8 +1073,7 @@ def _one(
                     K[st, 3] = asg[3] * _c3(ptab, ti, 3, x0, w0, x1, w1, x2, w2)
                 else:
                     _field(tmp, K, st, binary, dyn, ptab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, pa, ai, apop, asg, ref, ys, u, D, pre, suf)  # fmt: skip
-            if fastb > 0:
-                _softmax(tmp, ys, P, pa, ai, ref)
+            # ys: the shares at z_new (the scalar paths set them at stage 7, the general field likewise)
             en = 0.0
             for a in range(na):
                 znew[a] = tmp[a]
@@ -1073,7 +1155,10 @@ def _one(
                 elif dist < vis_d[(nvis - 1) % RING]:
                     vis_d[(nvis - 1) % RING] = dist
                 break
-            cert_next = 0.5 * dist  # not (yet) inside the ball, or not known well enough at t_end: try closer
+            if kind == 1:  # converges, but not known well enough at t_end: the enclosure narrows as dist falls
+                cert_next = dist * min(0.5, max(0.1, 1.0 / cw[6, 0]))
+            else:  # not (yet) inside the ball: try closer
+                cert_next = 0.5 * dist
         if dist <= NEAR_TOL:
             if jv != cur:
                 vis_j[nvis % RING] = jv
@@ -1157,7 +1242,7 @@ def _integrate(
     cnt = np.zeros((2, m), dtype=np.int64)
     vis_j = np.empty(RING, dtype=np.int64)
     vis_d = np.empty(RING)
-    cw = np.empty((6, P))
+    cw = np.empty((9 + P, P))
     for r in range(lo, hi):
         ts, cd, ns = _one(
             pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, tidx[r], offs, L, Tn, po, so,
