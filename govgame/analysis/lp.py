@@ -1,0 +1,311 @@
+"""Small linear programs solved exactly: a bounded-variable primal simplex over ``fractions.Fraction``.
+
+The feasibility questions of :mod:`govgame.analysis.regions` are linear programs with a few rows and a
+few dozen variables. They are solved here in rational arithmetic, so the optimum, its value and the
+decision "infeasible" are exact for the data (no tolerance), and no optimisation library has to be
+imported for them.
+
+The data are read exactly: integers and fractions as they are, a float as the decimal number its
+``repr`` shows (``0.6`` is ``3/5``), which is how govgame reads a float everywhere else (parameter
+values, witnesses). Infinite bounds mean no bound.
+
+The method is the textbook bounded-variable simplex (each nonbasic variable rests at one of its bounds),
+phase 1 minimising the sum of artificial variables. The entering variable is the one with the steepest
+reduced cost until ``STALL_LIMIT`` degenerate steps follow each other, then the smallest eligible index
+(Bland's rule, which cannot cycle) for the rest of the phase; the leaving variable is the smallest index
+among ties. The tableau is kept sparse (dictionaries), which suits
+the conditions of a game: each involves few parameters.
+
+>>> res = linprog([-1, -1], A_ub=[[1, 2], [3, 1]], b_ub=[4, 6], bounds=[(0, None), (0, None)])
+>>> res.status, res.fun, res.x
+(<LPStatus.OPTIMAL: 0>, Fraction(-14, 5), (Fraction(8, 5), Fraction(6, 5)))
+>>> linprog([1], A_ub=[[1], [-1]], b_ub=[-1, -1], bounds=[(None, None)]).status
+<LPStatus.INFEASIBLE: 2>
+>>> linprog([-1], A_ub=[[-1]], b_ub=[0], bounds=[(0, None)]).status
+<LPStatus.UNBOUNDED: 3>
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from numbers import Rational
+
+__all__ = ["LPStatus", "LPResult", "exact", "linprog"]
+
+
+#: Consecutive degenerate steps after which the entering variable is chosen by Bland's rule.
+STALL_LIMIT = 8
+
+
+class LPStatus(enum.IntEnum):
+    """Outcome of a linear program (the numbers are those of :func:`scipy.optimize.linprog`'s ``status``)."""
+
+    OPTIMAL = 0
+    INFEASIBLE = 2
+    UNBOUNDED = 3
+
+
+@dataclass(frozen=True)
+class LPResult:
+    """An exact optimum ``x`` and its value ``fun`` (both None unless ``status`` is ``OPTIMAL``)."""
+
+    status: LPStatus
+    x: tuple[Fraction, ...] | None = None
+    fun: Fraction | None = None
+    iterations: int = 0
+
+
+_MEMO: dict[float, Fraction] = {}
+
+
+def exact(v) -> Fraction:
+    """A number as a ``Fraction``: rationals as they are, a float as the decimal its ``repr`` shows.
+
+    >>> exact(0.6), exact(3), exact(Fraction(1, 3)), exact(1e-9)
+    (Fraction(3, 5), Fraction(3, 1), Fraction(1, 3), Fraction(1, 1000000000))
+    """
+    if isinstance(v, Fraction):
+        return v
+    if isinstance(v, int):  # also bool and numpy's integers registered as numbers.Integral
+        return Fraction(v)
+    if isinstance(v, Rational):
+        return Fraction(int(v.numerator), int(v.denominator))
+    f = float(v)
+    out = _MEMO.get(f)
+    if out is None:
+        if not math.isfinite(f):
+            raise ValueError(f"a linear program's data must be finite numbers, not {v!r}")
+        out = Fraction(repr(f))
+        if len(_MEMO) < 4096:  # the same few numbers recur (0, 1, bounds, reference values)
+            _MEMO[f] = out
+    return out
+
+
+def _bound(v) -> Fraction | None:
+    if v is None:
+        return None
+    if not isinstance(v, (int, Rational)) and math.isinf(float(v)):
+        return None
+    return exact(v)
+
+
+def linprog(
+    c: Sequence,
+    *,
+    A_ub: Sequence[Sequence] | None = None,
+    b_ub: Sequence | None = None,
+    bounds: Sequence[tuple] | None = None,
+) -> LPResult:
+    """Minimise ``c . x`` subject to ``A_ub x <= b_ub`` and ``lo <= x <= hi``, exactly.
+
+    Parameters
+    ----------
+    c : sequence of numbers
+        The objective, one coefficient per variable.
+    A_ub, b_ub : optional
+        The inequality rows and their right-hand sides.
+    bounds : sequence of (lo, hi), optional
+        One pair per variable; None or an infinite value is no bound. Default ``(0, None)``.
+
+    Returns
+    -------
+    LPResult
+        The status, and for an optimum the exact optimal point (a vertex) and value.
+
+    Examples
+    --------
+    >>> res = linprog([0, -1], A_ub=[[1, 1]], b_ub=[1], bounds=[(0.25, 1), (None, 1)])
+    >>> res.fun, [str(v) for v in res.x]
+    (Fraction(-3, 4), ['1/4', '3/4'])
+    """
+    c, A_ub, b_ub = (v.tolist() if hasattr(v, "tolist") else v for v in (c, A_ub, b_ub))
+    n = len(c)
+    rows_a = [] if A_ub is None else [{j: exact(v) for j, v in enumerate(row) if v} for row in A_ub]
+    rhs = [] if b_ub is None else [exact(v) for v in b_ub]
+    if len(rows_a) != len(rhs) or (A_ub is not None and any(len(r) != n for r in A_ub)):
+        raise ValueError("A_ub must have one row per entry of b_ub and one column per entry of c")
+    cost = [exact(v) for v in c]
+    if bounds is None:
+        bounds = [(0, None)] * n
+    if len(bounds) != n:
+        raise ValueError("bounds must have one pair per variable")
+    lo = [_bound(a) for a, _ in bounds]
+    hi = [_bound(b) for _, b in bounds]
+    for a, b in zip(lo, hi):
+        if a is not None and b is not None and a > b:
+            return LPResult(LPStatus.INFEASIBLE)
+    return _Simplex(cost, rows_a, rhs, lo, hi).solve()
+
+
+class _Simplex:
+    """The tableau: ``x_B(i) = beta[i] - sum_j T[i][j] (x_j - val[j])`` over the nonbasic ``j``."""
+
+    def __init__(self, cost, rows_a, rhs, lo, hi):
+        n, m = len(cost), len(rows_a)
+        self.n = n
+        zero = Fraction(0)
+        # columns: structural 0..n-1, slacks n..n+m-1 (A_i x + s_i = b_i, s_i >= 0), then artificials
+        self.lo = list(lo) + [zero] * m
+        self.hi = list(hi) + [None] * m
+        self.val = [a if a is not None else (b if b is not None else zero) for a, b in zip(lo, hi)] + [zero] * m
+        self.basis: list[int] = []
+        self.rows: list[dict[int, Fraction]] = []
+        self.beta: list[Fraction] = []
+        self.artificial: list[int] = []
+        for i, (coef, b) in enumerate(zip(rows_a, rhs)):
+            r = b - sum((v * self.val[j] for j, v in coef.items()), zero)
+            if r >= 0:
+                self.basis.append(n + i)
+                self.rows.append(coef)
+                self.beta.append(r)
+            else:  # a_i = A_i x + s_i - b_i >= 0 is basic, s_i nonbasic at 0
+                k = len(self.lo)
+                self.lo.append(zero)
+                self.hi.append(None)
+                self.val.append(zero)
+                self.artificial.append(k)
+                row = {j: -v for j, v in coef.items()}
+                row[n + i] = Fraction(-1)
+                self.basis.append(k)
+                self.rows.append(row)
+                self.beta.append(-r)
+        self.cost = cost
+        self.iterations = 0
+
+    # ------------------------------------------------------------------ phases
+    def solve(self) -> LPResult:
+        ncol = len(self.lo)
+        if self.artificial:
+            c1 = [Fraction(0)] * ncol
+            for k in self.artificial:
+                c1[k] = Fraction(1)
+            status = self._optimise(c1)
+            assert status is LPStatus.OPTIMAL  # phase 1 is bounded below by 0
+            if self._objective(c1) > 0:
+                return LPResult(LPStatus.INFEASIBLE, iterations=self.iterations)
+            for k in self.artificial:  # from now on every artificial is fixed at 0
+                self.hi[k] = Fraction(0)
+        c2 = list(self.cost) + [Fraction(0)] * (ncol - self.n)
+        status = self._optimise(c2)
+        if status is not LPStatus.OPTIMAL:
+            return LPResult(status, iterations=self.iterations)
+        x = self._values()[: self.n]
+        return LPResult(
+            LPStatus.OPTIMAL, tuple(x), sum((a * b for a, b in zip(self.cost, x)), Fraction(0)), self.iterations
+        )
+
+    def _values(self) -> list[Fraction]:
+        x = list(self.val)
+        for i, b in enumerate(self.basis):
+            x[b] = self.beta[i]
+        return x
+
+    def _objective(self, c) -> Fraction:
+        return sum((a * b for a, b in zip(c, self._values()) if a), Fraction(0))
+
+    def _optimise(self, c) -> LPStatus:
+        """Primal simplex from the current (feasible) basis; Bland's rule."""
+        basic = set(self.basis)
+        # reduced costs d_j = c_j - sum_i c_B(i) T[i][j] over the nonbasic j
+        d = {j: c[j] for j in range(len(self.lo)) if j not in basic and c[j]}
+        for i, b in enumerate(self.basis):
+            if c[b]:
+                for j, v in self.rows[i].items():
+                    d[j] = d.get(j, Fraction(0)) - c[b] * v
+        bland, stalled = False, 0
+        while True:
+            q, direction, best = None, 0, Fraction(0)
+            for j in sorted(d):
+                dj = d[j]
+                if dj < 0 and (self.hi[j] is None or self.val[j] < self.hi[j]):
+                    step_dir = 1
+                elif dj > 0 and (self.lo[j] is None or self.val[j] > self.lo[j]):
+                    step_dir = -1
+                else:
+                    continue
+                if bland:
+                    q, direction = j, step_dir
+                    break
+                if abs(dj) > best:
+                    q, direction, best = j, step_dir, abs(dj)
+            if q is None:
+                return LPStatus.OPTIMAL
+            self.iterations += 1
+            # ratio test: how far can x_q move in its direction?
+            theta = None
+            leave = None  # (row index) or -1 for a bound flip of x_q
+            if self.lo[q] is not None and self.hi[q] is not None:
+                theta, leave = self.hi[q] - self.lo[q], -1
+            for i, row in enumerate(self.rows):
+                t = row.get(q)
+                if not t:
+                    continue
+                rate = -t * direction  # change of x_B(i) per unit step
+                b = self.basis[i]
+                if rate < 0:
+                    if self.lo[b] is None:
+                        continue
+                    step = (self.beta[i] - self.lo[b]) / -rate
+                else:
+                    if self.hi[b] is None:
+                        continue
+                    step = (self.hi[b] - self.beta[i]) / rate
+                if (
+                    theta is None
+                    or step < theta
+                    or (step == theta and leave is not None and leave >= 0 and b < self.basis[leave])
+                ):
+                    theta, leave = step, i
+            if theta is None:
+                return LPStatus.UNBOUNDED
+            # Dantzig's rule (steepest reduced cost) until it stalls on degenerate steps, then Bland's
+            # rule for good: only degenerate steps can cycle, and Bland's rule never does
+            stalled = stalled + 1 if theta == 0 else 0
+            bland = bland or stalled > STALL_LIMIT
+            delta = theta * direction
+            if delta:
+                for i, row in enumerate(self.rows):
+                    t = row.get(q)
+                    if t:
+                        self.beta[i] -= t * delta
+            if leave == -1:  # x_q moves to its other bound; the basis stays
+                self.val[q] += delta
+                continue
+            self._pivot(leave, q, self.val[q] + delta, d)
+
+    def _pivot(self, r: int, q: int, xq: Fraction, d: dict) -> None:
+        """x_q enters at value ``xq``, the basic variable of row ``r`` leaves at the bound it reached."""
+        p = self.basis[r]
+        value_p = self.beta[r]
+        self.val[p] = self.lo[p] if self.lo[p] is not None and value_p == self.lo[p] else self.hi[p]
+        row_r = self.rows[r]
+        piv = row_r.pop(q)
+        new_r = {j: v / piv for j, v in row_r.items()}
+        new_r[p] = 1 / piv
+        self.rows[r] = new_r
+        self.basis[r] = q
+        self.beta[r] = xq
+        for i, row in enumerate(self.rows):
+            if i == r:
+                continue
+            t = row.pop(q, None)
+            if not t:
+                continue
+            for j, v in new_r.items():
+                w = row.get(j, 0) - t * v
+                if w:
+                    row[j] = w
+                else:
+                    row.pop(j, None)
+        dq = d.pop(q, None)
+        if dq:
+            for j, v in new_r.items():
+                w = d.get(j, 0) - dq * v
+                if w:
+                    d[j] = w
+                else:
+                    d.pop(j, None)
