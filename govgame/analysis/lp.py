@@ -99,6 +99,7 @@ def linprog(
     A_ub: Sequence[Sequence] | None = None,
     b_ub: Sequence | None = None,
     bounds: Sequence[tuple] | None = None,
+    start: Sequence | None = None,
 ) -> LPResult:
     """Minimise ``c . x`` subject to ``A_ub x <= b_ub`` and ``lo <= x <= hi``, exactly.
 
@@ -110,6 +111,11 @@ def linprog(
         The inequality rows and their right-hand sides.
     bounds : sequence of (lo, hi), optional
         One pair per variable; None or an infinite value is no bound. Default ``(0, None)``.
+    start : sequence of numbers, optional
+        Where the variables start (each clipped into its bounds; default: the lower bound, else the
+        upper bound, else 0). A start close to the optimum saves steps; the optimum is exact from any
+        start, but where several points are optimal the start decides which one is returned (it
+        need not be a vertex then: a variable with zero reduced cost stays where it started).
 
     Returns
     -------
@@ -138,29 +144,52 @@ def linprog(
     for a, b in zip(lo, hi):
         if a is not None and b is not None and a > b:
             return LPResult(LPStatus.INFEASIBLE)
-    return _Simplex(cost, rows_a, rhs, lo, hi).solve()
+    if start is not None:
+        if hasattr(start, "tolist"):
+            start = start.tolist()
+        if len(start) != n:
+            raise ValueError("start must have one value per variable")
+        start = [_clip(exact(v), a, b) for v, a, b in zip(start, lo, hi)]
+    return _Simplex(cost, rows_a, rhs, lo, hi, start).solve()
+
+
+def _clip(v: Fraction, lo: Fraction | None, hi: Fraction | None) -> Fraction:
+    if lo is not None and v < lo:
+        return lo
+    if hi is not None and v > hi:
+        return hi
+    return v
 
 
 class _Simplex:
-    """The tableau: ``x_B(i) = beta[i] - sum_j T[i][j] (x_j - val[j])`` over the nonbasic ``j``."""
+    """The tableau: ``x_B(i) = beta[i] - sum_j T[i][j] (x_j - val[j])`` over the nonbasic ``j``.
 
-    def __init__(self, cost, rows_a, rhs, lo, hi):
+    Each row ``T[i]`` is kept as integer numerators over one positive integer denominator
+    (``rows[i][j] / den[i]``), reduced by their gcd after every pivot: integer arithmetic is several
+    times faster than ``Fraction`` arithmetic, which normalises every single result. The reduced
+    costs are kept the same way; the values of the basic variables (``beta``) are Fractions.
+    """
+
+    def __init__(self, cost, rows_a, rhs, lo, hi, start=None):
         n, m = len(cost), len(rows_a)
         self.n = n
         zero = Fraction(0)
         # columns: structural 0..n-1, slacks n..n+m-1 (A_i x + s_i = b_i, s_i >= 0), then artificials
         self.lo = list(lo) + [zero] * m
         self.hi = list(hi) + [None] * m
-        self.val = [a if a is not None else (b if b is not None else zero) for a, b in zip(lo, hi)] + [zero] * m
+        if start is None:
+            start = [a if a is not None else (b if b is not None else zero) for a, b in zip(lo, hi)]
+        self.val = list(start) + [zero] * m
         self.basis: list[int] = []
-        self.rows: list[dict[int, Fraction]] = []
+        self.rows: list[dict[int, int]] = []
+        self.den: list[int] = []
         self.beta: list[Fraction] = []
         self.artificial: list[int] = []
         for i, (coef, b) in enumerate(zip(rows_a, rhs)):
             r = b - sum((v * self.val[j] for j, v in coef.items()), zero)
             if r >= 0:
+                row = dict(coef)
                 self.basis.append(n + i)
-                self.rows.append(coef)
                 self.beta.append(r)
             else:  # a_i = A_i x + s_i - b_i >= 0 is basic, s_i nonbasic at 0
                 k = len(self.lo)
@@ -171,8 +200,10 @@ class _Simplex:
                 row = {j: -v for j, v in coef.items()}
                 row[n + i] = Fraction(-1)
                 self.basis.append(k)
-                self.rows.append(row)
                 self.beta.append(-r)
+            num, den = _integer_row(row)
+            self.rows.append(num)
+            self.den.append(den)
         self.cost = cost
         self.iterations = 0
 
@@ -208,52 +239,55 @@ class _Simplex:
         return sum((a * b for a, b in zip(c, self._values()) if a), Fraction(0))
 
     def _optimise(self, c) -> LPStatus:
-        """Primal simplex from the current (feasible) basis; Bland's rule."""
+        """Primal simplex from the current (feasible) basis."""
         basic = set(self.basis)
         # reduced costs d_j = c_j - sum_i c_B(i) T[i][j] over the nonbasic j
-        d = {j: c[j] for j in range(len(self.lo)) if j not in basic and c[j]}
+        dfrac = {j: c[j] for j in range(len(self.lo)) if j not in basic and c[j]}
         for i, b in enumerate(self.basis):
             if c[b]:
+                f = c[b] / self.den[i]
                 for j, v in self.rows[i].items():
-                    d[j] = d.get(j, Fraction(0)) - c[b] * v
+                    dfrac[j] = dfrac.get(j, Fraction(0)) - f * v
+        d, dden = _integer_row(dfrac)
+        lo, hi, val = self.lo, self.hi, self.val
         bland, stalled = False, 0
         while True:
-            q, direction, best = None, 0, Fraction(0)
+            q, direction, best = None, 0, 0
             for j in sorted(d):
-                dj = d[j]
-                if dj < 0 and (self.hi[j] is None or self.val[j] < self.hi[j]):
+                num = d[j]  # over the positive denominator dden: its sign is the reduced cost's
+                if num < 0 and (hi[j] is None or val[j] < hi[j]):
                     step_dir = 1
-                elif dj > 0 and (self.lo[j] is None or self.val[j] > self.lo[j]):
+                elif num > 0 and (lo[j] is None or val[j] > lo[j]):
                     step_dir = -1
                 else:
                     continue
                 if bland:
                     q, direction = j, step_dir
                     break
-                if abs(dj) > best:
-                    q, direction, best = j, step_dir, abs(dj)
+                if abs(num) > best:
+                    q, direction, best = j, step_dir, abs(num)
             if q is None:
                 return LPStatus.OPTIMAL
             self.iterations += 1
             # ratio test: how far can x_q move in its direction?
             theta = None
             leave = None  # (row index) or -1 for a bound flip of x_q
-            if self.lo[q] is not None and self.hi[q] is not None:
-                theta, leave = self.hi[q] - self.lo[q], -1
+            own = hi[q] if direction > 0 else lo[q]
+            if own is not None:  # x_q may reach its other bound (it may start between its bounds)
+                theta, leave = abs(own - val[q]), -1
             for i, row in enumerate(self.rows):
                 t = row.get(q)
                 if not t:
                     continue
-                rate = -t * direction  # change of x_B(i) per unit step
                 b = self.basis[i]
-                if rate < 0:
-                    if self.lo[b] is None:
+                if t * direction > 0:  # x_B(i) decreases
+                    if lo[b] is None:
                         continue
-                    step = (self.beta[i] - self.lo[b]) / -rate
+                    step = (self.beta[i] - lo[b]) * self.den[i] / abs(t)
                 else:
-                    if self.hi[b] is None:
+                    if hi[b] is None:
                         continue
-                    step = (self.hi[b] - self.beta[i]) / rate
+                    step = (hi[b] - self.beta[i]) * self.den[i] / abs(t)
                 if (
                     theta is None
                     or step < theta
@@ -271,41 +305,69 @@ class _Simplex:
                 for i, row in enumerate(self.rows):
                     t = row.get(q)
                     if t:
-                        self.beta[i] -= t * delta
+                        self.beta[i] -= delta * t / self.den[i]
             if leave == -1:  # x_q moves to its other bound; the basis stays
-                self.val[q] += delta
+                val[q] += delta
                 continue
-            self._pivot(leave, q, self.val[q] + delta, d)
+            dden = self._pivot(leave, q, val[q] + delta, d, dden)
 
-    def _pivot(self, r: int, q: int, xq: Fraction, d: dict) -> None:
-        """x_q enters at value ``xq``, the basic variable of row ``r`` leaves at the bound it reached."""
+    def _pivot(self, r: int, q: int, xq: Fraction, d: dict, dden: int) -> int:
+        """x_q enters at value ``xq``, the basic variable of row ``r`` leaves at the bound it reached.
+
+        Returns the new denominator of the reduced costs ``d`` (updated in place).
+        """
         p = self.basis[r]
         value_p = self.beta[r]
         self.val[p] = self.lo[p] if self.lo[p] is not None and value_p == self.lo[p] else self.hi[p]
         row_r = self.rows[r]
         piv = row_r.pop(q)
-        new_r = {j: v / piv for j, v in row_r.items()}
-        new_r[p] = 1 / piv
+        # T'[r][j] = T[r][j] / T[r][q] = row_r[j] / piv;  T'[r][p] = 1 / T[r][q] = den[r] / piv
+        sign = 1 if piv > 0 else -1
+        new_r = {j: sign * v for j, v in row_r.items()}
+        new_r[p] = sign * self.den[r]
+        new_den = _reduce(new_r, abs(piv))
         self.rows[r] = new_r
+        self.den[r] = new_den
         self.basis[r] = q
         self.beta[r] = xq
         for i, row in enumerate(self.rows):
             if i == r:
                 continue
             t = row.pop(q, None)
-            if not t:
-                continue
-            for j, v in new_r.items():
-                w = row.get(j, 0) - t * v
-                if w:
-                    row[j] = w
-                else:
-                    row.pop(j, None)
+            if t:
+                self.den[i] = _eliminate(row, self.den[i], t, new_r, new_den)
         dq = d.pop(q, None)
         if dq:
-            for j, v in new_r.items():
-                w = d.get(j, 0) - dq * v
-                if w:
-                    d[j] = w
-                else:
-                    d.pop(j, None)
+            return _eliminate(d, dden, dq, new_r, new_den)
+        return dden
+
+
+def _integer_row(row: dict) -> tuple[dict[int, int], int]:
+    """Fractions as integer numerators over their least common denominator."""
+    den = math.lcm(*(v.denominator for v in row.values())) if row else 1
+    return {j: int(v * den) for j, v in row.items() if v}, den
+
+
+def _reduce(row: dict[int, int], den: int) -> int:
+    """Divide the numerators and the denominator by their gcd; the new denominator."""
+    g = math.gcd(den, *row.values())
+    if g > 1:
+        for j in row:
+            row[j] //= g
+        den //= g
+    return den
+
+
+def _eliminate(row: dict[int, int], den: int, t: int, new_r: dict[int, int], new_den: int) -> int:
+    """``row/den - (t/den) * new_r/new_den`` in place, as numerators over ``den * new_den`` (reduced)."""
+    # (row_j * new_den - t * new_j) / (den * new_den)
+    if new_den != 1:
+        for j in row:
+            row[j] *= new_den
+    for j, v in new_r.items():
+        w = row.get(j, 0) - t * v
+        if w:
+            row[j] = w
+        else:
+            row.pop(j, None)
+    return _reduce(row, den * new_den)

@@ -588,7 +588,9 @@ class Region:
             rhs.append(-ref[i] / scale[i])
         c = np.concatenate([np.zeros(n + 1), np.ones(n)])
         tb = (t_min, 1.0) if t_min > 0 else (-1.0, 1.0)
-        res = _linprog(c, np.array(rows), np.array(rhs), list(bounds[:n]) + [tb] + [(0, None)] * n)
+        # start at the reference values (the simplex method then moves only the parameters it must)
+        start = [*ref, tb[0], *([0.0] * n)]
+        res = _linprog(c, np.array(rows), np.array(rhs), list(bounds[:n]) + [tb] + [(0, None)] * n, start=start)
         if res.status != 0:
             return None
         return res.x[:n]
@@ -740,13 +742,13 @@ class _LPOutcome:
     x: np.ndarray | None
 
 
-def _linprog(c, A, b, bounds) -> _LPOutcome:
+def _linprog(c, A, b, bounds, *, start=None) -> _LPOutcome:
     """Minimise ``c . x`` over ``A x <= b`` and the bounds, exactly (:func:`govgame.analysis.lp.linprog`).
 
     The exact optimum is handed on in floating point, as the callers use it (each witness is
     checked exactly again); the status decides exactly.
     """
-    res = lp.linprog(c, A_ub=A, b_ub=b, bounds=bounds)
+    res = lp.linprog(c, A_ub=A, b_ub=b, bounds=bounds, start=start)
     if res.status is not lp.LPStatus.OPTIMAL:
         return _LPOutcome(int(res.status), None, None)
     return _LPOutcome(0, float(res.fun), np.array([float(v) for v in res.x]))
