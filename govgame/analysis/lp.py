@@ -68,6 +68,10 @@ def exact(v) -> Fraction:
     >>> exact(0.6), exact(3), exact(Fraction(1, 3)), exact(1e-9)
     (Fraction(3, 5), Fraction(3, 1), Fraction(1, 3), Fraction(1, 1000000000))
     """
+    if type(v) is float:  # the common case: the same few floats recur
+        out = _MEMO.get(v)
+        if out is not None:
+            return out
     if isinstance(v, Fraction):
         return v
     if isinstance(v, int):  # also bool and numpy's integers registered as numbers.Integral
