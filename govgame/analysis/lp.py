@@ -65,6 +65,8 @@ _MEMO: dict[float, Fraction] = {}
 def exact(v) -> Fraction:
     """A number as a ``Fraction``: rationals as they are, a float as the decimal its ``repr`` shows.
 
+    Examples
+    --------
     >>> exact(0.6), exact(3), exact(Fraction(1, 3)), exact(1e-9)
     (Fraction(3, 5), Fraction(3, 1), Fraction(1, 3), Fraction(1, 1000000000))
     """
