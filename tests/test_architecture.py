@@ -212,6 +212,22 @@ def test_the_models_command_imports_no_sympy():
     assert proc.returncode == 0, proc.stderr
 
 
+def test_analyzing_a_static_game_imports_no_scipy():
+    """The feasibility linear programs are govgame's own (analysis/lp.py): no scipy.optimize, no numba."""
+    code = (
+        "import sys, io, contextlib\n"
+        "from govgame.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    assert main(['analyze', 'battery_recycling', '--format', 'json']) == 0\n"
+        "assert '\"witness\"' in out.getvalue()\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'scipy'], sorted(sys.modules)\n"
+    )
+    proc = _fresh(code)
+    assert proc.returncode == 0, proc.stderr
+
+
 @pytest.mark.parametrize("name", ["load_model", "analyze", "simulate", "sweep", "Analysis", "Verdict", "Trajectories"])
 def test_top_level_names_are_the_stage_objects(name):
     import importlib

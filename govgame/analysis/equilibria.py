@@ -960,8 +960,7 @@ def _affine_in(e, syms) -> bool:
 
 def _affine_positive(exprs, syms) -> bool:
     """Linear programming: maximise t with every expression >= t; positive t (checked exactly) decides."""
-    import numpy as np
-    from scipy.optimize import linprog
+    from .lp import LPStatus, linprog
 
     rows, rhs = [], []
     for e in exprs:
@@ -970,12 +969,12 @@ def _affine_positive(exprs, syms) -> bool:
         const = float(poly.coeff_monomial(1))
         rows.append([-c for c in coef] + [1.0])  # -coef.z + t <= const
         rhs.append(const)
-    c = np.zeros(len(syms) + 1)
-    c[-1] = -1.0
-    res = linprog(c, A_ub=np.array(rows), b_ub=np.array(rhs), bounds=[(-10.0, 10.0)] * len(syms) + [(None, 1.0)])
-    if res.status != 0 or -res.fun <= 1e-12:
+    c = [0.0] * len(syms) + [-1.0]
+    res = linprog(c, A_ub=rows, b_ub=rhs, bounds=[(-10.0, 10.0)] * len(syms) + [(None, 1.0)])
+    if res.status is not LPStatus.OPTIMAL or -res.fun <= 1e-12:
         return False
-    assign = {s: sympy.Rational(repr(float(v))) for s, v in zip(syms, res.x[:-1])}
+    # the optimum is exact, so it satisfies every expression >= t > 0 exactly: checked all the same
+    assign = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(syms, res.x[:-1])}
     return all(_positive(e.xreplace(assign)) for e in exprs) or -res.fun > 1e-9
 
 

@@ -8,7 +8,8 @@ when the ranges admit none.
 
 A system of conditions ``g > 0`` / ``g >= 0`` is decided
 
-* exactly by linear programming (:func:`scipy.optimize.linprog`, HiGHS) when every
+* exactly by linear programming (:func:`govgame.analysis.lp.linprog`, a simplex method in
+  rational arithmetic) when every
   condition and assumption is linear in the parameters: maximise a slack ``t``
   with ``g >= t`` for the strict conditions; the system is feasible when the
   optimum is positive (``FEAS_TOL``). Parameters are bounded by ``|p| <= BOUND``;
@@ -38,6 +39,7 @@ import numpy as np
 import sympy
 
 from ..model.game import Game
+from . import lp
 
 __all__ = ["Feasibility", "Region", "as_condition", "certify", "BOUND", "FEAS_TOL", "SAMPLES"]
 
@@ -495,8 +497,6 @@ class Region:
         ``witness=False``: feasibility only (the LP decides). ``decide_only``: a point checked exactly is
         needed (the system was linearised by fixing parameters), but any such point will do.
         """
-        from scipy.optimize import linprog
-
         n = len(self.symbols)
 
         def system(within_ranges: bool):
@@ -526,13 +526,13 @@ class Region:
         solved: dict = {}
 
         def best_slack(within_ranges: bool):
-            # each of the two systems is solved at most once (HiGHS is deterministic: same LP, same answer)
+            # each of the two systems is solved at most once (the simplex method is deterministic)
             if within_ranges in solved:
                 return solved[within_ranges]
             A, b, bounds = system(within_ranges)
             c = np.zeros(n + 1)
             c[n] = -1.0
-            res = linprog(c, A_ub=A, b_ub=b, bounds=bounds, method="highs")
+            res = _linprog(c, A, b, bounds)
             out = (None, A, b, bounds, None) if res.status != 0 else (-res.fun, A, b, bounds, res.x[:n])
             solved[within_ranges] = out
             return out
@@ -567,8 +567,6 @@ class Region:
 
     def _closest(self, A, b, bounds, t_min):
         """Admissible point with slack >= t_min closest (L1) to the reference values."""
-        from scipy.optimize import linprog
-
         n = len(self.symbols)
         ref = np.clip(self.reference, [lo for lo, _ in bounds[:n]], [hi for _, hi in bounds[:n]])
         scale = np.maximum(np.abs(ref), 1.0)
@@ -590,13 +588,9 @@ class Region:
             rhs.append(-ref[i] / scale[i])
         c = np.concatenate([np.zeros(n + 1), np.ones(n)])
         tb = (t_min, 1.0) if t_min > 0 else (-1.0, 1.0)
-        res = linprog(
-            c,
-            A_ub=np.array(rows),
-            b_ub=np.array(rhs),
-            bounds=list(bounds[:n]) + [tb] + [(0, None)] * n,
-            method="highs",
-        )
+        # start at the reference values (the simplex method then moves only the parameters it must)
+        start = [*ref, tb[0], *([0.0] * n)]
+        res = _linprog(c, np.array(rows), np.array(rhs), list(bounds[:n]) + [tb] + [(0, None)] * n, start=start)
         if res.status != 0:
             return None
         return res.x[:n]
@@ -739,6 +733,25 @@ def evaluate_tree(expr: sympy.Expr, env: Mapping, n: int, memo: dict | None = No
         out = np.where(np.isfinite(out), out, np.nan)
     memo[expr] = out
     return out
+
+
+@dataclass(frozen=True)
+class _LPOutcome:
+    status: int
+    fun: float | None
+    x: np.ndarray | None
+
+
+def _linprog(c, A, b, bounds, *, start=None) -> _LPOutcome:
+    """Minimise ``c . x`` over ``A x <= b`` and the bounds, exactly (:func:`govgame.analysis.lp.linprog`).
+
+    The exact optimum is handed on in floating point, as the callers use it (each witness is
+    checked exactly again); the status decides exactly.
+    """
+    res = lp.linprog(c, A_ub=A, b_ub=b, bounds=bounds, start=start)
+    if res.status is not lp.LPStatus.OPTIMAL:
+        return _LPOutcome(int(res.status), None, None)
+    return _LPOutcome(0, float(res.fun), np.array([float(v) for v in res.x]))
 
 
 def _has_denominator(g: sympy.Expr) -> bool:
@@ -950,8 +963,6 @@ def _branch_and_bound(region: Region, strict, nonstrict) -> Feasibility | None:
     """Feasibility of polynomial conditions by branch and bound with linear relaxations; None when inconclusive."""
     import time
 
-    from scipy.optimize import linprog
-
     syms = region.symbols
     exprs = [sympy.expand(g) for g in list(strict) + list(nonstrict)]
     if any(region.terms(g) is None and not g.is_polynomial(*syms) for g in exprs):
@@ -1065,8 +1076,7 @@ def _branch_and_bound(region: Region, strict, nonstrict) -> Feasibility | None:
         bnds.append((None, 1.0))
         c = np.zeros(tcol + 1)
         c[tcol] = -1.0
-        res = linprog(c, A_ub=np.array(A), b_ub=np.array(b), bounds=bnds, method="highs")
-        return res
+        return _linprog(c, np.array(A), np.array(b), bnds)
 
     start = {}
     for i in branch_l:
