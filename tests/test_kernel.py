@@ -240,6 +240,33 @@ def test_batching_does_not_change_results():
         assert np.array_equal(one[0][0], whole[0][r]) and one[1][0] == whole[1][r] and one[2][0] == whole[2][r]
 
 
+@pytest.mark.parametrize("max_steps", [K.MAX_STEPS, 6])
+def test_a_run_ends_the_same_whichever_run_ended_before_it_in_the_slice(max_steps):
+    """One compiled call runs a whole slice of runs: every way a run ends leaves nothing to the next run.
+
+    A binary three-population game (the certified stop and the scalar field apply) with runs that stop at the
+    start (on a stable vertex, on an unstable one), on a face, inside, and, with a small step budget, at
+    ``max-steps``: each run alone gives exactly what it gives in the mixed batch.
+    """
+    rng = np.random.default_rng(5)
+    shape = (2, 2, 2)
+    tensors = [rng.normal(size=shape) for _ in shape]
+    pay, offs = K.pack(shape, tensors)
+    stable = K.stable_vertices(pay, shape)
+    X = rng.uniform(0.05, 0.95, (40, 3))
+    X[0:8] = [[a, b, c] for a in (0.0, 1.0) for b in (0.0, 1.0) for c in (0.0, 1.0)]  # every vertex
+    X[8:14, 0] = 0.0  # a face
+    X[14:18, 1] = 1.0
+    Y0 = np.array([full_from_reduced(shape, x) for x in rng.permutation(X)])
+    assert Y0.shape[0] < 2 * K._MIN_SLICE  # one slice, one call
+    whole = K.integrate_runs(pay, offs, stable, Y0, t_end=40.0, max_steps=max_steps)
+    assert len(set(whole.code.tolist())) >= 2
+    for r in range(Y0.shape[0]):
+        one = K.integrate_runs(pay, offs, stable, Y0[r : r + 1], t_end=40.0, max_steps=max_steps)
+        for name in ("final", "t_stop", "code", "steps", "cycle", "period", "rate", "box_lo", "box_hi", "refs"):
+            assert np.array_equal(getattr(one, name)[0], getattr(whole, name)[r], equal_nan=True), (r, name)
+
+
 @pytest.mark.parametrize("shape", [(2, 2), (2, 2, 2), (2, 2, 2, 2), (2, 2, 2, 2, 2), (3, 2, 2), (2, 2, 2, 3)])
 def test_every_code_path_of_the_field(shape):
     """Binary games use the payoff-difference path (unrolled for 2-4 populations, a loop beyond); others the general one."""

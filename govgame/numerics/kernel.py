@@ -881,256 +881,97 @@ def _certify(dpay, lip, t, P, Tn, stable, z, asg, tt, t_end, cw):
     return kind, tt + s
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _finish(final, t_stop, status, nsteps, refs, r, y, ref, ts, cd, ns):
+    """Store run ``r``'s end: time, status code, accepted steps, state and reference shares."""
+    t_stop[r] = ts
+    status[r] = cd
+    nsteps[r] = ns
+    for i in range(final.shape[1]):
+        final[r, i] = y[i]
+    for p in range(refs.shape[1]):
+        refs[r, p] = ref[p]
+
+
 @njit(cache=True, error_model="numpy")
-def _one(
-    pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, t, offs, L, Tn, po, so, stable, y0,
-    t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r, cyc_out, box_lo, box_hi,
+def _slice(
+    pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, tidx, offs, L, Tn, po, so, stable, Y0,
+    t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r_lo, r_hi, cyc_out, box_lo, box_hi,
     z, znew, K, tmp, y, ys, yd, u, g, D, pre, suf, ai, apop, asg, pa, ref, tab, reg, et, ez, cnt, vis_j, vis_d,
-    cert, lip, cw,
+    cert, lip, cw, final, t_stop, status, nsteps, refs,
 ):  # fmt: skip
+    """Runs ``r_lo .. r_hi - 1``, one after the other, into the output arrays (one call per slice).
+
+    Every run starts afresh from its own start (the scratch arrays carry nothing over); each way out of a
+    run stores its end with :func:`_finish` and goes on with the next run.
+    """
     P = offs.shape[0] - 1
     m = offs[P]
     E = t_eval.shape[0]
     store = paths.shape[0] > 0
-    # ---- coordinates: reference = largest starting share; a coordinate per other positive share
-    na = 0
-    for p in range(P):
-        best = offs[p]
-        for i in range(offs[p], offs[p + 1]):
-            if y0[i] > y0[best]:
-                best = i
-        ref[p] = best
-        pa[p] = na
-        for i in range(offs[p], offs[p + 1]):
-            y[i] = 0.0
-            ys[i] = 0.0
-            yd[i] = 0.0
-            if i != best and y0[i] > 0.0:
-                ai[na] = i
-                apop[na] = p
-                asg[na] = 1.0 if i == offs[p] else -1.0
-                z[na] = math.log(y0[i]) - math.log(y0[best])
-                na += 1
-        y[best] = 1.0
-        ys[best] = 1.0
-        yd[best] = 1.0
-    pa[P] = na
-    if na > 0:
-        _softmax(z, y, P, pa, ai, ref)
-    ti = t
-    if dyn:
-        ti = 0
-        for i in range(reg.shape[0]):
-            reg[i] = regs0[t, i]
-        for q in range(op_.shape[0]):
-            tab[0, op_[q], oj[q]] = regs0[t, orr[q]]
-    ptab = tab if dyn else (dpay if binary else pay)
-    fastb = P if (binary and 2 <= P <= 4 and na == P) else 0
-    certify = cert and binary and not dyn and not store and na == P
-    cert_next = 1.0
-    for a in range(na):
-        for c in range(2):
-            cnt[c, a] = 0
-    for a in range(m):
-        box_lo[r, a] = math.nan
-        box_hi[r, a] = math.nan
-    cyc_out[r, 0] = 0.0
-    cyc_out[r, 1] = math.nan
-    cyc_out[r, 2] = math.nan
-    tt = 0.0
-    ie = 0
-    while store and ie < E and t_eval[ie] <= 0.0:
-        for i in range(m):
-            paths[r, ie, i] = y[i]
-        ie += 1
-    _field(z, K, 0, binary, dyn, ptab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, pa, ai, apop, asg, ref, ys, u, D, pre, suf)  # fmt: skip
-    for a in range(na):
-        if not math.isfinite(K[0, a]):
-            _fill(paths, r, ie, math.nan)
-            return 0.0, NON_FINITE, 0
-    fmax = _growth(K, 0, y, P, pa, ai, ref, g)
-    dist, jv = _vertex(y, offs, P, Tn)
-    if dist <= VERTEX_TOL and stable[t, jv]:
-        while store and ie < E:
+    for r in range(r_lo, r_hi):
+        t = tidx[r]
+        # ---- coordinates: reference = largest starting share; a coordinate per other positive share
+        na = 0
+        for p in range(P):
+            best = offs[p]
+            for i in range(offs[p], offs[p + 1]):
+                if Y0[r, i] > Y0[r, best]:
+                    best = i
+            ref[p] = best
+            pa[p] = na
+            for i in range(offs[p], offs[p + 1]):
+                y[i] = 0.0
+                ys[i] = 0.0
+                yd[i] = 0.0
+                if i != best and Y0[r, i] > 0.0:
+                    ai[na] = i
+                    apop[na] = p
+                    asg[na] = 1.0 if i == offs[p] else -1.0
+                    z[na] = math.log(Y0[r, i]) - math.log(Y0[r, best])
+                    na += 1
+            y[best] = 1.0
+            ys[best] = 1.0
+            yd[best] = 1.0
+        pa[P] = na
+        if na > 0:
+            _softmax(z, y, P, pa, ai, ref)
+        ti = t
+        if dyn:
+            ti = 0
+            for i in range(reg.shape[0]):
+                reg[i] = regs0[t, i]
+            for q in range(op_.shape[0]):
+                tab[0, op_[q], oj[q]] = regs0[t, orr[q]]
+        ptab = tab if dyn else (dpay if binary else pay)
+        fastb = P if (binary and 2 <= P <= 4 and na == P) else 0
+        certify = cert and binary and not dyn and not store and na == P
+        cert_next = 1.0
+        for a in range(na):
+            for c in range(2):
+                cnt[c, a] = 0
+        for a in range(m):
+            box_lo[r, a] = math.nan
+            box_hi[r, a] = math.nan
+        cyc_out[r, 0] = 0.0
+        cyc_out[r, 1] = math.nan
+        cyc_out[r, 2] = math.nan
+        tt = 0.0
+        ie = 0
+        while store and ie < E and t_eval[ie] <= 0.0:
             for i in range(m):
                 paths[r, ie, i] = y[i]
             ie += 1
-        return 0.0, CONVERGED, 0
-    if t_end <= 0.0 or na == 0:
-        while store and ie < E:
-            for i in range(m):
-                paths[r, ie, i] = y[i]
-            ie += 1
-        return t_end, (T_END if (fmax <= f_tol or (dist <= NEAR_TOL and stable[t, jv])) else NO_CONVERGENCE), 0
-    # scipy's initial step (error-estimator order 4)
-    d0 = 0.0
-    d1 = 0.0
-    for a in range(na):
-        sc = atol + abs(z[a]) * rtol
-        d0 += (z[a] / sc) ** 2
-        d1 += (K[0, a] / sc) ** 2
-    d0 = math.sqrt(d0 / na)
-    d1 = math.sqrt(d1 / na)
-    if d0 < 1e-5 or d1 < 1e-5:
-        h0 = 1e-6
-    else:
-        h0 = 0.01 * d0 / d1
-    h0 = min(h0, t_end)
-    for a in range(na):
-        tmp[a] = z[a] + h0 * K[0, a]
-    _field(tmp, K, 1, binary, dyn, ptab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, pa, ai, apop, asg, ref, ys, u, D, pre, suf)  # fmt: skip
-    d2 = 0.0
-    for a in range(na):
-        sc = atol + abs(z[a]) * rtol
-        d2 += ((K[1, a] - K[0, a]) / sc) ** 2
-    d2 = math.sqrt(d2 / na) / h0
-    if d1 <= 1e-15 and d2 <= 1e-15:
-        h1 = max(1e-6, h0 * 1e-3)
-    else:
-        h1 = (0.01 / max(d1, d2)) ** (1.0 / 5.0)
-    h_abs = min(100 * h0, h1, t_end)
-    if not (h_abs > 0.0):
-        _fill(paths, r, ie, math.nan)
-        return 0.0, NON_FINITE, 0
-
-    nvis = 0
-    cur = -1
-    stall_since = -1.0
-    stall_span = t_end / 10.0
-    steps = 0
-    attempts = 0
-    while tt < t_end:
-        min_step = 10.0 * (tt * 2.220446049250313e-16 + 5e-324)  # ~10 ulp(t), as scipy (np.nextafter is slow here)
-        if h_abs < min_step:
-            h_abs = min_step
-        rejected = False
-        while True:
-            attempts += 1
-            if attempts > max_steps:
-                _fill(paths, r, ie, math.nan)
-                return tt, MAX_STEPS_CODE, steps
-            if h_abs < min_step:
-                _fill(paths, r, ie, math.nan)
-                return tt, STEP_UNDERFLOW, steps
-            t_new = tt + h_abs
-            if t_new > t_end:
-                t_new = t_end
-            h = t_new - tt
-            h_abs = h
-            # stages 2..7; the 7th is f(z_new) with z_new = z + h * sum_j B_j K_j (first same as last)
-            for st in range(1, 7):
-                for a in range(na):
-                    acc = 0.0
-                    for j in range(st):
-                        acc += _A[st, j] * K[j, a]
-                    tmp[a] = z[a] + h * acc
-                if fastb == 2:  # binary populations, each with a coordinate: the field in scalars
-                    x0, w0 = _sigmoid(asg[0] * tmp[0])
-                    x1, w1 = _sigmoid(asg[1] * tmp[1])
-                    if st == 6:  # the shares at z_new (as _softmax would give them)
-                        ys[0], ys[1], ys[2], ys[3] = x0, w0, x1, w1
-                    if dyn:
-                        reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
-                        _dyn_table(code, reg, dp, dj, dr, tab)
-                    K[st, 0] = asg[0] * (ptab[ti, 0, 0] * x1 + ptab[ti, 0, 1] * w1)
-                    K[st, 1] = asg[1] * (ptab[ti, 1, 0] * x0 + ptab[ti, 1, 1] * w0)
-                elif fastb == 3:
-                    x0, w0 = _sigmoid(asg[0] * tmp[0])
-                    x1, w1 = _sigmoid(asg[1] * tmp[1])
-                    x2, w2 = _sigmoid(asg[2] * tmp[2])
-                    if st == 6:  # the shares at z_new (as _softmax would give them)
-                        ys[0], ys[1], ys[2], ys[3], ys[4], ys[5] = x0, w0, x1, w1, x2, w2
-                    if dyn:
-                        reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
-                        reg[sbase + 4], reg[sbase + 5] = x2, w2
-                        _dyn_table(code, reg, dp, dj, dr, tab)
-                    K[st, 0] = asg[0] * (
-                        x1 * (ptab[ti, 0, 0] * x2 + ptab[ti, 0, 1] * w2)
-                        + w1 * (ptab[ti, 0, 2] * x2 + ptab[ti, 0, 3] * w2)
-                    )
-                    K[st, 1] = asg[1] * (
-                        x0 * (ptab[ti, 1, 0] * x2 + ptab[ti, 1, 1] * w2)
-                        + w0 * (ptab[ti, 1, 2] * x2 + ptab[ti, 1, 3] * w2)
-                    )
-                    K[st, 2] = asg[2] * (
-                        x0 * (ptab[ti, 2, 0] * x1 + ptab[ti, 2, 1] * w1)
-                        + w0 * (ptab[ti, 2, 2] * x1 + ptab[ti, 2, 3] * w1)
-                    )
-                elif fastb == 4:
-                    x0, w0 = _sigmoid(asg[0] * tmp[0])
-                    x1, w1 = _sigmoid(asg[1] * tmp[1])
-                    x2, w2 = _sigmoid(asg[2] * tmp[2])
-                    x3, w3 = _sigmoid(asg[3] * tmp[3])
-                    if st == 6:  # the shares at z_new (as _softmax would give them)
-                        ys[0], ys[1], ys[2], ys[3], ys[4], ys[5], ys[6], ys[7] = x0, w0, x1, w1, x2, w2, x3, w3
-                    if dyn:
-                        reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
-                        reg[sbase + 4], reg[sbase + 5], reg[sbase + 6], reg[sbase + 7] = x2, w2, x3, w3
-                        _dyn_table(code, reg, dp, dj, dr, tab)
-                    K[st, 0] = asg[0] * _c3(ptab, ti, 0, x1, w1, x2, w2, x3, w3)
-                    K[st, 1] = asg[1] * _c3(ptab, ti, 1, x0, w0, x2, w2, x3, w3)
-                    K[st, 2] = asg[2] * _c3(ptab, ti, 2, x0, w0, x1, w1, x3, w3)
-                    K[st, 3] = asg[3] * _c3(ptab, ti, 3, x0, w0, x1, w1, x2, w2)
-                else:
-                    _field(tmp, K, st, binary, dyn, ptab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, pa, ai, apop, asg, ref, ys, u, D, pre, suf)  # fmt: skip
-            # ys: the shares at z_new (the scalar paths set them at stage 7, the general field likewise)
-            en = 0.0
-            for a in range(na):
-                znew[a] = tmp[a]
-                e = h * (_E1 * K[0, a] + _E3 * K[2, a] + _E4 * K[3, a] + _E5 * K[4, a] + _E6 * K[5, a] + _E7 * K[6, a])
-                sc = atol + max(abs(z[a]), abs(znew[a])) * rtol
-                en += (e / sc) ** 2
-            en = math.sqrt(en / na)
-            if not math.isfinite(en):
-                _fill(paths, r, ie, math.nan)
-                return tt, NON_FINITE, steps
-            if en < 1.0:
-                if en == 0.0:
-                    factor = _MAX_FACTOR
-                else:
-                    factor = min(_MAX_FACTOR, _SAFETY * en ** (-0.2))
-                if rejected:
-                    factor = min(1.0, factor)
-                h_abs *= factor
+        _field(z, K, 0, binary, dyn, ptab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, pa, ai, apop, asg, ref, ys, u, D, pre, suf)  # fmt: skip
+        bad = False
+        for a in range(na):
+            if not math.isfinite(K[0, a]):
+                bad = True
                 break
-            h_abs *= max(_MIN_FACTOR, _SAFETY * en ** (-0.2))
-            rejected = True
-        # dense output for the requested times inside (tt, t_new]
-        while store and ie < E and t_eval[ie] <= t_new:
-            x = (t_eval[ie] - tt) / h
-            for a in range(na):
-                acc = 0.0
-                for s in range(7):
-                    q = (((_P[s, 3] * x + _P[s, 2]) * x + _P[s, 1]) * x + _P[s, 0]) * x
-                    acc += K[s, a] * q
-                tmp[a] = z[a] + h * acc
-            _softmax(tmp, yd, P, pa, ai, ref)
-            for i in range(m):
-                paths[r, ie, i] = yd[i]
-            ie += 1
-        # section crossings: extremes of every coordinate inside the step
-        for a in range(na):
-            k0 = K[0, a]
-            k1 = K[6, a]
-            c = -1
-            if k0 > 0.0 and k1 <= 0.0:
-                c = 0
-            elif k0 < 0.0 and k1 >= 0.0:
-                c = 1
-            if c >= 0:
-                th, ze = _locate(K, a, h, z[a])
-                slot = cnt[c, a] % RING
-                et[c, a, slot] = tt + th * h
-                ez[c, a, slot] = ze
-                cnt[c, a] += 1
-        # accept
-        steps += 1
-        for a in range(na):
-            z[a] = znew[a]
-            K[0, a] = K[6, a]  # FSAL
-        for i in range(m):
-            y[i] = ys[i]
-        tt = t_new
+        if bad:
+            _fill(paths, r, ie, math.nan)
+            _finish(final, t_stop, status, nsteps, refs, r, y, ref, 0.0, NON_FINITE, 0)
+            continue
         fmax = _growth(K, 0, y, P, pa, ai, ref, g)
         dist, jv = _vertex(y, offs, P, Tn)
         if dist <= VERTEX_TOL and stable[t, jv]:
@@ -1138,71 +979,274 @@ def _one(
                 for i in range(m):
                     paths[r, ie, i] = y[i]
                 ie += 1
-            return tt, CONVERGED, steps
-        if certify and dist <= cert_next and stable[t, jv]:
-            kind, tc = _certify(dpay, lip, t, P, Tn, stable, z, asg, tt, t_end, cw)
-            if kind == 2:  # provably within VERTEX_TOL of the vertex by tc <= t_end: stop there
-                _softmax(z, y, P, pa, ai, ref)
-                return tc, CONVERGED, steps
-            if kind == 3:  # provably near the vertex at t_end, the state there known within EXTRAP_TOL
-                _softmax(z, y, P, pa, ai, ref)
-                tt = t_end
-                dist, jv = _vertex(y, offs, P, Tn)  # <= NEAR_TOL, so the run is settled (T_END below)
-                if jv != cur:  # the visit a full integration records (from here the run stays near jv)
-                    vis_j[nvis % RING] = jv
-                    vis_d[nvis % RING] = dist
-                    nvis += 1
-                elif dist < vis_d[(nvis - 1) % RING]:
-                    vis_d[(nvis - 1) % RING] = dist
-                break
-            if kind == 1:  # converges, but not known well enough at t_end: the enclosure narrows as dist falls
-                cert_next = dist * min(0.5, max(0.1, 1.0 / cw[6, 0]))
-            else:  # not (yet) inside the ball: try closer
-                cert_next = 0.5 * dist
-        if dist <= NEAR_TOL:
-            if jv != cur:
-                vis_j[nvis % RING] = jv
-                vis_d[nvis % RING] = dist
-                nvis += 1
-                cur = jv
-            elif dist < vis_d[(nvis - 1) % RING]:
-                vis_d[(nvis - 1) % RING] = dist
+            _finish(final, t_stop, status, nsteps, refs, r, y, ref, 0.0, CONVERGED, 0)
+            continue
+        if t_end <= 0.0 or na == 0:
+            while store and ie < E:
+                for i in range(m):
+                    paths[r, ie, i] = y[i]
+                ie += 1
+            settled = fmax <= f_tol or (dist <= NEAR_TOL and stable[t, jv])
+            _finish(final, t_stop, status, nsteps, refs, r, y, ref, t_end, T_END if settled else NO_CONVERGENCE, 0)
+            continue
+        # scipy's initial step (error-estimator order 4)
+        d0 = 0.0
+        d1 = 0.0
+        for a in range(na):
+            sc = atol + abs(z[a]) * rtol
+            d0 += (z[a] / sc) ** 2
+            d1 += (K[0, a] / sc) ** 2
+        d0 = math.sqrt(d0 / na)
+        d1 = math.sqrt(d1 / na)
+        if d0 < 1e-5 or d1 < 1e-5:
+            h0 = 1e-6
         else:
-            cur = -1
-        if fmax < STALL_F:
-            if stall_since < 0.0:
-                stall_since = tt
-            elif tt - stall_since >= stall_span and tt < t_end and _frozen(y, g, m, t_end - tt):
+            h0 = 0.01 * d0 / d1
+        h0 = min(h0, t_end)
+        for a in range(na):
+            tmp[a] = z[a] + h0 * K[0, a]
+        _field(tmp, K, 1, binary, dyn, ptab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, pa, ai, apop, asg, ref, ys, u, D, pre, suf)  # fmt: skip
+        d2 = 0.0
+        for a in range(na):
+            sc = atol + abs(z[a]) * rtol
+            d2 += ((K[1, a] - K[0, a]) / sc) ** 2
+        d2 = math.sqrt(d2 / na) / h0
+        if d1 <= 1e-15 and d2 <= 1e-15:
+            h1 = max(1e-6, h0 * 1e-3)
+        else:
+            h1 = (0.01 / max(d1, d2)) ** (1.0 / 5.0)
+        h_abs = min(100 * h0, h1, t_end)
+        if not (h_abs > 0.0):
+            _fill(paths, r, ie, math.nan)
+            _finish(final, t_stop, status, nsteps, refs, r, y, ref, 0.0, NON_FINITE, 0)
+            continue
+
+        cd = -1  # set when the run ends inside the step loop
+        ts = 0.0
+        ns = 0
+        nvis = 0
+        cur = -1
+        stall_since = -1.0
+        stall_span = t_end / 10.0
+        steps = 0
+        attempts = 0
+        while tt < t_end:
+            min_step = 10.0 * (tt * 2.220446049250313e-16 + 5e-324)  # ~10 ulp(t), as scipy (np.nextafter is slow here)
+            if h_abs < min_step:
+                h_abs = min_step
+            rejected = False
+            while True:
+                attempts += 1
+                if attempts > max_steps:
+                    _fill(paths, r, ie, math.nan)
+                    ts, cd, ns = tt, MAX_STEPS_CODE, steps
+                    break
+                if h_abs < min_step:
+                    _fill(paths, r, ie, math.nan)
+                    ts, cd, ns = tt, STEP_UNDERFLOW, steps
+                    break
+                t_new = tt + h_abs
+                if t_new > t_end:
+                    t_new = t_end
+                h = t_new - tt
+                h_abs = h
+                # stages 2..7; the 7th is f(z_new) with z_new = z + h * sum_j B_j K_j (first same as last)
+                for st in range(1, 7):
+                    for a in range(na):
+                        acc = 0.0
+                        for j in range(st):
+                            acc += _A[st, j] * K[j, a]
+                        tmp[a] = z[a] + h * acc
+                    if fastb == 2:  # binary populations, each with a coordinate: the field in scalars
+                        x0, w0 = _sigmoid(asg[0] * tmp[0])
+                        x1, w1 = _sigmoid(asg[1] * tmp[1])
+                        if st == 6:  # the shares at z_new (as _softmax would give them)
+                            ys[0], ys[1], ys[2], ys[3] = x0, w0, x1, w1
+                        if dyn:
+                            reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
+                            _dyn_table(code, reg, dp, dj, dr, tab)
+                        K[st, 0] = asg[0] * (ptab[ti, 0, 0] * x1 + ptab[ti, 0, 1] * w1)
+                        K[st, 1] = asg[1] * (ptab[ti, 1, 0] * x0 + ptab[ti, 1, 1] * w0)
+                    elif fastb == 3:
+                        x0, w0 = _sigmoid(asg[0] * tmp[0])
+                        x1, w1 = _sigmoid(asg[1] * tmp[1])
+                        x2, w2 = _sigmoid(asg[2] * tmp[2])
+                        if st == 6:  # the shares at z_new (as _softmax would give them)
+                            ys[0], ys[1], ys[2], ys[3], ys[4], ys[5] = x0, w0, x1, w1, x2, w2
+                        if dyn:
+                            reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
+                            reg[sbase + 4], reg[sbase + 5] = x2, w2
+                            _dyn_table(code, reg, dp, dj, dr, tab)
+                        K[st, 0] = asg[0] * (
+                            x1 * (ptab[ti, 0, 0] * x2 + ptab[ti, 0, 1] * w2)
+                            + w1 * (ptab[ti, 0, 2] * x2 + ptab[ti, 0, 3] * w2)
+                        )
+                        K[st, 1] = asg[1] * (
+                            x0 * (ptab[ti, 1, 0] * x2 + ptab[ti, 1, 1] * w2)
+                            + w0 * (ptab[ti, 1, 2] * x2 + ptab[ti, 1, 3] * w2)
+                        )
+                        K[st, 2] = asg[2] * (
+                            x0 * (ptab[ti, 2, 0] * x1 + ptab[ti, 2, 1] * w1)
+                            + w0 * (ptab[ti, 2, 2] * x1 + ptab[ti, 2, 3] * w1)
+                        )
+                    elif fastb == 4:
+                        x0, w0 = _sigmoid(asg[0] * tmp[0])
+                        x1, w1 = _sigmoid(asg[1] * tmp[1])
+                        x2, w2 = _sigmoid(asg[2] * tmp[2])
+                        x3, w3 = _sigmoid(asg[3] * tmp[3])
+                        if st == 6:  # the shares at z_new (as _softmax would give them)
+                            ys[0], ys[1], ys[2], ys[3], ys[4], ys[5], ys[6], ys[7] = x0, w0, x1, w1, x2, w2, x3, w3
+                        if dyn:
+                            reg[sbase], reg[sbase + 1], reg[sbase + 2], reg[sbase + 3] = x0, w0, x1, w1
+                            reg[sbase + 4], reg[sbase + 5], reg[sbase + 6], reg[sbase + 7] = x2, w2, x3, w3
+                            _dyn_table(code, reg, dp, dj, dr, tab)
+                        K[st, 0] = asg[0] * _c3(ptab, ti, 0, x1, w1, x2, w2, x3, w3)
+                        K[st, 1] = asg[1] * _c3(ptab, ti, 1, x0, w0, x2, w2, x3, w3)
+                        K[st, 2] = asg[2] * _c3(ptab, ti, 2, x0, w0, x1, w1, x3, w3)
+                        K[st, 3] = asg[3] * _c3(ptab, ti, 3, x0, w0, x1, w1, x2, w2)
+                    else:
+                        _field(tmp, K, st, binary, dyn, ptab, ti, offs, L, Tn, po, so, code, reg, sbase, dp, dj, dr, P, pa, ai, apop, asg, ref, ys, u, D, pre, suf)  # fmt: skip
+                # ys: the shares at z_new (the scalar paths set them at stage 7, the general field likewise)
+                en = 0.0
+                for a in range(na):
+                    znew[a] = tmp[a]
+                    e = h * (
+                        _E1 * K[0, a] + _E3 * K[2, a] + _E4 * K[3, a] + _E5 * K[4, a] + _E6 * K[5, a] + _E7 * K[6, a]
+                    )
+                    sc = atol + max(abs(z[a]), abs(znew[a])) * rtol
+                    en += (e / sc) ** 2
+                en = math.sqrt(en / na)
+                if not math.isfinite(en):
+                    _fill(paths, r, ie, math.nan)
+                    ts, cd, ns = tt, NON_FINITE, steps
+                    break
+                if en < 1.0:
+                    if en == 0.0:
+                        factor = _MAX_FACTOR
+                    else:
+                        factor = min(_MAX_FACTOR, _SAFETY * en ** (-0.2))
+                    if rejected:
+                        factor = min(1.0, factor)
+                    h_abs *= factor
+                    break
+                h_abs *= max(_MIN_FACTOR, _SAFETY * en ** (-0.2))
+                rejected = True
+            if cd >= 0:
+                break
+            # dense output for the requested times inside (tt, t_new]
+            while store and ie < E and t_eval[ie] <= t_new:
+                x = (t_eval[ie] - tt) / h
+                for a in range(na):
+                    acc = 0.0
+                    for s in range(7):
+                        q = (((_P[s, 3] * x + _P[s, 2]) * x + _P[s, 1]) * x + _P[s, 0]) * x
+                        acc += K[s, a] * q
+                    tmp[a] = z[a] + h * acc
+                _softmax(tmp, yd, P, pa, ai, ref)
+                for i in range(m):
+                    paths[r, ie, i] = yd[i]
+                ie += 1
+            # section crossings: extremes of every coordinate inside the step
+            for a in range(na):
+                k0 = K[0, a]
+                k1 = K[6, a]
+                c = -1
+                if k0 > 0.0 and k1 <= 0.0:
+                    c = 0
+                elif k0 < 0.0 and k1 >= 0.0:
+                    c = 1
+                if c >= 0:
+                    th, ze = _locate(K, a, h, z[a])
+                    slot = cnt[c, a] % RING
+                    et[c, a, slot] = tt + th * h
+                    ez[c, a, slot] = ze
+                    cnt[c, a] += 1
+            # accept
+            steps += 1
+            for a in range(na):
+                z[a] = znew[a]
+                K[0, a] = K[6, a]  # FSAL
+            for i in range(m):
+                y[i] = ys[i]
+            tt = t_new
+            fmax = _growth(K, 0, y, P, pa, ai, ref, g)
+            dist, jv = _vertex(y, offs, P, Tn)
+            if dist <= VERTEX_TOL and stable[t, jv]:
                 while store and ie < E:
                     for i in range(m):
                         paths[r, ie, i] = y[i]
                     ie += 1
-                return tt, STALLED, steps
-        else:
-            stall_since = -1.0
-    # ---- the return-map test on the recorded extremes
-    best_amp = 0.0
-    for a in range(na):
-        kd, per, amp, rate, lo, hi = _returns(et, ez, cnt, a, t_end)
-        i = ai[a]
-        box_lo[r, i] = lo
-        box_hi[r, i] = hi
-        if hi < -_Z_EDGE or lo > _Z_EDGE:
-            # over its last returns this share stayed within NEAR_TOL of a face it converges to: its log-ratio
-            # drifts off with the cycle's modulation on it, which says nothing about the run's oscillation
-            kd = 0
-        if kd > 0 and amp > best_amp:
-            best_amp = amp
-            cyc_out[r, 0] = kd
-            cyc_out[r, 1] = per
-            cyc_out[r, 2] = rate
-    if cyc_out[r, 0] != 1 and _ring_of_saddles(vis_j, vis_d, nvis, stable, t):
-        cyc_out[r, 0] = 2
-        cyc_out[r, 1] = math.nan
-        cyc_out[r, 2] = math.nan
-    if fmax <= f_tol or (dist <= NEAR_TOL and stable[t, jv]):
-        return tt, T_END, steps
-    return tt, NO_CONVERGENCE, steps
+                ts, cd, ns = tt, CONVERGED, steps
+                break
+            if certify and dist <= cert_next and stable[t, jv]:
+                kind, tc = _certify(dpay, lip, t, P, Tn, stable, z, asg, tt, t_end, cw)
+                if kind == 2:  # provably within VERTEX_TOL of the vertex by tc <= t_end: stop there
+                    _softmax(z, y, P, pa, ai, ref)
+                    ts, cd, ns = tc, CONVERGED, steps
+                    break
+                if kind == 3:  # provably near the vertex at t_end, the state there known within EXTRAP_TOL
+                    _softmax(z, y, P, pa, ai, ref)
+                    tt = t_end
+                    dist, jv = _vertex(y, offs, P, Tn)  # <= NEAR_TOL, so the run is settled (T_END below)
+                    if jv != cur:  # the visit a full integration records (from here the run stays near jv)
+                        vis_j[nvis % RING] = jv
+                        vis_d[nvis % RING] = dist
+                        nvis += 1
+                    elif dist < vis_d[(nvis - 1) % RING]:
+                        vis_d[(nvis - 1) % RING] = dist
+                    break
+                if kind == 1:  # converges, but not known well enough at t_end: the enclosure narrows as dist falls
+                    cert_next = dist * min(0.5, max(0.1, 1.0 / cw[6, 0]))
+                else:  # not (yet) inside the ball: try closer
+                    cert_next = 0.5 * dist
+            if dist <= NEAR_TOL:
+                if jv != cur:
+                    vis_j[nvis % RING] = jv
+                    vis_d[nvis % RING] = dist
+                    nvis += 1
+                    cur = jv
+                elif dist < vis_d[(nvis - 1) % RING]:
+                    vis_d[(nvis - 1) % RING] = dist
+            else:
+                cur = -1
+            if fmax < STALL_F:
+                if stall_since < 0.0:
+                    stall_since = tt
+                elif tt - stall_since >= stall_span and tt < t_end and _frozen(y, g, m, t_end - tt):
+                    while store and ie < E:
+                        for i in range(m):
+                            paths[r, ie, i] = y[i]
+                        ie += 1
+                    ts, cd, ns = tt, STALLED, steps
+                    break
+            else:
+                stall_since = -1.0
+        if cd < 0:  # the step loop ran to t_end
+            # ---- the return-map test on the recorded extremes
+            best_amp = 0.0
+            for a in range(na):
+                kd, per, amp, rate, lo, hi = _returns(et, ez, cnt, a, t_end)
+                i = ai[a]
+                box_lo[r, i] = lo
+                box_hi[r, i] = hi
+                if hi < -_Z_EDGE or lo > _Z_EDGE:
+                    # over its last returns this share stayed within NEAR_TOL of a face it converges to: its log-ratio
+                    # drifts off with the cycle's modulation on it, which says nothing about the run's oscillation
+                    kd = 0
+                if kd > 0 and amp > best_amp:
+                    best_amp = amp
+                    cyc_out[r, 0] = kd
+                    cyc_out[r, 1] = per
+                    cyc_out[r, 2] = rate
+            if cyc_out[r, 0] != 1 and _ring_of_saddles(vis_j, vis_d, nvis, stable, t):
+                cyc_out[r, 0] = 2
+                cyc_out[r, 1] = math.nan
+                cyc_out[r, 2] = math.nan
+            if fmax <= f_tol or (dist <= NEAR_TOL and stable[t, jv]):
+                ts, cd, ns = tt, T_END, steps
+            else:
+                ts, cd, ns = tt, NO_CONVERGENCE, steps
+        _finish(final, t_stop, status, nsteps, refs, r, y, ref, ts, cd, ns)
 
 
 @njit(cache=True, nogil=True)
@@ -1243,20 +1287,12 @@ def _integrate(
     vis_j = np.empty(RING, dtype=np.int64)
     vis_d = np.empty(RING)
     cw = np.empty((9 + P, P))
-    for r in range(lo, hi):
-        ts, cd, ns = _one(
-            pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, tidx[r], offs, L, Tn, po, so,
-            stable, Y0[r], t_end, rtol, atol, f_tol, max_steps, t_eval, paths, r, cyc, box_lo, box_hi,
-            z, znew, K, tmp, y, ys, yd, u, g, D, pre, suf, ai, apop, asg, pa, ref, tab, reg, et, ez, cnt, vis_j, vis_d,
-            cert, lip, cw,
-        )  # fmt: skip
-        t_stop[r] = ts
-        status[r] = cd
-        nsteps[r] = ns
-        for i in range(m):
-            final[r, i] = y[i]
-        for p in range(P):
-            refs[r, p] = ref[p]
+    _slice(
+        pay, dpay, binary, dyn, code, regs0, sbase, op_, oj, orr, dp, dj, dr, tidx, offs, L, Tn, po, so, stable, Y0,
+        t_end, rtol, atol, f_tol, max_steps, t_eval, paths, lo, hi, cyc, box_lo, box_hi,
+        z, znew, K, tmp, y, ys, yd, u, g, D, pre, suf, ai, apop, asg, pa, ref, tab, reg, et, ez, cnt, vis_j, vis_d,
+        cert, lip, cw, final, t_stop, status, nsteps, refs,
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- python wrapper
