@@ -1,0 +1,165 @@
+"""The kernel's stopping rules, cycle records and payoff interpreter against closed forms and solve_ivp.
+
+Oracles: the logistic solution (a constant payoff difference), ``scipy.integrate.solve_ivp`` with events at
+the zeros of a log-ratio coordinate's velocity (its extremes on a cycle: the kernel's Poincaré section), and
+solve_ivp step for step on payoffs that depend on the state through every function of the expression language
+(written here with numpy).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+
+from govgame.model import Game, Population
+from govgame.model.loader import loads_model
+from govgame.numerics import kernel
+from govgame.numerics.integrate import simulate
+
+
+def _two_by_two(da, db):
+    """Payoff differences u_0 - u_1 of the two populations are the constants da, db."""
+    pops = (Population("a", ("p", "q"), ("x",)), Population("b", ("s", "t"), ("y",)))
+    pay = {("p", "s"): (da, db), ("p", "t"): (da, 0), ("q", "s"): (0, db), ("q", "t"): (0, 0)}
+    return Game(name="g", populations=pops, parameters=(), payoffs=pay)
+
+
+def _logistic_time(x0, rate, gap):
+    """Time at which x' = rate x (1 - x) from x0 reaches 1 - gap."""
+    return (np.log((1 - gap) / gap) - np.log(x0 / (1 - x0))) / rate
+
+
+@pytest.mark.parametrize("certify", [True, False])
+@pytest.mark.parametrize(("x0", "rates"), [((0.3, 0.6), (1.0, 2.0)), ((1e-20, 1.0), (1.0, 0.5))])
+def test_runs_stop_when_within_vertex_tol_of_a_stable_vertex(x0, rates, certify):
+    """Both differences positive: (1, 1) is asymptotically stable; each share follows its logistic curve.
+
+    A start with a share of 1e-20 (the other population on its vertex) grows for a long time with a field far
+    below the stall threshold: it must not be taken for a rest point (its growth rate is positive). The stop is
+    noticed at an accepted step (or certified), so no earlier than the logistic time, on the logistic curve."""
+    pay, offs = kernel.pack(
+        (2, 2), [np.array([[rates[0], rates[0]], [0, 0]]), np.array([[rates[1], 0], [rates[1], 0]])]
+    )
+    stable = kernel.stable_vertices(pay, (2, 2))
+    assert stable.tolist() == [[True, False, False, False]]
+    Y0 = np.array([[x0[0], 1 - x0[0], x0[1], 1 - x0[1]]])
+    res = kernel.integrate_runs(pay, offs, stable, Y0, t_end=200.0, certify=certify)
+    assert res.status == [kernel.Status.CONVERGED]
+    t_star = max(_logistic_time(x, r, kernel.VERTEX_TOL) for x, r in zip(x0, rates) if x < 1)
+    t = float(res.t_stop[0])
+    assert t >= t_star * (1 - 1e-6)
+    y = res.final[0]
+    assert max(1 - y[0], 1 - y[2]) <= kernel.VERTEX_TOL * (1 + 1e-6)
+    for i, (x, r) in zip((0, 2), zip(x0, rates)):
+        if x == 1:
+            assert y[i] == 1.0 and y[i + 1] == 0.0  # a face stays invariant
+            continue
+        gap = 1 / (1 + np.exp(r * t) * x / (1 - x))  # 1 - x(t), the logistic solution
+        assert y[i + 1] == pytest.approx(gap, rel=1e-3)
+        assert y[i] + y[i + 1] == pytest.approx(1.0, abs=1e-15)
+    # the same run without the stable vertex goes on to t_end and still ends at the vertex
+    free = kernel.integrate_runs(pay, offs, np.zeros_like(stable), Y0, t_end=80.0, certify=certify)
+    assert free.t_stop[0] == 80.0 and free.status[0] is kernel.Status.T_END
+    assert max(1 - free.final[0, 0], 1 - free.final[0, 2]) < kernel.VERTEX_TOL
+
+
+def test_a_run_that_cannot_reach_the_vertex_before_t_end_is_not_converged():
+    game = _two_by_two(1.0, 1.0)
+    tr = simulate(game, [[0.3, 0.6]], params={}, t_end=5.0)
+    assert [str(s) for s in tr.status] == ["t_end"] or [str(s) for s in tr.status] == ["no-convergence"]
+    assert tr.t_stop[0] == 5.0
+    assert tr.final[0, 0] == pytest.approx(1 / (1 + np.exp(-5.0) * 0.7 / 0.3), rel=1e-6)
+
+
+def test_matching_pennies_cycle_period_and_extremes_are_those_of_solve_ivp_events():
+    """z = log(x / (1 - x)) (x < 1/2 at the start, so the reference is strategy 1) moves as 2 (2 y - 1): its
+    extremes are where y = 1/2, found here as events of solve_ivp on the same equations."""
+    pops = (Population("a", ("h", "t"), ("x",)), Population("b", ("h", "t"), ("y",)))
+    pay = {("h", "h"): (1, -1), ("h", "t"): (-1, 1), ("t", "h"): (-1, 1), ("t", "t"): (1, -1)}
+    g = Game(name="pennies", populations=pops, parameters=(), payoffs=pay)
+    x0, y0, t_end = 0.2, 0.3, 40.0
+    tr = simulate(g, [[x0, y0]], params={}, t_end=t_end)
+    res = tr.cycles
+    assert kernel._CYCLES[res.cycle[0]] is kernel.Cycle.CYCLE
+
+    def rhs(_t, z):
+        x, y = 1 / (1 + np.exp(-z[0])), 1 / (1 + np.exp(-z[1]))
+        return [2 * (2 * y - 1), -2 * (2 * x - 1)]
+
+    def y_half(_t, z):
+        return z[1]
+
+    def x_half(_t, z):
+        return z[0]
+
+    z0 = [np.log(x0 / (1 - x0)), np.log(y0 / (1 - y0))]
+    sol = solve_ivp(rhs, (0, t_end), z0, rtol=1e-11, atol=1e-12, events=[y_half, x_half])
+    zx = sol.y_events[0][:, 0]  # z_x at its extremes
+    zy = sol.y_events[1][:, 1]
+    tx = sol.t_events[0]
+    assert len(tx) >= 8
+    np.testing.assert_allclose([res.box_lo[0, 0], res.box_hi[0, 0]], [zx.min(), zx.max()], rtol=1e-4)
+    np.testing.assert_allclose([res.box_lo[0, 2], res.box_hi[0, 2]], [zy.min(), zy.max()], rtol=1e-4)
+    assert np.isnan(res.box_lo[0, 1]) and np.isnan(res.box_hi[0, 3])  # reference shares have no coordinate
+    assert res.refs[0].tolist() == [1, 3]
+    period = np.mean(np.diff(tx[::2]))  # successive maxima (or minima) of z_x
+    assert res.period[0] == pytest.approx(period, rel=1e-4)
+
+
+SD_TABLE = """
+[game]
+name = "sd_table"
+format = 2
+[[population]]
+name = "players"
+strategies = ["r", "p", "s"]
+shares = ["u", "v"]
+[parameters.A]
+value = 1.5
+[[payoff]]
+profile = ["r"]
+players = "exp(-u) + A * v**2 - log(1 + v)"
+[[payoff]]
+profile = ["p"]
+players = "sqrt(1 + u) * Abs(v - 0.4) + u**1.5"
+[[payoff]]
+profile = ["s"]
+players = "Min(u, v) + Max(u, 0.3) - u / (1 + v) + 1 / A"
+"""
+
+
+def _sd_payoffs(u, v, a=1.5):
+    return np.array(
+        [
+            np.exp(-u) + a * v**2 - np.log(1 + v),
+            np.sqrt(1 + u) * abs(v - 0.4) + u**1.5,
+            min(u, v) + max(u, 0.3) - u / (1 + v) + 1 / a,
+        ]
+    )
+
+
+def test_state_dependent_table_payoffs_follow_solve_ivp_step_for_step():
+    """One population of three strategies whose payoffs use every function: the kernel's interpreter fills the
+    payoff table at each stage; solve_ivp on the log-ratio equations with the payoffs written in numpy."""
+    game = loads_model(SD_TABLE)
+    starts = [(0.2, 0.5), (0.6, 0.1), (0.1, 0.15)]
+    tr = simulate(game, np.array(starts), params={"A": 1.5}, t_end=3.0)
+    for r, (u0, v0) in enumerate(starts):
+        y0 = np.array([u0, v0, 1 - u0 - v0])
+        ref = int(np.argmax(y0))
+        others = [i for i in range(3) if i != ref]
+
+        def shares(z, ref=ref, others=others):
+            w = np.ones(3)
+            w[others] = np.exp(z)
+            return w / w.sum()
+
+        def rhs(_t, z, ref=ref, others=others, shares=shares):
+            y = shares(z)
+            pay = _sd_payoffs(y[0], y[1])
+            return pay[others] - pay[ref]
+
+        sol = solve_ivp(rhs, (0, 3.0), np.log(y0[others] / y0[ref]), method="RK45", rtol=1e-6, atol=1e-9)
+        assert int(tr.steps[r]) == len(sol.t) - 1
+        np.testing.assert_allclose(tr.final[r], shares(sol.y[:, -1])[:2], atol=1e-12)
