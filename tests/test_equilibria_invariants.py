@@ -19,7 +19,15 @@ from strategies import numeric_game, replicator_rhs
 from test_equilibria import _covered, _independent_roots, _rest_point_residual
 
 from govgame.analysis.dynamics import replicator
-from govgame.analysis.equilibria import Kind, face_label, faces, find_equilibria, vertex_point, vertices
+from govgame.analysis.equilibria import (
+    Kind,
+    continuum_domain,
+    face_label,
+    faces,
+    find_equilibria,
+    vertex_point,
+    vertices,
+)
 
 RNG = np.random.default_rng(20261201)
 GAMES = [[RNG.integers(-4, 5, size=shape).astype(float) for _ in shape] for shape in [(2, 2), (3, 2), (2, 2, 2)]]
@@ -131,3 +139,58 @@ def test_exact_points_are_the_closed_forms_of_a_parametrised_coordination_game()
     assert not any(e.kind is Kind.BOUNDARY for e in eqs)  # no edge point: each edge's difference has one sign
     at = find_equilibria(replicator(game), params=game.values())
     assert [e.numeric_point for e in at if e.kind is Kind.INTERIOR] == [pytest.approx((4 / 6, 1 / 4), abs=1e-14)]
+
+
+# ------------------------------------------------------------ where a continuum lies: continuum_domain
+def _exact_positive(exprs, at):
+    return all(sympy.sympify(e).xreplace(at) > 0 for e in exprs)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_coordinate_domains_are_decided_exactly(seed):
+    """Products and ratios of linear factors with known rational roots: the sign is constant between the roots,
+    so testing one point per interval (chosen here) is an exact oracle."""
+    rng = np.random.default_rng(seed)
+    t = sympy.Symbol("t")
+    roots = sorted({sympy.Rational(int(v), 12) for v in rng.integers(-6, 19, size=5)})
+    exprs = []
+    for _ in range(int(rng.integers(2, 5))):
+        a, b = rng.choice(len(roots), size=2)
+        num = (t - roots[a]) * (1 if rng.random() < 0.5 else -1)
+        exprs.append(num / (t - roots[b]) if rng.random() < 0.4 and a != b else num * (t - roots[b]))
+    pts = [roots[0] - 1, roots[-1] + 1] + [(x + y) / 2 for x, y in zip(roots, roots[1:])]
+    expect = any(_exact_positive(exprs, {t: p}) for p in pts)
+    ok, method = continuum_domain(exprs, [t])
+    assert (ok, method) == (expect, "exact (real roots)"), exprs
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_affine_domains_of_two_coordinates_are_decided_as_a_linear_program(seed):
+    from scipy.optimize import linprog
+
+    rng = np.random.default_rng(50 + seed)
+    z1, z2 = sympy.symbols("z1 z2")
+    exprs = [z1, z2, 1 - z1 - z2]  # the open triangle of a face
+    for _ in range(2):
+        c = rng.integers(-3, 4, size=3)
+        exprs.append(int(c[0]) + int(c[1]) * z1 + int(c[2]) * z2)
+    rows = [[-float(sympy.Poly(e, z1, z2).coeff_monomial(s)) for s in (z1, z2)] + [1.0] for e in exprs]
+    rhs = [float(sympy.Poly(e, z1, z2).coeff_monomial(1)) for e in exprs]
+    res = linprog([0, 0, -1], A_ub=rows, b_ub=rhs, bounds=[(None, None)] * 2 + [(None, 1.0)])
+    expect = res.status == 0 and -res.fun > 1e-12
+    assert continuum_domain(exprs, [z1, z2]) == (expect, "linear programming"), exprs
+
+
+def test_nonlinear_domains_are_shown_by_example_and_otherwise_left_undecided():
+    z1, z2 = sympy.symbols("z1 z2")
+    box = [z1, z2, 1 - z1, 1 - z2]
+    assert continuum_domain([*box, z1 * z2 - sympy.Rational(1, 10)], [z1, z2]) == (True, "sampling")
+    ok, method = continuum_domain([*box, -z1 * z2], [z1, z2])
+    assert ok is None and "not a proof" in method
+    # separate coordinates are separate questions; one impossible group decides the whole
+    t, s = sympy.symbols("t s")
+    assert continuum_domain([t, 1 - t, s - 2, 1 - s], [t, s]) == (False, "exact (real roots)")
+    assert continuum_domain([t, 1 - t, s, 1 - s], [t, s]) == (True, "exact (real roots)")
+    assert continuum_domain([t, sympy.Integer(-1)], [t]) == (False, "exact")
+    assert continuum_domain([t, 1 - t, sympy.Rational(1, 3)], [t]) == (True, "exact (real roots)")
+    assert continuum_domain([t, 1 - t, (z1 * z2 - 1) * 0 + sympy.Float(0.5)], [t])[0] is True
