@@ -163,3 +163,20 @@ def test_state_dependent_table_payoffs_follow_solve_ivp_step_for_step():
         sol = solve_ivp(rhs, (0, 3.0), np.log(y0[others] / y0[ref]), method="RK45", rtol=1e-6, atol=1e-9)
         assert int(tr.steps[r]) == len(sol.t) - 1
         np.testing.assert_allclose(tr.final[r], shares(sol.y[:, -1])[:2], atol=1e-12)
+
+
+def test_a_tiny_share_that_will_grow_is_not_stalled_and_one_that_cannot_is():
+    """x' = x (1 - x) with the other population on its vertex: the field is below STALL_F for a long time.
+
+    From 1e-20 the share reaches about 1e-7 by t = 30 (x(t) ~ 1e-20 e^t): the run must go on to t_end along
+    the logistic curve. From 1e-25 it cannot grow past FROZEN_GROWTH = 1e-9 by t = 30: a stall is right."""
+    game = _two_by_two(1.0, 1.0)
+    grow = simulate(game, [[1e-20, 1.0]], params={}, t_end=30.0)
+    assert [str(s) for s in grow.status] == ["t_end"] and grow.t_stop[0] == 30.0
+    assert grow.final[0, 0] == pytest.approx(1e-20 * np.exp(30.0), rel=1e-6)
+    rest = simulate(game, [[1e-25, 1.0]], params={}, t_end=30.0)
+    assert [str(s) for s in rest.status] == ["stalled"]
+    t = rest.t_stop[0]
+    assert 30.0 / 10 <= t < 30.0
+    assert rest.final[0, 0] == pytest.approx(1e-25 * np.exp(t), rel=1e-6)
+    assert rest.final[0, 0] * np.expm1(30.0 - t) <= kernel.FROZEN_GROWTH
