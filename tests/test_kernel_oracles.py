@@ -79,7 +79,7 @@ def test_matching_pennies_cycle_period_and_extremes_are_those_of_solve_ivp_event
     pay = {("h", "h"): (1, -1), ("h", "t"): (-1, 1), ("t", "h"): (-1, 1), ("t", "t"): (1, -1)}
     g = Game(name="pennies", populations=pops, parameters=(), payoffs=pay)
     x0, y0, t_end = 0.2, 0.3, 40.0
-    tr = simulate(g, [[x0, y0]], params={}, t_end=t_end)
+    tr = simulate(g, [[x0, y0]], params={}, t_end=t_end, rtol=1e-10, atol=1e-12)
     res = tr.cycles
     assert kernel._CYCLES[res.cycle[0]] is kernel.Cycle.CYCLE
 
@@ -94,17 +94,17 @@ def test_matching_pennies_cycle_period_and_extremes_are_those_of_solve_ivp_event
         return z[0]
 
     z0 = [np.log(x0 / (1 - x0)), np.log(y0 / (1 - y0))]
-    sol = solve_ivp(rhs, (0, t_end), z0, rtol=1e-11, atol=1e-12, events=[y_half, x_half])
+    sol = solve_ivp(rhs, (0, t_end), z0, rtol=1e-12, atol=1e-13, events=[y_half, x_half])
     zx = sol.y_events[0][:, 0]  # z_x at its extremes
     zy = sol.y_events[1][:, 1]
     tx = sol.t_events[0]
     assert len(tx) >= 8
-    np.testing.assert_allclose([res.box_lo[0, 0], res.box_hi[0, 0]], [zx.min(), zx.max()], rtol=1e-4)
-    np.testing.assert_allclose([res.box_lo[0, 2], res.box_hi[0, 2]], [zy.min(), zy.max()], rtol=1e-4)
+    np.testing.assert_allclose([res.box_lo[0, 0], res.box_hi[0, 0]], [zx.min(), zx.max()], rtol=1e-7)
+    np.testing.assert_allclose([res.box_lo[0, 2], res.box_hi[0, 2]], [zy.min(), zy.max()], rtol=1e-7)
     assert np.isnan(res.box_lo[0, 1]) and np.isnan(res.box_hi[0, 3])  # reference shares have no coordinate
     assert res.refs[0].tolist() == [1, 3]
     period = np.mean(np.diff(tx[::2]))  # successive maxima (or minima) of z_x
-    assert res.period[0] == pytest.approx(period, rel=1e-4)
+    assert res.period[0] == pytest.approx(period, rel=1e-7)
 
 
 SD_TABLE = """
