@@ -146,8 +146,9 @@ def _exact_positive(exprs, at):
     return all(sympy.sympify(e).xreplace(at) > 0 for e in exprs)
 
 
+@pytest.mark.parametrize("floats", [False, True])
 @pytest.mark.parametrize("seed", range(6))
-def test_one_coordinate_domains_are_decided_exactly(seed):
+def test_one_coordinate_domains_are_decided_exactly(seed, floats):
     """Products and ratios of linear factors with known rational roots: the sign is constant between the roots,
     so testing one point per interval (chosen here) is an exact oracle."""
     rng = np.random.default_rng(seed)
@@ -155,9 +156,11 @@ def test_one_coordinate_domains_are_decided_exactly(seed):
     roots = sorted({sympy.Rational(int(v), 12) for v in rng.integers(-6, 19, size=5)})
     exprs = []
     for _ in range(int(rng.integers(2, 5))):
-        a, b = rng.choice(len(roots), size=2)
+        a, b = rng.choice(len(roots), size=2, replace=False)  # simple roots (nroots may not converge on double ones)
         num = (t - roots[a]) * (1 if rng.random() < 0.5 else -1)
-        exprs.append(num / (t - roots[b]) if rng.random() < 0.4 and a != b else num * (t - roots[b]))
+        exprs.append(num / (t - roots[b]) if rng.random() < 0.4 else num * (t - roots[b]))
+    if floats:  # decimal coefficients: the roots are found numerically (nroots)
+        exprs = [e.xreplace({r: sympy.Float(r, 30) for r in roots if r != 0}) for e in exprs]
     pts = [roots[0] - 1, roots[-1] + 1] + [(x + y) / 2 for x, y in zip(roots, roots[1:])]
     expect = any(_exact_positive(exprs, {t: p}) for p in pts)
     ok, method = continuum_domain(exprs, [t])
@@ -191,6 +194,22 @@ def test_nonlinear_domains_are_shown_by_example_and_otherwise_left_undecided():
     t, s = sympy.symbols("t s")
     assert continuum_domain([t, 1 - t, s - 2, 1 - s], [t, s]) == (False, "exact (real roots)")
     assert continuum_domain([t, 1 - t, s, 1 - s], [t, s]) == (True, "exact (real roots)")
+    assert continuum_domain([t, 1 - t, z1, z2, 1 - z1 - z2], [t, z1, z2]) == (
+        True,
+        "exact (real roots), linear programming",
+    )
     assert continuum_domain([t, sympy.Integer(-1)], [t]) == (False, "exact")
     assert continuum_domain([t, 1 - t, sympy.Rational(1, 3)], [t]) == (True, "exact (real roots)")
     assert continuum_domain([t, 1 - t, (z1 * z2 - 1) * 0 + sympy.Float(0.5)], [t])[0] is True
+
+
+def test_faces_are_named_by_who_mixes_and_what_the_others_play():
+    from govgame.analysis.equilibria import Face
+
+    game = numeric_game(GAMES[2])  # three binary populations
+    names = [p.name for p in game.populations]
+    strategies = [p.strategies for p in game.populations]
+    assert face_label(game, Face(((0, 1), (0, 1), (0, 1)))) == f"the face where {', '.join(names)} mix"
+    assert face_label(game, Face(((0, 1), (1,), (0,)))) == (
+        f"the face where {names[0]} mix ({names[1]} plays {strategies[1][1]}, {names[2]} plays {strategies[2][0]})"
+    )
