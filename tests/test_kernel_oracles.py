@@ -180,3 +180,56 @@ def test_a_tiny_share_that_will_grow_is_not_stalled_and_one_that_cannot_is():
     assert 30.0 / 10 <= t < 30.0
     assert rest.final[0, 0] == pytest.approx(1e-25 * np.exp(t), rel=1e-6)
     assert rest.final[0, 0] * np.expm1(30.0 - t) <= kernel.FROZEN_GROWTH
+
+
+SD_BINARY = """
+[game]
+name = "sd_binary"
+format = 2
+[[population]]
+name = "a"
+strategies = ["p", "q"]
+share = "x"
+[[population]]
+name = "b"
+strategies = ["s", "t"]
+share = "y"
+[[payoff]]
+profile = ["p", "s"]
+a = "1 + x * y"
+b = "exp(-x)"
+[[payoff]]
+profile = ["p", "t"]
+a = "Abs(y - 0.3)"
+b = "sqrt(1 + y)"
+[[payoff]]
+profile = ["q", "s"]
+a = "Min(x, y)"
+b = "log(2 + x)"
+[[payoff]]
+profile = ["q", "t"]
+a = "Max(x, 0.5) - y**2"
+b = "x / (1 + y)"
+"""
+
+
+def test_state_dependent_binary_payoffs_follow_solve_ivp_step_for_step():
+    """Two binary populations (the kernel's scalar path) with payoffs that depend on both shares."""
+    from test_integrate_oracles import _log_ratio_run
+
+    def payoff(sh):
+        x, y = sh[0][0], sh[1][0]
+        pa = {"ps": 1 + x * y, "pt": abs(y - 0.3), "qs": min(x, y), "qt": max(x, 0.5) - y**2}
+        pb = {"ps": np.exp(-x), "pt": np.sqrt(1 + y), "qs": np.log(2 + x), "qt": x / (1 + y)}
+        ua = np.array([y * pa["ps"] + (1 - y) * pa["pt"], y * pa["qs"] + (1 - y) * pa["qt"]])
+        ub = np.array([x * pb["ps"] + (1 - x) * pb["qs"], x * pb["pt"] + (1 - x) * pb["qt"]])
+        return [ua, ub]
+
+    game = loads_model(SD_BINARY)
+    starts = [(0.2, 0.7), (0.8, 0.4), (0.55, 0.1)]
+    tr = simulate(game, np.array(starts), params={}, t_end=4.0)
+    for r, (x0, y0) in enumerate(starts):
+        shares = [np.array([x0, 1 - x0]), np.array([y0, 1 - y0])]
+        steps, end = _log_ratio_run(None, shares, 4.0, 1e-6, 1e-9, payoff=payoff)
+        assert int(tr.steps[r]) == steps
+        np.testing.assert_allclose(tr.final[r], [end[0][0], end[1][0]], atol=1e-12)
