@@ -185,3 +185,35 @@ def test_as_condition_reads_each_relation():
     assert as_condition(a <= b) == (b - a, False)
     with pytest.raises(TypeError, match="not an inequality"):
         as_condition(sympy.Eq(a, b))
+
+
+def test_tree_evaluation_equals_lambdify_and_marks_undefined_values():
+    """evaluate_tree (the sampling path's evaluator) against sympy.lambdify at random points."""
+    from govgame.analysis.regions import evaluate_tree
+
+    a, b, c = sympy.symbols("a b c")
+    exprs = [
+        a / (a + b) + sympy.Max(a, 2 * c) - sympy.Min(b, c, 1),
+        (a * b - c) ** 2 / (1 + c**2) + sympy.sqrt(a + b),
+        sympy.exp(-a * b) * sympy.log(1 + c) - sympy.Abs(a - b) ** sympy.Rational(3, 2),
+        a**b + c ** (a / 2) - sympy.Rational(1, 3),
+        sympy.sin(a) * b + sympy.cos(c),  # not produced by the parser: the lambdify fallback
+        (a + 1) * (b + 2) * (c + 3) - 7 + a * b * c,
+    ]
+    rng = np.random.default_rng(1)
+    n = 64
+    env = {s: rng.uniform(0.1, 3.0, n) for s in (a, b, c)}
+    memo: dict = {}
+    for e in exprs:
+        want = sympy.lambdify((a, b, c), e, modules="numpy")(env[a], env[b], env[c])
+        got = evaluate_tree(e, env, n, memo)
+        assert got.shape == (n,)
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    # undefined values become NaN: a log of a negative number, a division by zero, an infinite power
+    x = sympy.Symbol("x")
+    got = evaluate_tree(
+        sympy.log(x - 1) + 1 / (x - 2) + sympy.Integer(2) ** (1 / (x - 3)), {x: np.array([0.5, 2.0, 3.0, 4.0])}, 4
+    )
+    assert np.isnan(got[:3]).all() and got[3] == pytest.approx(np.log(3) + 0.5 + 2.0)
+    assert evaluate_tree(sympy.Integer(5), {x: np.zeros(3)}, 3).tolist() == [5.0, 5.0, 5.0]
+    assert np.isnan(evaluate_tree(sympy.I, {x: np.zeros(2)}, 2)).all()
