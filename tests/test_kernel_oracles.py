@@ -233,3 +233,27 @@ def test_state_dependent_binary_payoffs_follow_solve_ivp_step_for_step():
         steps, end = _log_ratio_run(None, shares, 4.0, 1e-6, 1e-9, payoff=payoff)
         assert int(tr.steps[r]) == steps
         np.testing.assert_allclose(tr.final[r], [end[0][0], end[1][0]], atol=1e-12)
+
+
+def test_extremes_are_located_at_the_root_of_the_dense_output_derivative():
+    """Within a step the kernel finds where dz/dtheta = 0 on scipy's RK45 dense-output polynomial
+    (coefficients taken from scipy here); numpy's polynomial roots are the oracle."""
+    from scipy.integrate._ivp.rk import RK45
+
+    P = RK45.P
+    rng = np.random.default_rng(3)
+    checked = 0
+    while checked < 25:
+        K = rng.normal(size=(7, 2))
+        a = int(rng.integers(0, 2))
+        h, z0 = float(rng.uniform(0.01, 2.0)), float(rng.normal())
+        coef = [(k + 1) * float(K[:, a] @ P[:, k]) for k in range(4)]  # dz/dtheta = sum coef_k theta^k
+        roots = [r.real for r in np.roots(coef[::-1]) if abs(r.imag) < 1e-12 and 0 < r.real < 1]
+        g0, g1 = np.polyval(coef[::-1], 0.0), np.polyval(coef[::-1], 1.0)
+        if len(roots) != 1 or (g0 > 0) == (g1 > 0):
+            continue  # one extreme inside the step, bracketed
+        th, z = kernel._locate(K, a, h, z0)
+        assert th == pytest.approx(roots[0], abs=1e-10)
+        integral = [float(K[:, a] @ P[:, k]) for k in range(4)]  # z(theta) = z0 + h sum_k int_k theta^(k+1)
+        assert z == pytest.approx(z0 + h * sum(c * roots[0] ** (k + 1) for k, c in enumerate(integral)), abs=1e-10)
+        checked += 1
