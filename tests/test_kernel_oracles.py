@@ -257,3 +257,37 @@ def test_extremes_are_located_at_the_root_of_the_dense_output_derivative():
         integral = [float(K[:, a] @ P[:, k]) for k in range(4)]  # z(theta) = z0 + h sum_k int_k theta^(k+1)
         assert z == pytest.approx(z0 + h * sum(c * roots[0] ** (k + 1) for k, c in enumerate(integral)), abs=1e-10)
         checked += 1
+
+
+def test_a_certified_stop_is_a_time_at_which_the_true_run_is_within_vertex_tol():
+    """Payoff differences that depend on the other population (D_a = 1.5 y - 0.2, D_b = x + 0.1): the certified
+    stop's bound has real width. At the certified time the exact solution (solve_ivp, tight tolerances) must
+    already be within VERTEX_TOL of the vertex, and not long after it first got there."""
+    pay, offs = kernel.pack((2, 2), [np.array([[1.3, -0.2], [0.0, 0.0]]), np.array([[1.1, 0.0], [0.1, 0.0]])])
+    stable = kernel.stable_vertices(pay, (2, 2))
+    assert stable.tolist() == [[True, False, False, False]]
+
+    def rhs(_t, s):
+        x, y = s
+        return [x * (1 - x) * (1.5 * y - 0.2), y * (1 - y) * (x + 0.1)]
+
+    for x0, y0 in ((0.99, 0.98), (0.9, 0.95)):
+        Y0 = np.array([[x0, 1 - x0, y0, 1 - y0]])
+        res = kernel.integrate_runs(pay, offs, stable, Y0, t_end=60.0, certify=True)
+        plain = kernel.integrate_runs(pay, offs, stable, Y0, t_end=60.0, certify=False)
+        assert res.status == plain.status == [kernel.Status.CONVERGED]
+        t = float(res.t_stop[0])
+
+        def close(_t, s):
+            return max(1 - s[0], 1 - s[1]) - kernel.VERTEX_TOL
+
+        sol = solve_ivp(
+            rhs, (0, 60.0), [x0, y0], method="LSODA", rtol=1e-12, atol=1e-16, events=close, dense_output=True
+        )
+        t_true = float(sol.t_events[0][0])
+        assert t_true * (1 - 1e-6) <= t <= t_true + 1.0
+        assert t <= float(plain.t_stop[0]) + 1e-9  # the certificate stops no later than the integration notices
+        exact = sol.sol(t)
+        assert max(1 - exact[0], 1 - exact[1]) <= kernel.VERTEX_TOL * (1 + 1e-6)
+        y = res.final[0]
+        np.testing.assert_allclose([y[1], y[3]], [1 - exact[0], 1 - exact[1]], rtol=0.1)
