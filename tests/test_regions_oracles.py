@@ -1,0 +1,219 @@
+"""Feasibility of parameter conditions against a linear program written here, witnesses checked exactly.
+
+Oracle: for linear conditions, ``scipy.optimize.linprog`` on a formulation of this file (maximise a slack
+``t`` with every strict condition, strict sign and strict assumption ``>= t``, the non-strict ones ``>= 0``)
+decides feasibility; every witness :class:`Region` returns is checked in exact rational arithmetic against
+the conditions, the parameters' signs and the assumptions; "always" claims are checked against the oracle
+of the opposite system, and sign-preserving simplification against sampled values.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import sympy
+from scipy.optimize import linprog
+
+from govgame.analysis.regions import Region, as_condition, certify
+from govgame.model import Game, Parameter, Population
+
+SIGNS = ("positive", "nonnegative", "negative", "any")
+
+
+def _game(signs, assumptions=(), values=None):
+    params = tuple(Parameter(f"p{i}", value=None if values is None else values[i], sign=s) for i, s in enumerate(signs))
+    syms = [p.symbol for p in params]
+    game = Game(
+        "r",
+        (Population("a", ("s", "t"), ("x",)), Population("b", ("u", "v"), ("y",))),
+        params,
+        {pr: (sum(syms), sympy.Integer(0)) for pr in itertools.product(("s", "t"), ("u", "v"))},
+        assumptions=tuple(a(*syms) for a in assumptions),
+    )
+    return game, syms
+
+
+def _lp_feasible(game, syms, strict, nonstrict, bound=1e4):
+    """Feasible iff the largest slack t (capped at 1) is positive; |p| <= bound."""
+    n = len(syms)
+    rows, rhs = [], []  # A [p, t] <= b
+
+    def add(g, is_strict):
+        poly = sympy.Poly(sympy.expand(g), *syms)
+        coef = [float(poly.coeff_monomial(s)) for s in syms]
+        const = float(poly.coeff_monomial(1))
+        rows.append([-c for c in coef] + [1.0 if is_strict else 0.0])  # -(c.p) + t <= const
+        rhs.append(const)
+
+    for g in strict:
+        add(g, True)
+    for g in nonstrict:
+        add(g, False)
+    for p, s in zip(game.parameters, syms):
+        if p.sign == "positive":
+            add(s, True)
+        elif p.sign == "nonnegative":
+            add(s, False)
+        elif p.sign == "negative":
+            add(-s, True)
+    for rel in game.assumptions:
+        g, st = as_condition(rel)
+        add(g, st)
+    res = linprog([0.0] * n + [-1.0], A_ub=rows, b_ub=rhs, bounds=[(-bound, bound)] * n + [(None, 1.0)], method="highs")
+    return res.status == 0 and -res.fun > 1e-9
+
+
+def _witness_ok(game, syms, w, strict, nonstrict):
+    at = {s: sympy.Rational(repr(float(w[p.name]))) for s, p in zip(syms, game.parameters)}
+    ok = all(p.sign_ok(float(w[p.name])) for p in game.parameters)
+    ok = ok and all(sympy.sympify(g).xreplace(at) > 0 for g in strict)
+    ok = ok and all(sympy.sympify(g).xreplace(at) >= 0 for g in nonstrict)
+    return ok and all(bool(rel.xreplace(at)) for rel in game.assumptions)
+
+
+def _random_systems(seed, n=40):
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        k = int(rng.integers(2, 4))
+        signs = tuple(rng.choice(SIGNS) for _ in range(k))
+        assumptions = [(lambda *s: s[0] < s[1])] if rng.random() < 0.4 else []
+        if assumptions and isinstance(assumptions[0](*_game(signs)[1]), sympy.logic.boolalg.BooleanAtom):
+            assumptions = []  # the signs decide p0 < p1 already
+        game, syms = _game(signs, assumptions)
+
+        def lin(syms=syms):
+            return int(rng.integers(-3, 4)) + sum(int(rng.integers(-2, 3)) * s for s in syms)
+
+        strict = [lin() for _ in range(int(rng.integers(0, 3)))]
+        nonstrict = [lin() for _ in range(int(rng.integers(0, 3)))]
+        yield game, syms, strict, nonstrict
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_linear_systems_are_decided_as_the_linear_program_decides(seed):
+    for game, syms, strict, nonstrict in _random_systems(seed):
+        strict = [g for g in strict if not sympy.sympify(g).is_number] or strict
+        region = Region(game)
+        got = region.feasible(strict=strict, nonstrict=nonstrict)
+        expect = _lp_feasible(game, syms, strict, nonstrict)
+        assert got.feasible == expect, (game.parameters, game.assumptions, strict, nonstrict, got)
+        assert got.proven
+        if got.feasible and got.witness is not None:  # a witness that fails the exact check is not returned
+            assert _witness_ok(game, syms, got.witness, strict, nonstrict), got.witness
+        if not got.feasible:
+            assert got.witness is None
+        assert region.feasible(strict=strict, nonstrict=nonstrict, witness=False).feasible == expect
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_always_means_the_opposite_system_is_infeasible(seed):
+    for game, syms, strict, _ in _random_systems(seed, n=30):
+        region = Region(game)
+        for g in strict:
+            if sympy.sympify(g).is_number:
+                continue
+            # g > 0 always  <=>  g <= 0 impossible;  g >= 0 always  <=>  g < 0 impossible
+            assert region.always(g, strict=True) == (not _lp_feasible(game, syms, [], [-g])), (game.parameters, g)
+            assert region.always(g, strict=False) == (not _lp_feasible(game, syms, [-g], [])), (game.parameters, g)
+
+
+def test_affine_signs_alone_decide_always():
+    game, (a, b, c) = _game(("positive", "nonnegative", "negative"))
+    region = Region(game)
+    assert region.always(a) and region.always(a + b) and region.always(b - c)
+    assert not region.always(b) and region.always(b, strict=False)  # b = 0 is admissible
+    assert not region.always(a - b) and not region.always(a + c, strict=False)
+    assert region.always(-c) and not region.always(c, strict=False)
+    assert region.always(sympy.Integer(2) + b) and not region.always(sympy.Integer(0) * a, strict=True)
+    assert region.always(sympy.Integer(0) * a + b * 0, strict=False)
+
+
+def test_a_counterexample_at_the_reference_values_is_found():
+    """With reference values admissible, a condition false there is not 'always'."""
+    game, (a, b) = _game(("any", "any"), values=(2.0, 3.0))
+    region = Region(game)
+    assert not region.always(a - b)  # -1 at the reference
+    assert not region.always(a * b - 6)  # 0 at the reference: not strict
+    assert region.always(a * b - 6, strict=False) is False  # a = 0 makes it -6
+    assert region.always(a**2 + b**2 + 1)
+
+
+def test_nonlinear_witnesses_hold_exactly_and_infeasible_products_are_proven():
+    game, (a, b, c) = _game(("positive", "positive", "any"))
+    region = Region(game)
+    strict = [a * b - 2, 3 - a, c * a - 1]
+    res = region.feasible(strict=strict)
+    assert res.feasible and _witness_ok(game, (a, b, c), res.witness, strict, [])
+    res = region.feasible(strict=[-a * b])  # a, b > 0: a b > 0
+    assert not res.feasible
+    res = certify(region, strict=[1 - a * b, a - 2, b - 1])  # a > 2, b > 1: a b > 2
+    assert not res.feasible and res.proven
+
+
+@pytest.mark.parametrize(
+    ("num", "den"),
+    [
+        (lambda a, b: a - b, lambda a, b: a + 1),  # positive denominator: dropped
+        (lambda a, b: a - b, lambda a, b: -b - 2),  # negative: flips the sign
+        (lambda a, b: a * b - 1, lambda a, b: a - b),  # undecided: kept
+        (lambda a, b: a + 3, lambda a, b: sympy.Integer(-2)),
+    ],
+)
+def test_simplified_conditions_keep_the_sign_wherever_defined(num, den):
+    game, (a, b) = _game(("positive", "nonnegative"))
+    region = Region(game)
+    g = num(a, b) / den(a, b)
+    simple = region.simplify_condition(g)
+    rng = np.random.default_rng(0)
+    for va, vb in rng.uniform(0, 5, size=(200, 2)):
+        at = {a: sympy.Rational(repr(float(va))), b: sympy.Rational(repr(float(vb)))}
+        d = den(a, b).xreplace(at) if not isinstance(den(a, b), sympy.Integer) else den(a, b)
+        if d == 0:
+            continue
+        assert sympy.sign(g.xreplace(at)) == sympy.sign(simple.xreplace(at))
+    if den(a, b).is_number or region.always(den(a, b), strict=False) or region.always(-den(a, b), strict=False):
+        assert sympy.fraction(sympy.together(simple))[1] == 1  # the denominator is gone
+
+
+def test_as_condition_reads_each_relation():
+    a, b = sympy.symbols("a b")
+    assert as_condition(a > b) == (a - b, True)
+    assert as_condition(a < b) == (b - a, True)
+    assert as_condition(a >= b) == (a - b, False)
+    assert as_condition(a <= b) == (b - a, False)
+    with pytest.raises(TypeError, match="not an inequality"):
+        as_condition(sympy.Eq(a, b))
+
+
+def test_tree_evaluation_equals_lambdify_and_marks_undefined_values():
+    """evaluate_tree (the sampling path's evaluator) against sympy.lambdify at random points."""
+    from govgame.analysis.regions import evaluate_tree
+
+    a, b, c = sympy.symbols("a b c")
+    exprs = [
+        a / (a + b) + sympy.Max(a, 2 * c) - sympy.Min(b, c, 1),
+        (a * b - c) ** 2 / (1 + c**2) + sympy.sqrt(a + b),
+        sympy.exp(-a * b) * sympy.log(1 + c) - sympy.Abs(a - b) ** sympy.Rational(3, 2),
+        a**b + c ** (a / 2) - sympy.Rational(1, 3),
+        sympy.sin(a) * b + sympy.cos(c),  # not produced by the parser: the lambdify fallback
+        (a + 1) * (b + 2) * (c + 3) - 7 + a * b * c,
+    ]
+    rng = np.random.default_rng(1)
+    n = 64
+    env = {s: rng.uniform(0.1, 3.0, n) for s in (a, b, c)}
+    memo: dict = {}
+    for e in exprs:
+        want = sympy.lambdify((a, b, c), e, modules="numpy")(env[a], env[b], env[c])
+        got = evaluate_tree(e, env, n, memo)
+        assert got.shape == (n,)
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    # undefined values become NaN: a log of a negative number, a division by zero, an infinite power
+    x = sympy.Symbol("x")
+    got = evaluate_tree(
+        sympy.log(x - 1) + 1 / (x - 2) + sympy.Integer(2) ** (1 / (x - 3)), {x: np.array([0.5, 2.0, 3.0, 4.0])}, 4
+    )
+    assert np.isnan(got[:3]).all() and got[3] == pytest.approx(np.log(3) + 0.5 + 2.0)
+    assert evaluate_tree(sympy.Integer(5), {x: np.zeros(3)}, 3).tolist() == [5.0, 5.0, 5.0]
+    assert np.isnan(evaluate_tree(sympy.I, {x: np.zeros(2)}, 2)).all()
