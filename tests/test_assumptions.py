@@ -149,3 +149,25 @@ def test_load_time_decision_agrees_with_linear_programming(rels, sign):
     except ModelError:
         accepted = False
     assert accepted == oracle, relations
+
+
+def test_assumptions_given_in_python_that_sympy_already_decided():
+    """``a < b`` with a negative and b positive is ``True`` as soon as it is written: it assumes nothing and every
+    stage (feasibility included) works without it; a decided-false one and a non-inequality are rejected."""
+    from govgame.analysis.pipeline import analyze
+    from govgame.analysis.regions import Region
+
+    a, b = Parameter("a", value=-1.0, sign="negative"), Parameter("b", value=1.0, sign="positive")
+    A, B = a.symbol, b.symbol
+    pops = (Population("p", ("s", "t"), ("x",)), Population("q", ("u", "v"), ("y",)))
+    payoffs = {("s", "u"): (A, B), ("s", "v"): (0, 1), ("t", "u"): (B, 0), ("t", "v"): (1, A)}
+    game = Game("g", pops, (a, b), payoffs, assumptions=(A < B, A < 2 * B - 3))
+    assert game.assumptions == (A < 2 * B - 3,)
+    res = Region(game).feasible(strict=[B - A - 1])
+    assert res.feasible and res.witness["b"] - res.witness["a"] > 1 and res.witness["a"] < 2 * res.witness["b"] - 3
+    assert len(analyze(game).equilibria) >= 4  # the whole pipeline, every vertex listed
+    with pytest.raises(ModelError, match="assumption 1 can never hold for the declared signs"):
+        Game("g", pops, (a, b), payoffs, assumptions=(A > B,))
+    for bad in ("a < b", sympy.Eq(A + B, 1), A + B):
+        with pytest.raises(ModelError, match="assumption 1 must be an inequality"):
+            Game("g", pops, (a, b), payoffs, assumptions=(bad,))

@@ -696,7 +696,7 @@ class Game:
         object.__setattr__(self, "parameters", tuple(self.parameters))
         object.__setattr__(self, "references", tuple(check_text(r, where=f"{where}reference") for r in self.references))
         object.__setattr__(self, "definitions", tuple(self.definitions))
-        object.__setattr__(self, "assumptions", tuple(self.assumptions))
+        object.__setattr__(self, "assumptions", _checked_assumptions(self.assumptions, where))
         object.__setattr__(self, "scenarios", tuple(self.scenarios))
         if isinstance(self.format, bool) or self.format not in FORMATS:
             raise ModelError(f"{where}format {_show_name(self.format)} is not one of {', '.join(map(str, FORMATS))}")
@@ -1189,6 +1189,33 @@ def linear_feasible(rows: list[tuple[dict, Fraction, bool]]) -> bool | None:
         if (strict and not const > 0) or (not strict and not const >= 0):
             return False
     return True
+
+
+_INEQUALITIES = (sympy.StrictLessThan, sympy.LessThan, sympy.StrictGreaterThan, sympy.GreaterThan)
+
+
+def _checked_assumptions(assumptions, where: str) -> tuple[sympy.Basic, ...]:
+    """The assumptions as inequalities: one that sympy already decided from the signs (``a < b`` with ``a``
+    negative and ``b`` positive is ``True`` as soon as it is written) is dropped when true and rejected when
+    false; anything else that is not an inequality is rejected.
+
+    >>> a = sympy.Symbol("a", negative=True); b = sympy.Symbol("b", positive=True)
+    >>> _checked_assumptions([a < b, a < 2 * b - 1], "")
+    (a < 2*b - 1,)
+    """
+    out = []
+    for i, rel in enumerate(assumptions, start=1):
+        if rel is sympy.true or rel is True:
+            continue  # implied by the parameters' signs: it assumes nothing
+        if rel is sympy.false or rel is False:
+            raise ModelError(f"{where}assumption {i} can never hold for the declared signs; fix it or the signs")
+        if not isinstance(rel, _INEQUALITIES):
+            raise ModelError(
+                f"{where}assumption {i} must be an inequality (<, <=, >, >=) between expressions in the parameters, "
+                f"found {_show_name(rel)}"
+            )
+        out.append(rel)
+    return tuple(out)
 
 
 def _sampled_consistent(assumptions, parameters, n: int = 20000) -> bool:
