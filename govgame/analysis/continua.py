@@ -47,6 +47,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
+from .rootfinding import real_roots
+
 __all__ = [
     "PartVerdict",
     "ContinuumPart",
@@ -231,13 +233,9 @@ def _critical_values(exprs, t) -> list[tuple[float, sympy.Expr]]:
             poly = sympy.Poly(sympy.expand(q), t)
             if poly.free_symbols - {t}:
                 continue
-            if any(c.has(sympy.Float) for c in poly.all_coeffs()):
-                for r in poly.nroots(n=30):
-                    if abs(sympy.im(r)) < 1e-20:
-                        out.append((float(sympy.re(r)), sympy.Float(sympy.re(r), 15)))
-            else:
-                for r in poly.real_roots():
-                    out.append((float(r.evalf(30)), r))
+            floaty = any(c.has(sympy.Float) for c in poly.all_coeffs())
+            for r in real_roots(poly):  # exact, also for decimal coefficients and multiple roots
+                out.append((float(r.evalf(30)), sympy.Float(r.evalf(30), 15) if floaty else r))
     out.sort(key=lambda fr: fr[0])
     uniq: list[tuple[float, sympy.Expr]] = []
     for f, r in out:

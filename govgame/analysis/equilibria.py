@@ -45,7 +45,7 @@ from ..model.game import Game
 from .budget import FACE_BUDGET, BudgetExceeded, time_budget
 from .dynamics import Dynamics
 from .regions import Region
-from .rootfinding import face_roots_numeric
+from .rootfinding import face_roots_numeric, real_roots
 
 __all__ = [
     "Kind",
@@ -673,14 +673,7 @@ def _triangular_roots(basis: list[sympy.Expr], unknowns: list[sympy.Symbol]) -> 
 def _real_roots(q: sympy.Poly) -> list[sympy.Float]:
     if q.degree() <= 0:
         return []
-    if all(c.is_Rational for c in q.all_coeffs()):
-        return [sympy.Float(r.evalf(ROOT_DIGITS), ROOT_DIGITS) for r in q.real_roots()]
-    out = []
-    for r in q.nroots(n=ROOT_DIGITS, maxsteps=200):
-        c = complex(r)
-        if abs(c.imag) < 1e-25 * max(1.0, abs(c)):
-            out.append(sympy.Float(sympy.re(r), ROOT_DIGITS))
-    return out
+    return [sympy.Float(r.evalf(ROOT_DIGITS), ROOT_DIGITS) for r in real_roots(q)]
 
 
 def _vanishes(q: sympy.Poly, r) -> bool:
@@ -930,17 +923,13 @@ def continuum_domain(exprs: Sequence[sympy.Expr], free_syms: Sequence[sympy.Symb
 def _univariate_positive(exprs, t) -> bool:
     """Exact: is there a real ``t`` with every (rational) expression positive?"""
     crit = []
-    floaty = any(e.has(sympy.Float) for e in exprs)
     for e in exprs:
         num, den = sympy.fraction(sympy.together(e))
         for q in (num, den):
             if q.is_number:
                 continue
             poly = sympy.Poly(sympy.expand(q), t)
-            if floaty:
-                crit.extend(float(sympy.re(r)) for r in poly.nroots(n=30) if abs(sympy.im(r)) < 1e-20)
-            else:
-                crit.extend(float(r.evalf(30)) for r in poly.real_roots())
+            crit.extend(float(r.evalf(30)) for r in real_roots(poly))
     crit = sorted(set(crit))
     cands = [crit[0] - 1, crit[-1] + 1] if crit else [0.5]
     cands += [(a + b) / 2 for a, b in zip(crit, crit[1:]) if b > a]

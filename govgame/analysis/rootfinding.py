@@ -21,7 +21,25 @@ from collections.abc import Sequence
 import numpy as np
 import sympy
 
-__all__ = ["face_roots_numeric", "sample_implicit"]
+__all__ = ["face_roots_numeric", "real_roots", "sample_implicit"]
+
+
+def real_roots(poly: sympy.Poly) -> list[sympy.Expr]:
+    """The real roots of a univariate polynomial with number coefficients, found exactly, in increasing order.
+
+    A ``Float`` coefficient is read as the rational number it equals, so that the roots are isolated by
+    sympy's exact method (as for rational coefficients) rather than by ``nroots``, whose iteration fails to
+    converge on a multiple root. A root of multiplicity m is listed m times.
+
+    >>> t = sympy.Symbol("t")
+    >>> real_roots(sympy.Poly(t**2 - sympy.Float("0.5") * t + sympy.Float("0.0625"), t))  # (t - 1/4)**2
+    [1/4, 1/4]
+    """
+    coeffs = poly.all_coeffs()
+    if any(c.has(sympy.Float) for c in coeffs):
+        poly = sympy.Poly([c if c.is_Rational else sympy.Rational(c if c.is_Float else sympy.N(c, 40)) for c in coeffs],
+                          *poly.gens)  # fmt: skip
+    return list(poly.real_roots())
 
 
 def _lambdified(equations, unknowns):
