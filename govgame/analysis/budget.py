@@ -71,22 +71,23 @@ _EVENTS_PER_CHECK = 32
 TIMER_MIN = 0.05
 
 
-def _importing(frame) -> bool:
-    """Whether ``frame`` or one of its callers runs the import machinery (a module being initialised)."""
+def _on_stack(frame, test) -> bool:
+    """Whether ``test`` holds for the code of ``frame`` or of one of its callers."""
     while frame is not None:
-        if frame.f_code.co_filename.startswith("<frozen importlib"):
+        if test(frame.f_code):
             return True
         frame = frame.f_back
     return False
+
+
+def _importing(frame) -> bool:
+    """Whether the import machinery is on the stack (a module being initialised)."""
+    return _on_stack(frame, lambda code: code.co_filename.startswith("<frozen importlib"))
 
 
 def _in_unraisable_hook(frame) -> bool:
-    """Whether ``frame`` runs inside :func:`_unraisable` (raising there would only be dropped again)."""
-    while frame is not None:
-        if frame.f_code is _unraisable.__code__:
-            return True
-        frame = frame.f_back
-    return False
+    """Whether :func:`_unraisable` is on the stack (raising there would only be dropped again)."""
+    return _on_stack(frame, lambda code: code is _unraisable.__code__)
 
 
 def _raise(_signum, frame):
