@@ -592,8 +592,8 @@ def _motion(run: Mapping[str, Any]) -> str:
 #: What the outcomes of runs that reach no rest point mean (printed under the summary of ``simulate``).
 _MOTION_LEGEND = {
     "cycle": "cycle: the run settled on a closed orbit (around the named rest point; the period, in model time, "
-    "is in the runs table), found by the return-map test of docs/explanation.md; it never converges, so its "
-    "integration status is no-convergence",
+    "is in the runs table), found by the return-map test of docs/explanation.md; whatever its integration "
+    "status, it does not converge to a point",
     "heteroclinic": "heteroclinic: the run keeps passing ever closer to a ring of saddles (the saddle it is "
     "passing at t_end is named), staying longer near each on every turn",
     "none": "none: the run had not settled by t_end; a longer --t-end may settle it "
