@@ -632,3 +632,36 @@ def test_a_full_disk_names_the_file_and_leaves_nothing(tmp_path, capsys, monkeyp
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and f"cannot write '{tmp_path / 'f.png'}' (No space left on device)" in err[0], err
     assert sorted(os.listdir(tmp_path)) == ["pd.toml"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupt_while_workers_start_waits_until_they_have_started(sig):
+    # A signal sent to the process reaches any thread that does not block it (numba's OpenMP
+    # threads once a kernel has run), and Python then raises it in the main thread at once: in the
+    # middle of writing a spawned worker's start-up data, which left a child printing an EOFError
+    # traceback after "interrupted". The signal must be held until the workers are started.
+    from govgame.numerics.executors import _interrupts_held
+
+    class Raised(BaseException):
+        pass
+
+    def on_signal(signum, frame):
+        raise Raised(signum)
+
+    old = signal.signal(sig, on_signal)
+    try:
+        other = threading.Thread(target=time.sleep, args=(1.0,))
+        other.start()  # before: a thread started inside inherits the blocked mask
+        inside = False
+        with pytest.raises(Raised) as raised:
+            with _interrupts_held():
+                signal.pthread_kill(other.ident, sig)  # delivered in a thread whose mask lets it through
+                deadline = time.monotonic() + 0.3
+                while time.monotonic() < deadline:  # Python code runs on: no handler may fire here
+                    pass
+                inside = True
+        assert inside, "the signal interrupted the start-up"
+        assert raised.value.args == (sig,)  # ... and was delivered once it was over, not lost
+        other.join()
+    finally:
+        signal.signal(sig, old)

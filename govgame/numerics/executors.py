@@ -117,22 +117,44 @@ def _kill_pool(pool: Any) -> None:
 
 
 @contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Hold SIGINT back while worker processes are started, so Ctrl-C never reaches them.
+def _interrupts_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while worker processes are started; deliver them afterwards.
 
-    The signal is blocked, not ignored: the workers inherit the blocked mask and ignore SIGINT
-    before they unblock it (:func:`_init_worker`), while an interrupt that reaches this process
-    meanwhile stays pending and is delivered as soon as the workers are started (ignoring it
-    lost an interrupt that came during the start-up).
+    Starting a ``spawn`` worker writes its start-up data down a pipe. An interrupt raised in the
+    middle of that write leaves a child that reads half a pickle and prints an ``EOFError``
+    traceback on the command's standard error, after the command has said it was interrupted.
+    Two things are needed, because a signal sent to the process reaches whichever thread does not
+    block it (numba's OpenMP threads, once a kernel has run), and Python then raises it in the
+    main thread at the next bytecode:
+
+    * the Python handlers are replaced by one that only records the signal, which is raised
+      again (:func:`signal.raise_signal`, under the original handler) once the workers are
+      started, so no interrupt is lost;
+    * SIGINT is blocked in this thread's mask, which the workers inherit: they ignore it before
+      they unblock it (:func:`_init_worker`), so Ctrl-C at a terminal never reaches them.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    caught: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        caught.append(signum)
+
+    held = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(sig)
+        if handler is not signal.SIG_IGN and handler is not None:
+            held[sig] = signal.signal(sig, hold)
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a pending SIGINT runs `hold` here
+        for sig in sorted(held, reverse=True):  # SIGINT's own handler last: a pending one is then recorded
+            signal.signal(sig, held[sig])
+        if caught:
+            signal.raise_signal(caught[0])
 
 
 def _init_worker() -> None:
@@ -221,7 +243,7 @@ def _run_local(fn, tasks, workers: int, on_done) -> list[Any]:
             _CHILDREN.add(pool)
         broken = False
         try:
-            with _sigint_ignored():  # processes start on submit; they inherit SIGINT ignored
+            with _interrupts_held():  # processes start on submit: never interrupt one half-started
                 futures = {pool.submit(fn, *tasks[i]): i for i in todo}
             pending = set(futures)
             seen: dict[int, Any] = {}  # every worker process, to tell how one died
