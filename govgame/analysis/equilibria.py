@@ -311,8 +311,9 @@ def search_equilibria(
         found.extend((face, e) for e in eqs)
         notes.extend(face_notes)
 
-    # a face made entirely of rest points contains every rest point of its sub-faces: list it once
-    whole = [f for f, e in found if e.kind is Kind.CONTINUUM and len(e.free) == f.dimension]
+    # a face made entirely of rest points contains every rest point of its sub-faces: list it once (an implicit
+    # continuum keeps every face coordinate free but is a curve or surface on its face, not the whole face)
+    whole = [f for f, e in found if e.kind is Kind.CONTINUUM and len(e.free) == f.dimension and not e.implicit]
     kept = [(f, e) for f, e in found if not any(w != f and w.contains(f) for w in whole)]
     kept.sort(key=lambda fe: (fe[0].dimension, _face_key(fe[0]), _point_key(fe[1])))
     out = verts + [e for _, e in kept]
@@ -671,9 +672,10 @@ def _triangular_roots(basis: list[sympy.Expr], unknowns: list[sympy.Symbol]) -> 
 
 
 def _real_roots(q: sympy.Poly) -> list[sympy.Float]:
+    """The distinct real roots of ``q`` to ROOT_DIGITS digits (a multiple root once: it is one rest point)."""
     if q.degree() <= 0:
         return []
-    return [sympy.Float(r.evalf(ROOT_DIGITS), ROOT_DIGITS) for r in real_roots(q)]
+    return [sympy.Float(r.evalf(ROOT_DIGITS), ROOT_DIGITS) for r in dict.fromkeys(real_roots(q))]
 
 
 def _vanishes(q: sympy.Poly, r) -> bool:
