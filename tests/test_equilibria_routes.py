@@ -304,3 +304,38 @@ def test_numbers_alone_are_decided_exactly():
     t = sympy.Symbol("t")
     assert continuum_domain([sympy.Rational(1, 3), sympy.Integer(2)], [t]) == (True, "exact")
     assert continuum_domain([sympy.Rational(1, 3), sympy.Integer(0)], [t]) == (False, "exact")
+
+
+def test_a_curve_outside_the_face_is_named_in_a_note():
+    """u_a - u_c = y1^5 + y1 + y2^5 + y2 + 1 > 0 wherever y1, y2 >= 0: the curve where it vanishes misses the
+    triangle, which a note says (with the curve's equation); u_b = u_c makes the edge b-c a line of rest points."""
+    curve = y1**5 + y1 + y2**5 + y2 + 1
+    pops = (Population("p", ("a", "b", "c"), ("y1", "y2")),)
+    pay = {("a",): (curve,), ("b",): (ZERO,), ("c",): (ZERO,)}
+    game = Game("outside", pops, (Parameter("k", value=1.0),), pay, format=2)
+    res = _search(game, params=game.values())
+    assert [(e.kind, e.support) for e in _inner(res)] == [(Kind.CONTINUUM, ((1, 2),))]
+    (note,) = res.notes
+    assert note.startswith("the face where p mix: a set of rest points defined by y1**5 + y1 + y2**5 + y2 + 1 = 0")
+    assert "could not be parametrised" in note and "not a proof" in note
+
+
+def test_vertices_are_named_in_coordinate_order():
+    """Two binary populations: the vertices (0, 0), (0, 1), (1, 0), (1, 1) are E1 ... E4 (SPEC naming)."""
+    from govgame.analysis.equilibria import vertices
+
+    game = numeric_game([np.zeros((2, 2)), np.zeros((2, 2))])
+    assert [(v.name, v.point) for v in vertices(game)] == [
+        ("E1", (0, 0)),
+        ("E2", (0, 1)),
+        ("E3", (1, 0)),
+        ("E4", (1, 1)),
+    ]
+
+
+def test_numeric_only_search_needs_every_value():
+    """symbolic=False solves nothing symbolically, so without a value for every parameter it has nothing to do."""
+    a = Parameter("a")  # no value
+    game = _one_population(a.symbol * x - 1, (a,))
+    with pytest.raises(ValueError, match=r"^symbolic=False needs a value for every parameter$"):
+        search_equilibria(replicator(game), symbolic=False)
