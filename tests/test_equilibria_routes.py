@@ -211,29 +211,36 @@ def test_three_isolated_interior_points_of_a_nonlinear_face():
 
 
 # ------------------------------------------------------------------ closed forms found again at the values
-def test_closed_forms_at_values_keep_their_existence_conditions():
-    """A static 2 x 2 game: D_x = (a + b) y - b, D_y = (c + d) x - d, with c, d > 0 and a, b of unknown sign.
+@pytest.mark.parametrize("column", ["parameters", "numbers"])
+def test_closed_forms_at_values_keep_their_existence_conditions(column):
+    """A static 2 x 2 game: D_x = (a + b) y - b, D_y = (c + d) x - d, with c, d > 0 (or c = d = 1) and a, b of
+    unknown sign.
 
-    By hand: the interior point (d/(c + d), b/(a + b)); its x-share lies in (0, 1) for every admissible c, d, so
-    the only conditions are 0 < b/(a + b) < 1, i.e. a and b of the same sign. With values the point is the closed
-    form (general) and keeps those conditions; they hold at the values.
+    By hand: the interior point (d/(c + d), b/(a + b)); its x-share lies in (0, 1) for every admissible c, d (it
+    is 1/2 for c = d = 1), so the only conditions are 0 < b/(a + b) < 1, i.e. a and b of the same sign. With
+    values the point is the closed form (general) and keeps those conditions; they hold at the values.
     """
     ps = [Parameter("a", value=3.0), Parameter("b", value=1.0)]
-    ps += [Parameter("c", value=2.0, sign="positive"), Parameter("d", value=4.0, sign="positive")]
-    a, b, c, d = (p.symbol for p in ps)
+    if column == "parameters":
+        ps += [Parameter("c", value=2.0, sign="positive"), Parameter("d", value=4.0, sign="positive")]
+        c, d = ps[2].symbol, ps[3].symbol
+    else:
+        c = d = sympy.Integer(1)
+    a, b = ps[0].symbol, ps[1].symbol
     pops = (Population("r", ("s", "t"), ("x",)), Population("q", ("s", "t"), ("y",)))
     pay = {("s", "s"): (a, c), ("s", "t"): (ZERO, ZERO), ("t", "s"): (ZERO, ZERO), ("t", "t"): (b, d)}
     game = Game("coord", pops, tuple(ps), pay)
+    at_cd = {s: 2 if s.name == "c" else 4 for s in (c, d) if isinstance(s, sympy.Symbol)}
     for params in ({}, game.values()):
         (e,) = [e for e in _search(game, params=params).equilibria if e.kind is Kind.INTERIOR]
         assert e.general and e.domain == () and e.implicit == ()
         assert sympy.simplify(e.point[0] - d / (c + d)) == 0 and sympy.simplify(e.point[1] - b / (a + b)) == 0
         assert e.exists_if, e
         for av, bv, inside in ((3, 1, True), (-3, -1, True), (3, -1, False), (-1, 3, False)):
-            at = {a: av, b: bv, c: 2, d: 4}
+            at = {a: av, b: bv, **at_cd}
             assert all(bool(r.xreplace(at)) for r in e.exists_if) is inside, (av, bv)
     (e,) = [e for e in _search(game, params=game.values()).equilibria if e.kind is Kind.INTERIOR]
-    assert e.numeric_point == pytest.approx((4 / 6, 1 / 4), abs=1e-15)
+    assert e.numeric_point == pytest.approx((4 / 6 if column == "parameters" else 0.5, 1 / 4), abs=1e-15)
 
 
 # ------------------------------------------------------------------ past the time budget: numeric roots
@@ -339,3 +346,48 @@ def test_numeric_only_search_needs_every_value():
     game = _one_population(a.symbol * x - 1, (a,))
     with pytest.raises(ValueError, match=r"^symbolic=False needs a value for every parameter$"):
         search_equilibria(replicator(game), symbolic=False)
+
+
+def test_a_non_polynomial_face_that_vanishes_at_the_values_is_a_line_of_rest_points():
+    """xdot = x(1-x)(V - C) sqrt(x) with V = C: every state is a rest point, found exactly (not certified by
+    intervals: there is nothing to isolate)."""
+    V, C = Parameter("V", value=2.0), Parameter("C", value=2.0)
+    game = _one_population((V.symbol - C.symbol) * sympy.sqrt(x), (V, C))
+    res = _search(game, params=game.values())
+    assert [(e.kind, e.point, e.free, e.method) for e in _inner(res)] == [(Kind.CONTINUUM, (x,), (0,), "exact")]
+    assert res.notes == ()
+
+
+def test_complex_branches_of_a_degenerate_face_are_not_rest_points():
+    """u_a - u_c = (y1^2 + y1 + 1)(4 y1 - 1), u_b = u_c: y1^2 + y1 + 1 has no real root, so inside the triangle
+    the rest points are the line y1 = 1/4 only; on the edges a-c and a-b the points with y1 = 1/4, and the edge b-c
+    is a line of rest points."""
+    pops = (Population("p", ("a", "b", "c"), ("y1", "y2")),)
+    pay = {("a",): ((y1**2 + y1 + 1) * (4 * y1 - 1),), ("b",): (ZERO,), ("c",): (ZERO,)}
+    game = Game("complex", pops, (Parameter("k", value=1.0),), pay, format=2)
+    inner = _inner(_search(game, params=game.values()))
+    got = sorted((e.support, tuple(str(c) for c in e.numeric_point)) for e in inner)
+    assert got == [
+        (((0, 1),), ("0.25", "0.75")),
+        (((0, 1, 2),), ("0.25", "None")),
+        (((0, 2),), ("0.25", "0.0")),
+        (((1, 2),), ("0.0", "None")),
+    ]
+
+
+def test_an_implicit_curve_on_a_face_with_a_pure_population_keeps_its_fixed_coordinate():
+    """The quintic curve y1^5 + y1 + y2^5 + y2 = 1 of the three-strategy population, while a binary population
+    (share z) plays either strategy (its payoff difference is 1 everywhere, so it never mixes): two implicit
+    curves, at z = 1 and at z = 0, whose z coordinate is that number."""
+    quintic = y1**5 + y1 + y2**5 + y2 - 1
+    pops = (Population("p", ("a", "b", "c"), ("y1", "y2")), Population("r", ("u", "v"), ("z",)))
+    pay = {(s, t): (quintic if s == "a" else ZERO, sympy.Integer(1 if t == "u" else 0)) for s in "abc" for t in "uv"}
+    game = Game("two_curves", pops, (Parameter("k", value=1.0),), pay, format=2)
+    curves = [e for e in _search(game, params=game.values()).equilibria if e.implicit]
+    assert sorted((e.point, e.numeric_point, e.free) for e in curves) == [
+        ((y1, y2, 0), (None, None, 0.0), (0, 1)),
+        ((y1, y2, 1), (None, None, 1.0), (0, 1)),
+    ]
+    for e in curves:
+        assert all(p[2] == float(e.point[2]) for p in e.samples)
+        assert all(abs(p**5 + p + q**5 + q - 1) < 1e-9 for p, q, _ in e.samples)
