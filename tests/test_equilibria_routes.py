@@ -2,10 +2,10 @@
 
 The routes: a state-dependent face with irrational coefficients at the values (interval method, with the closed
 form kept where the face is linear), an implicit curve of rest points that sympy cannot parametrise, a line of
-rest points with an isolated point on it and one off it, a zero-dimensional face whose lexicographic basis has two
-polynomials in one unknown, closed forms with values (their existence conditions), the numeric fallback past the
-time budget, and the domain of a continuum decided by linear programming and by sampling. Every expected value is
-derived by hand in the docstrings (or by mpmath/numpy root finding), never read off the code under test.
+rest points with an isolated point on it and one off it, three interior points of one face (a multiple root of its
+eliminant), closed forms with values (their existence conditions), the numeric fallback past the time budget, and
+the domain of a continuum decided by linear programming and by sampling. Every expected value is derived by hand in
+the docstrings (or by mpmath root finding), never read off the code under test.
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def test_an_edge_continuum_is_described_by_the_shares_of_its_own_face():
     assert {sympy.expand(d) for d in line.domain} == {xs, 1 - xs}
 
 
-# ------------------------------------------------------------------ a zero-dimensional face with a degenerate basis
+# ------------------------------------------------------------------ several points of one face (a multiple root)
 def test_three_isolated_interior_points_of_a_nonlinear_face():
     """D_x = (x - 1/4)(y - 2/3), D_y = (x - 1/2)(x - 1/4) + (y - 1/3)(y - 2/3).
 
