@@ -70,7 +70,8 @@ stable). The box :math:`\{b_q \le b_q(t_0)\ \forall q\}` is a product of interva
 multilinear in the other populations' :math:`b_q`, so the extremes :math:`\mu_p, M_p` of :math:`a_p`
 over the box are at its corners, and so are those of :math:`\partial a_p / \partial b_q`, whose largest
 absolute value on the box is :math:`\ell_{pq}` (all evaluated exactly at the :math:`2^{P-1}` corners,
-with a margin for rounding). If :math:`\mu_p > 0` for every ``p``, the box is forward invariant (on its
+with a margin for rounding; :func:`_corners` gets every corner's value at once, one population's axis at a
+time). If :math:`\mu_p > 0` for every ``p``, the box is forward invariant (on its
 faces every :math:`\xi_p` decreases at rate at least :math:`\mu_p`), the run converges to ``v``,
 :math:`\xi_p(t_0) - M_p s \le \xi_p(t_0 + s) \le \xi_p(t_0) - \mu_p s`,
 :math:`b_q(t_0 + s) \le B_q e^{-\mu_q s}`, and (mean value theorem on the box)
@@ -749,7 +750,7 @@ def _corners(dpay, t, p, P, cw, q, buf):
     corners follow from ``dpay[t, p]`` one population's axis at a time, a pair ``(A, B)`` (strategy 0, strategy 1)
     at a time: :math:`x A + (1 - x) B` at :math:`x = v_k - s_k b_k` (:math:`v_k` the vertex's share, :math:`s_k =`
     ``cw[2, k]``), or :math:`A - B` along ``q``'s axis (the derivative, the same at both ends). About ``P 2^P``
-    operations, against about ``P 4^P`` for the corners one at a time (as before issue 12.6's fourth round).
+    operations, against about ``P 4^(P-1)`` for the corners one at a time (as before issue 12.6's fourth round).
     """
     n = 1 << (P - 1)
     for i in range(n):
