@@ -535,15 +535,11 @@ def _growth(K, row, y, P, pa, ai, ref, g):
         for a in range(pa[p], pa[p + 1]):
             w += y[ai[a]] * K[row, a]
         g[ref[p]] = -w
-        v = abs(y[ref[p]] * w)
-        if v > fmax:
-            fmax = v
+        fmax = max(fmax, abs(y[ref[p]] * w))  # (max: a select, not a branch the predictor misses)
         for a in range(pa[p], pa[p + 1]):
             ga = K[row, a] - w
             g[ai[a]] = ga
-            v = abs(y[ai[a]] * ga)
-            if v > fmax:
-                fmax = v
+            fmax = max(fmax, abs(y[ai[a]] * ga))
     return fmax
 
 
@@ -557,9 +553,7 @@ def _vertex(y, offs, P, Tn):
         for i in range(offs[q] + 1, offs[q + 1]):
             if y[i] > y[best]:
                 best = i
-        d = 1.0 - y[best]
-        if d > dist:
-            dist = d
+        dist = max(dist, 1.0 - y[best])
         j += (best - offs[q]) * Tn[q]
     return dist, j
 
