@@ -696,41 +696,58 @@ def evaluate_tree(expr: sympy.Expr, env: Mapping, n: int, memo: dict | None = No
 
     Walks the expression tree once (shared subexpressions are evaluated once), which is far
     cheaper than printing code for large rational expressions. Undefined values become NaN.
+    ``memo`` (optional) keeps each subexpression's values, before that last step.
 
     >>> a, b = sympy.symbols("a b")
     >>> evaluate_tree(a / (a + b) + sympy.Max(a, 2), {a: np.array([1.0, 3.0]), b: np.array([1.0, 1.0])}, 2).tolist()
     [2.5, 3.75]
     """
     memo = {} if memo is None else memo
-    if expr in memo:
-        return memo[expr]
     with np.errstate(all="ignore"):
-        if expr.is_Symbol:
-            out = np.asarray(env[expr], dtype=float)
-        elif expr.is_number:
-            out = np.full(n, float(expr)) if expr.is_real is not False else np.full(n, np.nan)
-        elif expr.is_Add:
-            out = sum(evaluate_tree(a, env, n, memo) for a in expr.args)
-        elif expr.is_Mul:
-            out = np.ones(n)
-            for a in expr.args:
-                out = out * evaluate_tree(a, env, n, memo)
-        elif expr.is_Pow:
-            base = evaluate_tree(expr.base, env, n, memo)
-            out = (
-                np.power(base, float(expr.exp))
-                if expr.exp.is_number
-                else np.power(base, evaluate_tree(expr.exp, env, n, memo))
-            )
+        return _finite_or_nan(_evaluate_raw(expr, env, n, memo))
+
+
+def _finite_or_nan(v: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(v), v, np.nan)
+
+
+def _evaluate_raw(expr: sympy.Expr, env: Mapping, n: int, memo: dict) -> np.ndarray:
+    """:func:`evaluate_tree` without turning infinities into NaN at every node.
+
+    Where this value is not finite (an infinity or NaN), ``evaluate_tree``'s is NaN, and elsewhere
+    the two agree: sums and products of arrays keep a non-finite argument non-finite (``inf + x``,
+    ``inf * x``, ``inf - inf``, ``inf * 0``), so only the arguments of powers, ``Min``/``Max`` and
+    functions, which can make an infinity finite (``1 / inf``, ``exp(-inf)``), are cleaned first.
+    """
+    out = memo.get(expr)
+    if out is not None:
+        return out
+    if expr.is_Symbol:
+        out = np.asarray(env[expr], dtype=float)
+    elif expr.is_number:
+        out = np.full(n, float(expr)) if expr.is_real is not False else np.full(n, np.nan)
+    elif expr.is_Add:
+        out = sum(_evaluate_raw(a, env, n, memo) for a in expr.args)
+    elif expr.is_Mul:
+        out = np.ones(n)
+        for a in expr.args:
+            out = out * _evaluate_raw(a, env, n, memo)
+    else:
+
+        def clean(a):
+            return _finite_or_nan(_evaluate_raw(a, env, n, memo))
+
+        if expr.is_Pow:
+            base = clean(expr.base)
+            out = np.power(base, float(expr.exp)) if expr.exp.is_number else np.power(base, clean(expr.exp))
         elif isinstance(expr, (sympy.Min, sympy.Max)):
-            vals = [evaluate_tree(a, env, n, memo) for a in expr.args]
+            vals = [clean(a) for a in expr.args]
             out = np.minimum.reduce(vals) if isinstance(expr, sympy.Min) else np.maximum.reduce(vals)
         elif expr.func in _FUNCS:
-            out = _FUNCS[expr.func](evaluate_tree(expr.args[0], env, n, memo))
+            out = _FUNCS[expr.func](clean(expr.args[0]))
         else:  # anything else the parser cannot produce: fall back to lambdify
             syms = list(env)
             out = np.asarray(sympy.lambdify(syms, expr, modules="numpy")(*(env[s] for s in syms)), dtype=float)
-        out = np.where(np.isfinite(out), out, np.nan)
     memo[expr] = out
     return out
 
