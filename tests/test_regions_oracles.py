@@ -14,6 +14,8 @@ import itertools
 import numpy as np
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from govgame.analysis.regions import Region, as_condition, certify
@@ -268,3 +270,36 @@ def test_tree_evaluation_equals_evaluation_that_marks_undefined_values_at_every_
         want = reference(e, env, n)
         assert np.isnan(want[:4]).any()
         assert np.array_equal(got, want, equal_nan=True), e
+
+
+_atoms = st.sampled_from(["a", "b", "c", "1", "2", "-3", "1/2", "0.25", "exp(a)", "sqrt(b)", "Abs(c)"])
+
+
+@st.composite
+def _rational_expressions(draw, depth=3):
+    if depth == 0:
+        return sympy.sympify(draw(_atoms), locals={s: sympy.Symbol(s, positive=(s == "a")) for s in "abc"})
+    parts = draw(st.lists(_rational_expressions(depth=depth - 1), min_size=1, max_size=3))
+    how = draw(st.sampled_from(["add", "mul", "inv", "pow"]))
+    if how == "add":
+        return sympy.Add(*parts)
+    if how == "mul":
+        return sympy.Mul(*parts)
+    if how == "inv":
+        return 1 / sympy.Add(*parts) if sympy.Add(*parts) != 0 else parts[0]
+    return sympy.Add(*parts) ** draw(st.sampled_from([2, -1, -2, sympy.Rational(1, 2)]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_rational_expressions(), min_size=1, max_size=4))
+def test_together_with_a_cache_is_sympy_together_expression_for_expression(exprs):
+    """regions.together (sums met before looked up in a cache shared by several expressions, as on a region)
+    gives sympy.together's expression, also with floats, radicals, functions and nested fractions; and
+    every expression again, in reverse order, from the filled cache."""
+    from govgame.analysis.regions import together
+
+    cache: dict = {}
+    for e in [*exprs, *reversed(exprs), *(1 - e for e in exprs)]:
+        got, want = together(e, cache), sympy.together(e)
+        assert got == want
+        assert str(got) == str(want)

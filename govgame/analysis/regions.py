@@ -41,7 +41,7 @@ import sympy
 from ..model.game import Game
 from . import lp
 
-__all__ = ["Feasibility", "Region", "as_condition", "certify", "BOUND", "FEAS_TOL", "SAMPLES"]
+__all__ = ["Feasibility", "Region", "as_condition", "certify", "together", "BOUND", "FEAS_TOL", "SAMPLES"]
 
 #: Bound on |parameter| in the linear programs.
 BOUND = 1e6
@@ -107,6 +107,7 @@ class Region:
         self._linear_cache: dict = {}
         self._sample_cache: dict = {}
         self._terms_cache: dict = {}
+        self._together_cache: dict = {}
 
     @staticmethod
     def _ref(p, ref) -> float:
@@ -274,11 +275,23 @@ class Region:
                 return None
         return cases
 
+    def together(self, g: sympy.Expr) -> sympy.Expr:
+        """``sympy.together(g)``; the sums it puts over a common denominator are remembered on the region
+        (the face solutions recur in the existence conditions, their signs and the eigenvalues).
+
+        >>> from govgame.model.loader import load_model
+        >>> region = Region(load_model("battery_recycling"))
+        >>> a, b = sympy.symbols("a b", positive=True)
+        >>> region.together(1 / a + 1 / b)
+        (a + b)/(a*b)
+        """
+        return together(g, self._together_cache)
+
     def _fraction(self, g: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
         """``sympy.fraction(sympy.together(g))``, cached per expression."""
         key = ("fraction", g)
         if key not in self._terms_cache:
-            self._terms_cache[key] = sympy.fraction(sympy.together(g))
+            self._terms_cache[key] = sympy.fraction(self.together(g))
         return self._terms_cache[key]
 
     def _split(self, g: sympy.Expr):
@@ -769,6 +782,44 @@ def _linprog(c, A, b, bounds, *, start=None) -> _LPOutcome:
     if res.status is not lp.LPStatus.OPTIMAL:
         return _LPOutcome(int(res.status), None, None)
     return _LPOutcome(0, float(res.fun), np.array([float(v) for v in res.x]))
+
+
+def together(expr: sympy.Expr, cache: dict | None = None) -> sympy.Expr:
+    """``sympy.together(expr)`` (``deep=False``), with the common denominator of each sum looked up in ``cache``.
+
+    The same steps as sympy's ``together``: atoms and functions stay as they are, a power is put together
+    in its base, any other product or function of arguments in its arguments, and a sum's terms, each put
+    together first, are put over their common denominator by ``sympy.gcd_terms``. That last step is a
+    function of the terms alone (sympy expressions are immutable and compare structurally, a float never
+    equal to a rational), so a sum met again (``cache`` keyed by its put-together terms) gets the result
+    computed before, the same expression.
+
+    >>> a, b = sympy.symbols("a b")
+    >>> cache = {}
+    >>> together(1 / a + 1 / (a + b), cache), len(cache)
+    ((2*a + b)/(a*(a + b)), 2)
+    >>> together(1 / (1 / a + 1 / (a + b)), cache), len(cache)  # both sums met before
+    (a*(a + b)/(2*a + b), 2)
+    """
+    cache = {} if cache is None else cache
+
+    def put_together(e):
+        if e.is_Atom or e.is_Function:
+            return e
+        if e.is_Add:
+            terms = tuple(put_together(t) for t in sympy.Add.make_args(e))
+            out = cache.get(terms)
+            if out is None:
+                out = cache[terms] = sympy.gcd_terms(list(terms), fraction=True)
+            return out
+        if e.is_Pow:
+            return e.func(put_together(e.base), e.exp)
+        return e.func(*[put_together(a) for a in e.args])
+
+    expr = sympy.sympify(expr)
+    if not isinstance(expr, sympy.Basic):  # pragma: no cover - containers: sympy's own
+        return sympy.together(expr)
+    return put_together(expr)
 
 
 def _has_denominator(g: sympy.Expr) -> bool:
