@@ -804,6 +804,8 @@ def together(expr: sympy.Expr, cache: dict | None = None) -> sympy.Expr:
     cache = {} if cache is None else cache
 
     def put_together(e):
+        if not isinstance(e, sympy.Basic):  # pragma: no cover - containers inside an expression: sympy's own
+            return sympy.together(e)
         if e.is_Atom or e.is_Function:
             return e
         if e.is_Add:
@@ -816,10 +818,7 @@ def together(expr: sympy.Expr, cache: dict | None = None) -> sympy.Expr:
             return e.func(put_together(e.base), e.exp)
         return e.func(*[put_together(a) for a in e.args])
 
-    expr = sympy.sympify(expr)
-    if not isinstance(expr, sympy.Basic):  # pragma: no cover - containers: sympy's own
-        return sympy.together(expr)
-    return put_together(expr)
+    return put_together(sympy.sympify(expr))
 
 
 def _has_denominator(g: sympy.Expr) -> bool:
