@@ -5,7 +5,7 @@
 
 Runs `python -m govgame analyze M --format json` and `--format text` for every shipped model and for
 every model file embedded in the tests (string constants in tests/*.py holding a `[[payoff]]` table,
-written to DIR/fixtures), and `--format json` for every scenario of the shipped models. `save` writes
+written to DIR/fixtures), and both formats for every scenario of the shipped models. `save` writes
 each output (exit status, stdout, stderr) into DIR; `compare` reports the outputs that are not
 byte-identical and, for those, whether the differences are only witness values (JSON: paths ending in
 `.witness.NAME`; text: the `e.g.` lines), whether each changed witness satisfies the stability
@@ -57,7 +57,8 @@ def jobs(d: pathlib.Path):
     for m in models:
         data = tomllib.loads((ROOT / "models" / f"{m}.toml").read_text())
         for s in sorted(data.get("scenario", {})):
-            yield m, "json", s
+            for fmt in ("json", "text"):
+                yield m, fmt, s
 
 
 def run(job):

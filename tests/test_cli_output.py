@@ -230,3 +230,27 @@ def test_simulate_plot_draws_evenly_chosen_runs_and_counts_them_all(capsys, tmp_
     chosen = np.unique(np.linspace(0, 63, 40).round().astype(int))
     np.testing.assert_allclose(paths[:, 0], [runs[i]["from"] for i in chosen])  # the drawn runs are those starts ...
     np.testing.assert_allclose(paths[:, -1], [runs[i]["to"] for i in chosen], atol=1e-6)  # ... and end where reported
+
+
+def test_a_command_collects_garbage_rarely_and_restores_the_collector(capsys, monkeypatch):
+    """While a command runs, the youngest generation is collected after GC_THRESHOLD allocations, not 700;
+    an in-process call leaves the collector's thresholds as it found them (also after an error)."""
+    import gc
+
+    import govgame.cli as cli
+    import govgame.cli.models as models
+
+    seen = []
+    real_run = models.run
+    monkeypatch.setattr(models, "run", lambda args: seen.append(gc.get_threshold()) or real_run(args))
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 9, 8)
+        assert main(["models"]) == 0
+        assert gc.get_threshold() == (700, 9, 8)
+        assert seen == [(cli.GC_THRESHOLD, 9, 8)]
+        assert main(["analyze", "/no/such/model.toml"]) == 2
+        assert gc.get_threshold() == (700, 9, 8)
+    finally:
+        gc.set_threshold(*before)
+    capsys.readouterr()

@@ -357,3 +357,31 @@ def test_diagonal_face_systems_solve_as_linsolve_does(rows, constant_equation):
     else:
         expected = [{}]
     assert _linsolve(eqs, unknowns) == expected
+
+
+_polynomial_terms = st.lists(
+    st.tuples(st.integers(-4, 4), st.integers(0, 2), st.integers(0, 1), st.integers(0, 1)), min_size=1, max_size=4
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(_polynomial_terms, _polynomial_terms, _polynomial_terms, st.sampled_from([1, 2, sympy.Rational(1, 3), 0.5]))
+def test_cancelled_quotient_is_sympy_cancel_expression_for_expression(num, den, common, scale):
+    """The face solutions' quotient (reduced as a pair of integer polynomials) is the expression sympy.cancel
+    gives, with common polynomial factors, contents and signs to cancel; rational or float coefficients
+    (scale) take sympy.cancel's own path."""
+    from govgame.analysis.equilibria import _cancel_quotient
+
+    a, b = sympy.symbols("a b", positive=True)
+    c = sympy.Symbol("c")
+
+    def poly(terms):
+        return sum(k * a**i * b**j * c**m for k, i, j, m in terms)
+
+    f = poly(common)
+    p, q = sympy.expand(scale * poly(num) * f), sympy.expand(poly(den) * f)
+    if q == 0:
+        return
+    got, expected = _cancel_quotient(p, q), sympy.cancel(p / q)
+    assert got == expected
+    assert str(got) == str(expected)

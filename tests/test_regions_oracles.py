@@ -14,6 +14,8 @@ import itertools
 import numpy as np
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from govgame.analysis.regions import Region, as_condition, certify
@@ -217,3 +219,87 @@ def test_tree_evaluation_equals_lambdify_and_marks_undefined_values():
     assert np.isnan(got[:3]).all() and got[3] == pytest.approx(np.log(3) + 0.5 + 2.0)
     assert evaluate_tree(sympy.Integer(5), {x: np.zeros(3)}, 3).tolist() == [5.0, 5.0, 5.0]
     assert np.isnan(evaluate_tree(sympy.I, {x: np.zeros(2)}, 2)).all()
+
+
+def test_tree_evaluation_equals_evaluation_that_marks_undefined_values_at_every_node():
+    """evaluate_tree turns infinities into NaN only where it must (the arguments of powers, Min/Max and
+    functions, and the result): bit for bit the values of an evaluator that does it at every node, also
+    where a division by zero or an overflow makes a subexpression infinite and a power or exp makes it
+    finite again."""
+    from govgame.analysis.regions import evaluate_tree
+
+    def reference(e, env, n):
+        with np.errstate(all="ignore"):
+            if e.is_Symbol:
+                out = np.asarray(env[e], dtype=float)
+            elif e.is_number:
+                out = np.full(n, float(e))
+            elif e.is_Add:
+                out = sum(reference(a, env, n) for a in e.args)
+            elif e.is_Mul:
+                out = np.ones(n)
+                for a in e.args:
+                    out = out * reference(a, env, n)
+            elif e.is_Pow:
+                out = np.power(reference(e.base, env, n), float(e.exp))
+            elif isinstance(e, (sympy.Min, sympy.Max)):
+                vals = [reference(a, env, n) for a in e.args]
+                out = np.minimum.reduce(vals) if isinstance(e, sympy.Min) else np.maximum.reduce(vals)
+            else:
+                out = {sympy.exp: np.exp, sympy.log: np.log, sympy.Abs: np.abs}[e.func](reference(e.args[0], env, n))
+            return np.where(np.isfinite(out), out, np.nan)
+
+    x, y = sympy.symbols("x y")
+    exprs = [
+        1 / (1 / (x - 2) + y),  # 1/inf would be 0: the inner infinity is undefined
+        (x - 2) * (1 / (x - 2)) + y**400,  # inf * 0, an overflow
+        sympy.exp(-1 / (x - 2)) - sympy.exp(1 / (y - 1)),  # exp(-inf) would be 0
+        sympy.Max(1 / (x - 2), y) + sympy.Min(-1 / (y - 1), x),  # max(inf, y) would be inf, min(-inf, x) -inf
+        (x * y - 2) ** -2 + sympy.Abs(1 / (y - 1)) - x**300 * y**300 / (x**300 + 1),
+        sympy.log(x - 2) * (1 / (y - 1)) + (1 / (x - 2)) ** 2,
+    ]
+    rng = np.random.default_rng(7)
+    n = 40
+    env = {
+        x: np.concatenate([[2.0, 2.0, 3.0, 1e3], rng.uniform(0.5, 4.0, n - 4)]),
+        y: np.concatenate([[1.0, 5.0, 1.0, 1e3], rng.uniform(0.5, 4.0, n - 4)]),
+    }
+    memo: dict = {}
+    for e in exprs:
+        got = evaluate_tree(e, env, n, memo)
+        want = reference(e, env, n)
+        assert np.isnan(want[:4]).any()
+        assert np.array_equal(got, want, equal_nan=True), e
+
+
+_atoms = st.sampled_from(["a", "b", "c", "1", "2", "-3", "1/2", "0.25", "exp(a)", "sqrt(b)", "Abs(c)"])
+
+
+@st.composite
+def _rational_expressions(draw, depth=3):
+    if depth == 0:
+        return sympy.sympify(draw(_atoms), locals={s: sympy.Symbol(s, positive=(s == "a")) for s in "abc"})
+    parts = draw(st.lists(_rational_expressions(depth=depth - 1), min_size=1, max_size=3))
+    how = draw(st.sampled_from(["add", "mul", "inv", "pow"]))
+    if how == "add":
+        return sympy.Add(*parts)
+    if how == "mul":
+        return sympy.Mul(*parts)
+    if how == "inv":
+        return 1 / sympy.Add(*parts) if sympy.Add(*parts) != 0 else parts[0]
+    return sympy.Add(*parts) ** draw(st.sampled_from([2, -1, -2, sympy.Rational(1, 2)]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_rational_expressions(), min_size=1, max_size=4))
+def test_together_with_a_cache_is_sympy_together_expression_for_expression(exprs):
+    """regions.together (sums met before looked up in a cache shared by several expressions, as on a region)
+    gives sympy.together's expression, also with floats, radicals, functions and nested fractions; and
+    every expression again, in reverse order, from the filled cache."""
+    from govgame.analysis.regions import together
+
+    cache: dict = {}
+    for e in [*exprs, *reversed(exprs), *(1 - e for e in exprs)]:
+        got, want = together(e, cache), sympy.together(e)
+        assert got == want
+        assert str(got) == str(want)

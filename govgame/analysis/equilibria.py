@@ -558,8 +558,37 @@ def _diagonal_solution(eqs, unknowns) -> dict | None:
         a, b = eq.coeff(u, 1), eq.coeff(u, 0)
         if a == 0 or a.has(u) or b.has(u) or sympy.expand(a * u + b - eq) != 0:
             return None
-        sol[u] = sympy.cancel(-b / a)
+        sol[u] = _cancel_quotient(-b, a)
     return sol
+
+
+def _cancel_quotient(p: sympy.Expr, q: sympy.Expr) -> sympy.Expr:
+    """``sympy.cancel(p / q)``, without its normalisations of the expression when ``p`` and ``q`` are
+    polynomials with integer coefficients.
+
+    Then ``cancel`` returns the unique reduced form ``P / Q`` of the rational function: ``P`` and ``Q``
+    coprime in ``ZZ[symbols]`` (contents included) and the leading coefficient of ``Q`` positive. Its
+    ``signsimp``, ``factor_terms`` and ``as_numer_denom`` only rewrite the same rational function
+    before it is reduced, so reducing the pair ``(p, q)`` directly gives the same ``P`` and ``Q``
+    (the unused generators a common factor may bring in change neither the reduced pair nor which
+    term leads). Anything else (rational or float coefficients, radicals, a non-polynomial part,
+    no symbols) goes through ``sympy.cancel`` itself.
+
+    >>> a, b = sympy.symbols("a b", positive=True)
+    >>> _cancel_quotient(2 * a * b - 2 * a, -4 * a), sympy.cancel((2 * a * b - 2 * a) / (-4 * a))
+    (1/2 - b/2, 1/2 - b/2)
+    """
+    from sympy.polys.polyerrors import PolynomialError
+    from sympy.polys.rings import sring
+
+    try:
+        ring, (P, Q) = sring((p, q))
+    except PolynomialError:
+        ring = None
+    if ring is None or not ring.ngens or ring.domain != sympy.ZZ or not all(g.is_Symbol for g in ring.symbols):
+        return sympy.cancel(p / q)
+    P, Q = P.cancel(Q)
+    return P.as_expr() / Q.as_expr()
 
 
 def _solve_exact(equations, unknowns, *, budget: float | None = None) -> list:

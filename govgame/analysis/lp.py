@@ -192,7 +192,7 @@ class _Simplex:
         self.beta: list[Fraction] = []
         self.artificial: list[int] = []
         for i, (coef, b) in enumerate(zip(rows_a, rhs)):
-            r = b - sum((v * self.val[j] for j, v in coef.items()), zero)
+            r = b - sum((v * self.val[j] for j, v in coef.items() if self.val[j]), zero)
             if r >= 0:
                 row = dict(coef)
                 self.basis.append(n + i)
@@ -289,11 +289,13 @@ class _Simplex:
                 if t * direction > 0:  # x_B(i) decreases
                     if lo[b] is None:
                         continue
-                    step = (self.beta[i] - lo[b]) * self.den[i] / abs(t)
+                    room = self.beta[i] - lo[b]
                 else:
                     if hi[b] is None:
                         continue
-                    step = (hi[b] - self.beta[i]) * self.den[i] / abs(t)
+                    room = hi[b] - self.beta[i]
+                # room * den / |t|, normalised once
+                step = Fraction(room.numerator * self.den[i], room.denominator * abs(t))
                 if (
                     theta is None
                     or step < theta
@@ -311,7 +313,7 @@ class _Simplex:
                 for i, row in enumerate(self.rows):
                     t = row.get(q)
                     if t:
-                        self.beta[i] -= delta * t / self.den[i]
+                        self.beta[i] -= Fraction(delta.numerator * t, delta.denominator * self.den[i])
             if leave == -1:  # x_q moves to its other bound; the basis stays
                 val[q] += delta
                 continue
@@ -351,7 +353,7 @@ class _Simplex:
 def _integer_row(row: dict) -> tuple[dict[int, int], int]:
     """Fractions as integer numerators over their least common denominator."""
     den = math.lcm(*(v.denominator for v in row.values())) if row else 1
-    return {j: int(v * den) for j, v in row.items() if v}, den
+    return {j: v.numerator * (den // v.denominator) for j, v in row.items() if v}, den
 
 
 def _reduce(row: dict[int, int], den: int) -> int:

@@ -41,7 +41,7 @@ import sympy
 from ..model.game import Game
 from . import lp
 
-__all__ = ["Feasibility", "Region", "as_condition", "certify", "BOUND", "FEAS_TOL", "SAMPLES"]
+__all__ = ["Feasibility", "Region", "as_condition", "certify", "together", "BOUND", "FEAS_TOL", "SAMPLES"]
 
 #: Bound on |parameter| in the linear programs.
 BOUND = 1e6
@@ -107,6 +107,7 @@ class Region:
         self._linear_cache: dict = {}
         self._sample_cache: dict = {}
         self._terms_cache: dict = {}
+        self._together_cache: dict = {}
 
     @staticmethod
     def _ref(p, ref) -> float:
@@ -274,11 +275,23 @@ class Region:
                 return None
         return cases
 
+    def together(self, g: sympy.Expr) -> sympy.Expr:
+        """``sympy.together(g)``; the sums it puts over a common denominator are remembered on the region
+        (the face solutions recur in the existence conditions, their signs and the eigenvalues).
+
+        >>> from govgame.model.loader import load_model
+        >>> region = Region(load_model("battery_recycling"))
+        >>> a, b = sympy.symbols("a b", positive=True)
+        >>> region.together(1 / a + 1 / b)
+        (a + b)/(a*b)
+        """
+        return together(g, self._together_cache)
+
     def _fraction(self, g: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
         """``sympy.fraction(sympy.together(g))``, cached per expression."""
         key = ("fraction", g)
         if key not in self._terms_cache:
-            self._terms_cache[key] = sympy.fraction(sympy.together(g))
+            self._terms_cache[key] = sympy.fraction(self.together(g))
         return self._terms_cache[key]
 
     def _split(self, g: sympy.Expr):
@@ -696,41 +709,58 @@ def evaluate_tree(expr: sympy.Expr, env: Mapping, n: int, memo: dict | None = No
 
     Walks the expression tree once (shared subexpressions are evaluated once), which is far
     cheaper than printing code for large rational expressions. Undefined values become NaN.
+    ``memo`` (optional) keeps each subexpression's values, before that last step.
 
     >>> a, b = sympy.symbols("a b")
     >>> evaluate_tree(a / (a + b) + sympy.Max(a, 2), {a: np.array([1.0, 3.0]), b: np.array([1.0, 1.0])}, 2).tolist()
     [2.5, 3.75]
     """
     memo = {} if memo is None else memo
-    if expr in memo:
-        return memo[expr]
     with np.errstate(all="ignore"):
-        if expr.is_Symbol:
-            out = np.asarray(env[expr], dtype=float)
-        elif expr.is_number:
-            out = np.full(n, float(expr)) if expr.is_real is not False else np.full(n, np.nan)
-        elif expr.is_Add:
-            out = sum(evaluate_tree(a, env, n, memo) for a in expr.args)
-        elif expr.is_Mul:
-            out = np.ones(n)
-            for a in expr.args:
-                out = out * evaluate_tree(a, env, n, memo)
-        elif expr.is_Pow:
-            base = evaluate_tree(expr.base, env, n, memo)
-            out = (
-                np.power(base, float(expr.exp))
-                if expr.exp.is_number
-                else np.power(base, evaluate_tree(expr.exp, env, n, memo))
-            )
+        return _finite_or_nan(_evaluate_raw(expr, env, n, memo))
+
+
+def _finite_or_nan(v: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(v), v, np.nan)
+
+
+def _evaluate_raw(expr: sympy.Expr, env: Mapping, n: int, memo: dict) -> np.ndarray:
+    """:func:`evaluate_tree` without turning infinities into NaN at every node.
+
+    Where this value is not finite (an infinity or NaN), ``evaluate_tree``'s is NaN, and elsewhere
+    the two agree: sums and products of arrays keep a non-finite argument non-finite (``inf + x``,
+    ``inf * x``, ``inf - inf``, ``inf * 0``), so only the arguments of powers, ``Min``/``Max`` and
+    functions, which can make an infinity finite (``1 / inf``, ``exp(-inf)``), are cleaned first.
+    """
+    out = memo.get(expr)
+    if out is not None:
+        return out
+    if expr.is_Symbol:
+        out = np.asarray(env[expr], dtype=float)
+    elif expr.is_number:
+        out = np.full(n, float(expr)) if expr.is_real is not False else np.full(n, np.nan)
+    elif expr.is_Add:
+        out = sum(_evaluate_raw(a, env, n, memo) for a in expr.args)
+    elif expr.is_Mul:
+        out = np.ones(n)
+        for a in expr.args:
+            out = out * _evaluate_raw(a, env, n, memo)
+    else:
+
+        def clean(a):
+            return _finite_or_nan(_evaluate_raw(a, env, n, memo))
+
+        if expr.is_Pow:
+            base = clean(expr.base)
+            out = np.power(base, float(expr.exp)) if expr.exp.is_number else np.power(base, clean(expr.exp))
         elif isinstance(expr, (sympy.Min, sympy.Max)):
-            vals = [evaluate_tree(a, env, n, memo) for a in expr.args]
+            vals = [clean(a) for a in expr.args]
             out = np.minimum.reduce(vals) if isinstance(expr, sympy.Min) else np.maximum.reduce(vals)
         elif expr.func in _FUNCS:
-            out = _FUNCS[expr.func](evaluate_tree(expr.args[0], env, n, memo))
+            out = _FUNCS[expr.func](clean(expr.args[0]))
         else:  # anything else the parser cannot produce: fall back to lambdify
             syms = list(env)
             out = np.asarray(sympy.lambdify(syms, expr, modules="numpy")(*(env[s] for s in syms)), dtype=float)
-        out = np.where(np.isfinite(out), out, np.nan)
     memo[expr] = out
     return out
 
@@ -752,6 +782,43 @@ def _linprog(c, A, b, bounds, *, start=None) -> _LPOutcome:
     if res.status is not lp.LPStatus.OPTIMAL:
         return _LPOutcome(int(res.status), None, None)
     return _LPOutcome(0, float(res.fun), np.array([float(v) for v in res.x]))
+
+
+def together(expr: sympy.Expr, cache: dict | None = None) -> sympy.Expr:
+    """``sympy.together(expr)`` (``deep=False``), with the common denominator of each sum looked up in ``cache``.
+
+    The same steps as sympy's ``together``: atoms and functions stay as they are, a power is put together
+    in its base, any other product or function of arguments in its arguments, and a sum's terms, each put
+    together first, are put over their common denominator by ``sympy.gcd_terms``. That last step is a
+    function of the terms alone (sympy expressions are immutable and compare structurally, a float never
+    equal to a rational), so a sum met again (``cache`` keyed by its put-together terms) gets the result
+    computed before, the same expression.
+
+    >>> a, b = sympy.symbols("a b")
+    >>> cache = {}
+    >>> together(1 / a + 1 / (a + b), cache), len(cache)
+    ((2*a + b)/(a*(a + b)), 2)
+    >>> together(1 / (1 / a + 1 / (a + b)), cache), len(cache)  # both sums met before
+    (a*(a + b)/(2*a + b), 2)
+    """
+    cache = {} if cache is None else cache
+
+    def put_together(e):
+        if not isinstance(e, sympy.Basic):  # pragma: no cover - containers inside an expression: sympy's own
+            return sympy.together(e)
+        if e.is_Atom or e.is_Function:
+            return e
+        if e.is_Add:
+            terms = tuple(put_together(t) for t in sympy.Add.make_args(e))
+            out = cache.get(terms)
+            if out is None:
+                out = cache[terms] = sympy.gcd_terms(list(terms), fraction=True)
+            return out
+        if e.is_Pow:
+            return e.func(put_together(e.base), e.exp)
+        return e.func(*[put_together(a) for a in e.args])
+
+    return put_together(sympy.sympify(expr))
 
 
 def _has_denominator(g: sympy.Expr) -> bool:

@@ -118,13 +118,15 @@ def vertex_eigenvalues(dynamics: Dynamics, eq: Equilibrium) -> tuple[sympy.Expr,
     return tuple(ev for ev, _, _ in vertex_eigenvalue_pairs(dynamics, eq))
 
 
-def _face_eigen(dynamics: Dynamics, eq: Equilibrium, subs: Mapping | None):
+def _face_eigen(dynamics: Dynamics, eq: Equilibrium, subs: Mapping | None, *, region: Region | None = None):
     """Transversal eigenvalues and the face-restricted Jacobian at a non-vertex rest point.
 
     Returns ``(transversal, block)``: exact transversal eigenvalues (u_j - ubar for unused
     strategies j) and the Jacobian of the dynamics on the face, in the face's unknowns,
-    at the point. ``subs`` (parameter values) is applied when given.
+    at the point. ``subs`` (parameter values) is applied when given. ``region``: whose
+    :meth:`Region.together` puts fractions together (the same sums recur).
     """
+    put_together = region.together if region is not None else sympy.together
     game = dynamics.game
     face = Face(eq.support)
     system = face_system(dynamics, face)
@@ -141,13 +143,13 @@ def _face_eigen(dynamics: Dynamics, eq: Equilibrium, subs: Mapping | None):
                 val = (u[j] - ubar).xreplace(at)
                 if subs:
                     val = val.xreplace(subs)
-                transversal.append(_compact(val))
+                transversal.append(_compact(val, put_together))
     # dynamics on the face: reduced replicator of the unknowns, with the face parametrisation
     unknowns = system.unknowns
     mixing = [p for p, supp in enumerate(eq.support) if len(supp) > 1]
     if unknowns and all(game.populations[p].k == 2 for p in mixing) and not game.state_dependent:
         # (with state-dependent payoffs a population's payoff difference depends on its own share too)
-        return transversal, _binary_block(dynamics, mixing, at, subs)
+        return transversal, _binary_block(dynamics, mixing, at, subs, put_together)
     rhs_on_face = []
     index = {s: i for i, s in enumerate(dynamics.state)}
     for u in unknowns:
@@ -167,14 +169,14 @@ def _face_eigen(dynamics: Dynamics, eq: Equilibrium, subs: Mapping | None):
     return transversal, J
 
 
-def _compact(expr: sympy.Expr) -> sympy.Expr:
+def _compact(expr: sympy.Expr, put_together=sympy.together) -> sympy.Expr:
     """A compact exact form: one fraction, products kept unexpanded (numbers: evaluated)."""
     if expr.is_number:
         return expr
-    return sympy.together(expr)
+    return put_together(expr)
 
 
-def _binary_block(dynamics: Dynamics, mixing: list[int], at: dict, subs) -> sympy.Matrix:
+def _binary_block(dynamics: Dynamics, mixing: list[int], at: dict, subs, put_together=sympy.together) -> sympy.Matrix:
     """Jacobian on the face when every mixing population is binary.
 
     With ``D_p`` the payoff difference of population ``p`` (independent of its own
@@ -194,7 +196,7 @@ def _binary_block(dynamics: Dynamics, mixing: list[int], at: dict, subs) -> symp
             dq = sympy.diff(dynamics.differences[p][0], dynamics.state[offsets[q]]).xreplace(at)
             if subs:
                 dq = dq.xreplace(subs)
-            J[a, b] = weight * sympy.factor(sympy.together(dq))
+            J[a, b] = weight * sympy.factor(put_together(dq))
     if all(x.is_number for x in J) and any(x.has(sympy.Float) for x in J):
         J = J.evalf(30)
     return J
@@ -283,7 +285,7 @@ def stability(
                 st = dataclasses.replace(st, continuum=continuum_stability(dynamics, eq, values))
             out.append(st)
         else:
-            out.append(_mixed_stability(dynamics, eq, subs, eig_tol, values))
+            out.append(_mixed_stability(dynamics, eq, subs, eig_tol, values, region=region))
     return tuple(out)
 
 
@@ -376,7 +378,9 @@ def _vertex_stability_at_values(dynamics, eq, subs, values, eig_tol) -> Stabilit
     )
 
 
-def _mixed_stability(dynamics, eq: Equilibrium, subs, eig_tol, values=None) -> Stability:
+def _mixed_stability(
+    dynamics, eq: Equilibrium, subs, eig_tol, values=None, *, region: Region | None = None
+) -> Stability:
     at = eq
     cont = None
     if eq.kind is Kind.CONTINUUM:
@@ -385,12 +389,12 @@ def _mixed_stability(dynamics, eq: Equilibrium, subs, eig_tol, values=None) -> S
         at = dataclasses.replace(eq, point=_continuum_midpoint(dynamics, eq), free=())
     # a point found only at the given values has exact eigenvalues only at those values
     exact_subs = None if eq.general else subs
-    transversal, block = _face_eigen(dynamics, at, exact_subs)
+    transversal, block = _face_eigen(dynamics, at, exact_subs, region=region)
     inner = _block_eigenvalues(block)
     numeric = None
     vals: list[complex] = []
     if subs is not None:
-        t_num, b_num = _face_eigen(dynamics, at, subs)
+        t_num, b_num = _face_eigen(dynamics, at, subs, region=region)
         vals = [complex(sympy.N(v, 30)) for v in t_num]
         if b_num.shape[0]:
             B = np.array(b_num.evalf(30).tolist(), dtype=complex)

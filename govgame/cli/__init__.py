@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import os
 import re
@@ -363,6 +364,13 @@ def _stop_everything() -> None:
     remove_temporaries()  # anything created meanwhile by a worker thread
 
 
+#: Allocations between two collections of the garbage collector's youngest generation while a command runs
+#: (Python's default is 700). sympy builds many long-lived objects: with the default, ``govgame analyze``
+#: ran about 180 young and 15 middle collections, about 5 % of its CPU time; with 50,000 it runs a few. A call
+#: with ``argv`` given restores the threshold when it returns.
+GC_THRESHOLD = 50_000
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``govgame`` command with ``argv`` (default: ``sys.argv[1:]``); return the exit status.
 
@@ -386,6 +394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     old_term = signal.signal(signal.SIGTERM, _on_sigterm) if in_main_thread else None
     real_stdout = sys.stdout
     sys.stdout = _SafeStdout(real_stdout)
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], GC_THRESHOLD), *threshold[1:])
     try:
         status = _run(argv)
     except BaseException as exc:
@@ -404,6 +414,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if in_main_thread:
             signal.signal(signal.SIGINT, signal.default_int_handler)
     finally:
+        if argv is not None:  # called in a process that goes on (the program ends here)
+            gc.set_threshold(*threshold)
         sys.stdout = real_stdout
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
