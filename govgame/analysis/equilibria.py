@@ -44,6 +44,7 @@ from ..model.expr import format_expression as format_expr
 from ..model.game import Game
 from .budget import FACE_BUDGET, BudgetExceeded, time_budget
 from .dynamics import Dynamics
+from .factoring import factor_list
 from .regions import Region
 from .rootfinding import face_roots_numeric, real_roots
 
@@ -620,7 +621,7 @@ def _positive_dimensional(eqs, unknowns) -> list:
     ``sympy.solve``. A branch that cannot be parametrised is returned as an :class:`_Implicit`
     (its equations), never dropped. Points lying on a continuum of the same face are dropped.
     """
-    factor_lists = [[f for f, _ in sympy.factor_list(e)[1]] for e in eqs]
+    factor_lists = [[f for f, _ in factor_list(e)[1]] for e in eqs]
     branches = list(itertools.islice(itertools.product(*factor_lists), MAX_BRANCHES + 1))
     if len(branches) > MAX_BRANCHES:
         warnings.warn(

@@ -44,6 +44,7 @@ from .._deprecation import renamed_options
 from .continua import ContinuumStability, continuum_stability
 from .dynamics import Dynamics
 from .equilibria import Equilibrium, Face, Kind, face_system
+from .factoring import factor
 from .regions import Feasibility, Region
 from .verdicts import TOL, Verdict, numeric_verdict
 
@@ -189,14 +190,14 @@ def _binary_block(dynamics: Dynamics, mixing: list[int], at: dict, subs, put_tog
     for a, p in enumerate(mixing):
         y = dynamics.state[offsets[p]]
         yp = at[y]
-        weight = sympy.factor(yp) * sympy.factor(1 - yp)
+        weight = factor(yp) * factor(1 - yp)
         for b, q in enumerate(mixing):
             if a == b:
                 continue
             dq = sympy.diff(dynamics.differences[p][0], dynamics.state[offsets[q]]).xreplace(at)
             if subs:
                 dq = dq.xreplace(subs)
-            J[a, b] = weight * sympy.factor(put_together(dq))
+            J[a, b] = weight * factor(put_together(dq))
     if all(x.is_number for x in J) and any(x.has(sympy.Float) for x in J):
         J = J.evalf(30)
     return J

@@ -36,6 +36,7 @@ import numpy as np
 import sympy
 
 from .budget import BudgetExceeded, time_budget
+from .factoring import factor
 from .interval import interval_program, isolate_roots
 
 __all__ = [
@@ -210,7 +211,7 @@ def describe_box(unknowns: Sequence[sympy.Symbol], box: Sequence[tuple[float, fl
 def _compact(expr: sympy.Expr) -> sympy.Expr:
     if expr.is_number:
         return expr
-    return sympy.factor(sympy.cancel(sympy.together(expr)))
+    return factor(sympy.cancel(sympy.together(expr)))
 
 
 def routh_hurwitz(J: sympy.Matrix) -> list[sympy.Basic]:
@@ -499,7 +500,7 @@ def _signed_part(g: sympy.Expr, region) -> sympy.Expr:
     """
     if g.is_number:
         return g
-    factored = sympy.factor(g)
+    factored = factor(g)
     args = sympy.Mul.make_args(factored)
     if len([a for a in args if not a.is_number]) < 2:
         return g
