@@ -197,9 +197,9 @@ def test_nonlinear_parameters_stay_at_their_reference_values_in_the_linear_progr
     )
     game, (p, F, c) = _game(ps)
     region = Region(game)
-    strict = [p * F + c - 3, 10 - c]
-    res = region.feasible(strict=strict)
-    assert res.feasible and _holds(game, (p, F, c), res.witness, strict)
+    strict, nonstrict = [p * F + c - 3, 10 - c], [1 - p * F]  # 1 - pF = 0.9995 at the fixed values
+    res = region.feasible(strict=strict, nonstrict=nonstrict)
+    assert res.feasible and _holds(game, (p, F, c), res.witness, strict, nonstrict)
     assert res.witness["p"] == 0.5 and res.witness["F"] == 0.001
     # the closest c with half the best slack: c - 2.9995 >= 0.5
     assert res.witness["c"] == pytest.approx(3.4995, rel=6e-3)
@@ -239,9 +239,11 @@ def test_sampled_witness_satisfies_every_condition_and_is_near_the_reference():
     """ab > 21/20 and a > 2b from (1, 1): the nearest such points are about 0.75 away (a ~ 1.45, b ~ 0.725)."""
     game, (a, b) = _game((Parameter("a", value=1.0), Parameter("b", value=1.0)))
     region = Region(game)
-    strict = [a * b - R(21, 20), a - 2 * b]
-    res = region.feasible(strict=strict)
-    assert res.feasible and res.method.startswith("sampling") and _holds(game, (a, b), res.witness, strict)
+    strict, nonstrict = [a * b - R(21, 20), a - 2 * b], [10 - a]
+    res = region.feasible(strict=strict, nonstrict=nonstrict)
+    assert res.feasible and res.method.startswith("sampling") and _holds(game, (a, b), res.witness, strict, nonstrict)
+    # the sample is seeded: a new region of the same game finds the same witness
+    assert Region(game).feasible(strict=strict, nonstrict=nonstrict).witness == res.witness
     # min |a - 1| + |b - 1| over a b >= 1.05, a >= 2 b: a = 2b, b = sqrt(0.525) ~ 0.7246, distance 0.7246
     assert 0.72 < _distance_to(region, res.witness) < 0.8
 
@@ -324,13 +326,16 @@ def test_local_search_finds_a_thin_band_inside_the_ranges():
     )
     game, (a, b, c) = _game(ps)
     region = Region(game)
-    strict = [a * b - 1, 1 + R(1, 10**6) - a * b, c - R(1, 2), 2 - c]
-    first = region.feasible(strict=strict)
-    assert not first.feasible and first.proven is False
-    res = certify(region, strict=strict)
-    assert res.feasible is True and res.proven and "local optimisation" in res.method, res
-    assert _holds(game, (a, b, c), res.witness, strict), res.witness
-    assert res.in_ranges and all(p.in_range(res.witness[p.name]) for p in ps)
+    for strict, nonstrict in (
+        ([a * b - 1, 1 + R(1, 10**6) - a * b, c - R(1, 2), 2 - c], []),
+        ([a * b - 1, 1 + R(1, 10**6) - a * b], [c - R(1, 2), 2 - c]),
+    ):
+        first = region.feasible(strict=strict, nonstrict=nonstrict)
+        assert not first.feasible and first.proven is False
+        res = certify(region, strict=strict, nonstrict=nonstrict)
+        assert res.feasible is True and res.proven and "local optimisation" in res.method, res
+        assert _holds(game, (a, b, c), res.witness, strict, nonstrict), res.witness
+        assert res.in_ranges and all(p.in_range(res.witness[p.name]) for p in ps)
 
 
 def test_a_system_whose_only_solution_is_not_a_double_is_feasible_without_a_witness():
@@ -339,3 +344,59 @@ def test_a_system_whose_only_solution_is_not_a_double_is_feasible_without_a_witn
     res = Region(game).feasible(nonstrict=[3 * a - 1, 1 - 3 * a])
     assert res.feasible and res.witness is None and res.method == "linear programming"
     assert not Region(game).feasible(nonstrict=[3 * a - 1], strict=[1 - 3 * a]).feasible
+
+
+def test_a_witness_respects_a_non_strict_assumption():
+    """a > 2 from the reference (1, 1) under b >= a: b must move with a (closest: a = b = 2.5)."""
+    game, (a, b) = _game((Parameter("a", value=1.0), Parameter("b", value=1.0)), [lambda a, b: b >= a])
+    res = Region(game).feasible(strict=[a - 2])
+    assert res.feasible and _holds(game, (a, b), res.witness, [a - 2]) and res.witness["b"] >= res.witness["a"]
+
+
+def test_sampling_outside_the_ranges_evaluates_the_outer_points():
+    """4 < a b < 5 with a, b in [0, 1]: no point of the ranges, but points of the wider sample."""
+    ps = (Parameter("a", value=0.5, range=(0.0, 1.0)), Parameter("b", value=0.5, range=(0.0, 1.0)))
+    game, (a, b) = _game(ps)
+    strict = [a * b - 4, 5 - a * b]
+    res = Region(game).feasible(strict=strict)
+    assert res.feasible and not res.in_ranges and _holds(game, (a, b), res.witness, strict)
+
+
+def test_a_denominator_that_may_vanish_is_not_taken_as_signed():
+    """a / b > 0 with b >= 0 (reference 0) needs b > 0; so does a / (-b - e) > 0 with b, e >= 0."""
+    ps = (Parameter("a", value=-1.0, sign="any"), Parameter("b", value=0.0), Parameter("e", value=0.0))
+    game, (a, b, e) = _game(ps)
+    region = Region(game)
+    for g in (a / b, a / (-b - e)):
+        res = region.feasible(strict=[g])
+        assert res.feasible and _holds(game, (a, b, e), res.witness, [g]), (g, res)
+
+
+def test_non_strict_products_are_proven_infeasible_box_by_box():
+    """c <= -1, a >= 2 force a c <= -2, so a c >= -1 never holds (no strict condition: boxes are excluded
+    because their relaxations are infeasible, not by a zero slack)."""
+    game, (c, a) = _game((Parameter("c", sign="negative"), Parameter("a")))
+    region = Region(game)
+    nonstrict = [a - 2, -c - 1, a * c + 1]
+    assert not region.feasible(nonstrict=nonstrict).proven
+    res = certify(region, nonstrict=nonstrict)
+    assert not res.feasible and res.proven and "branch and bound" in res.method
+
+
+def test_branch_and_bound_searches_beyond_the_ranges():
+    """a b > 2000 with 1 < b < 2 needs a > 1000, outside a's range [0, 10]: a witness, marked outside."""
+    game, (a, b) = _game((Parameter("a", value=5.0, range=(0.0, 10.0)), Parameter("b", value=1.5, sign="positive")))
+    region = Region(game)
+    strict = [a * b - 2000, 2 - b, b - 1]
+    res = certify(region, strict=strict)
+    assert res.feasible and not res.in_ranges and _holds(game, (a, b), res.witness, strict)
+
+
+def test_no_proof_of_infeasibility_with_a_multiplier_of_either_sign():
+    """a c > 2000 with 1 < c < 2 (c of any sign) holds for a > 2000: never 'proven infeasible'."""
+    game, (a, c) = _game((Parameter("a", sign="positive"), Parameter("c", sign="any")))
+    strict = [a * c - 2000, 2 - c, c - 1]
+    res = certify(Region(game), strict=strict)
+    assert res.feasible or not res.proven, res
+    if res.feasible:
+        assert _holds(game, (a, c), res.witness, strict)
