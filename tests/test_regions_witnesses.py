@@ -121,13 +121,14 @@ def _linear_cases():
     yield game, (a, b, c, d), [b - a - 6], [-c - d - 3]  # several coordinates move
     yield game, (a, b, c, d), [a - 12], []  # the ranges admit none: a witness outside them
     yield game, (a, b, c, d), [R(1, 1000) - a, b - 9], [c]  # a positive parameter kept small
+    yield game, (a, b, c, d), [3 * a - 2 * c - 2], []  # c down (1/4 per unit of the condition) beats a up (1/3)
     rng = np.random.default_rng(5)
     for _ in range(6):
         cond = [int(rng.integers(-3, 4)) + sum(int(rng.integers(-2, 3)) * s for s in (a, b, c, d)) for _ in range(2)]
         yield game, (a, b, c, d), [g for g in cond if not sympy.sympify(g).is_number], []
 
 
-@pytest.mark.parametrize("case", range(12))
+@pytest.mark.parametrize("case", range(13))
 def test_linear_witness_is_the_closest_point_with_half_the_best_slack(case):
     game, syms, strict, nonstrict = list(_linear_cases())[case]
     region = Region(game)
@@ -329,6 +330,7 @@ def test_local_search_finds_a_thin_band_inside_the_ranges():
     for strict, nonstrict in (
         ([a * b - 1, 1 + R(1, 10**6) - a * b, c - R(1, 2), 2 - c], []),
         ([a * b - 1, 1 + R(1, 10**6) - a * b], [c - R(1, 2), 2 - c]),
+        ([], [a * b - 1 - R(1, 10**6), 1 + R(2, 10**6) - a * b, c - R(1, 2)]),  # non-strict only
     ):
         first = region.feasible(strict=strict, nonstrict=nonstrict)
         assert not first.feasible and first.proven is False
@@ -400,3 +402,31 @@ def test_no_proof_of_infeasibility_with_a_multiplier_of_either_sign():
     assert res.feasible or not res.proven, res
     if res.feasible:
         assert _holds(game, (a, c), res.witness, strict)
+
+
+def test_a_sampled_witness_lies_in_the_ranges_when_they_hold_one():
+    """a b > 9/10 with a, b in [0, 1]: the corner of the ranges holds witnesses; the wider sample would leave them."""
+    ps = (Parameter("a", value=0.5, range=(0.0, 1.0)), Parameter("b", value=0.5, range=(0.0, 1.0)))
+    game, (a, b) = _game(ps)
+    res = Region(game).feasible(strict=[a * b - R(9, 10)])
+    assert res.feasible and res.in_ranges and all(p.in_range(res.witness[p.name]) for p in ps)
+    assert _holds(game, (a, b), res.witness, [a * b - R(9, 10)])
+
+
+def test_branch_and_bound_splits_beyond_the_linear_programs_bound():
+    """a b > 4e6 with 1 < b < 2 needs a > 2e6, beyond BOUND = 1e6: found all the same."""
+    game, (a, b) = _game((Parameter("a"), Parameter("b")))
+    strict = [a * b - 4_000_000, 2 - b, b - 1]
+    res = certify(Region(game), strict=strict)
+    assert res.feasible and _holds(game, (a, b), res.witness, strict) and res.witness["a"] > 2e6
+
+
+def test_terms_add_up_repeated_monomials_with_irrational_coefficients():
+    """sqrt(2) a + a stays two terms in sympy's tree; as a polynomial it is (1 + sqrt(2)) a."""
+    game, (a, b) = _game((Parameter("a"), Parameter("b")))
+    region = Region(game)
+    g = sympy.sqrt(2) * a + a + 3 * b
+    assert len(sympy.Add.make_args(g)) == 3
+    terms = region.terms(g)
+    assert set(terms) == {(1, 0), (0, 1)}
+    assert sympy.simplify(terms[(1, 0)] - (1 + sympy.sqrt(2))) == 0 and terms[(0, 1)] == 3
