@@ -198,7 +198,8 @@ def test_nonlinear_parameters_stay_at_their_reference_values_in_the_linear_progr
     )
     game, (p, F, c) = _game(ps)
     region = Region(game)
-    strict, nonstrict = [p * F + c - 3, 10 - c], [1 - p * F]  # 1 - pF = 0.9995 at the fixed values
+    # 1 - pF = 0.9995 at the fixed values; the last condition is linear
+    strict, nonstrict = [p * F + c - 3, 10 - c], [1 - p * F, 20 - c]
     res = region.feasible(strict=strict, nonstrict=nonstrict)
     assert res.feasible and _holds(game, (p, F, c), res.witness, strict, nonstrict)
     assert res.witness["p"] == 0.5 and res.witness["F"] == 0.001
