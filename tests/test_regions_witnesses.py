@@ -156,6 +156,8 @@ def test_a_positive_parameter_is_never_zero_in_a_linear_system():
     assert not region.feasible(nonstrict=[-a]).feasible  # a > 0 and a <= 0
     game, (a, c) = _game((Parameter("a", value=1.0, sign="positive"), Parameter("c", value=1.0, sign="any")))
     assert not Region(game).feasible(nonstrict=[c - a, -c]).feasible  # a <= c <= 0: no sign decides it alone
+    game, (d, c) = _game((Parameter("d", value=-1.0, sign="negative"), Parameter("c", value=1.0, sign="any")))
+    assert not Region(game).feasible(nonstrict=[c + d, -c]).feasible  # -d <= c <= 0 with d < 0
     res = region.feasible(nonstrict=[-b])  # b = 0 is admissible
     assert res.feasible and res.witness == {"a": 1.0, "b": 0.0}
 
@@ -184,6 +186,10 @@ def test_a_tight_non_strict_assumption_leaves_the_reference_admissible():
     res = region.feasible(strict=[a - R(99, 100)])
     assert res.feasible and res.witness == {"a": 1.0, "b": 1.0}
     assert not region.always(a - 1)  # the reference is a counterexample to a - 1 > 0
+    # a strict assumption with a small margin at the reference: a > b at (1.2, 1)
+    game, (a, b) = _game((Parameter("a", value=1.2), Parameter("b", value=1.0)), assumptions=[lambda a, b: a > b])
+    res = Region(game).feasible(strict=[a - R(1, 10)])
+    assert res.feasible and res.witness == {"a": 1.2, "b": 1.0}
 
 
 def test_nonlinear_parameters_stay_at_their_reference_values_in_the_linear_program():
@@ -271,6 +277,7 @@ def test_product_bounds_prove_what_sampling_cannot():
         [a * c + 1, a - 1, -c - 1],
         [c * a + 1, -c - 1, a - 1, b],
         [R(9, 4) - a**2, a - R(3, 2)],
+        [a**2 - 3, R(3, 2) - a],  # a < 3/2 forces a^2 < 9/4 (an upper bound of a^2)
     ):
         first = region.feasible(strict=strict)
         assert not first.feasible and not first.proven
@@ -400,7 +407,7 @@ def test_no_proof_of_infeasibility_with_a_multiplier_of_either_sign():
     game, (a, c) = _game((Parameter("a", sign="positive"), Parameter("c", sign="any")))
     strict = [a * c - 2000, 2 - c, c - 1]
     res = certify(Region(game), strict=strict)
-    assert res.feasible or not res.proven, res
+    assert res.feasible or res.proven is False, res
     if res.feasible:
         assert _holds(game, (a, c), res.witness, strict)
 
