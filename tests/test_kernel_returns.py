@@ -170,3 +170,117 @@ def test_a_run_certified_near_its_vertex_at_t_end_ends_on_the_exact_state():
         assert res.steps[0] <= plain.steps[0]
         shortened += int(res.steps[0] < plain.steps[0])
     assert shortened >= 2
+
+
+def _extremes(z, dz, t_end, n=20000):
+    """Times and values of the maxima and minima of z on (0, t_end): sign changes of dz on a fine grid,
+    refined by brentq."""
+    from scipy.optimize import brentq
+
+    t = np.linspace(0.0, t_end, n)
+    d = dz(t)
+    out = ([], [])
+    for i in np.nonzero(np.sign(d[:-1]) != np.sign(d[1:]))[0]:
+        root = brentq(dz, t[i], t[i + 1], xtol=1e-14)
+        out[0 if d[i] > 0 else 1].append((root, float(z(root))))
+    return out
+
+
+def _rings(maxima, minima):
+    """The kernel's extreme rings of one coordinate (``et, ez`` of shape (2, 1, RING), ``cnt`` (2, 1))."""
+    R = kernel.RING
+    et, ez = np.full((2, 1, R), np.nan), np.full((2, 1, R), np.nan)
+    cnt = np.zeros((2, 1), dtype=np.int64)
+    for c, ext in enumerate((maxima, minima)):
+        for tt, zz in ext:
+            et[c, 0, cnt[c, 0] % R] = tt
+            ez[c, 0, cnt[c, 0] % R] = zz
+            cnt[c, 0] += 1
+    return et, ez, cnt
+
+
+def _two_humps(t):
+    """z = cos t + 0.6 cos(2 t + 0.5): period 2 pi with two maxima and two minima of different heights."""
+    return np.cos(t) + 0.6 * np.cos(2 * t + 0.5)
+
+
+def _two_humps_dz(t):
+    return -np.sin(t) - 1.2 * np.sin(2 * t + 0.5)
+
+
+@pytest.mark.parametrize("periods", [2.6, 3.1, 5.2])
+def test_returns_two_apart_that_agree_are_a_cycle_of_the_full_period(periods):
+    """Two unequal maxima (and minima) per period: successive returns differ, returns two apart agree (SPEC's
+    period-2 rule); the cycle's period is 2 pi, its range that of z. 2.6 periods leave exactly five maxima and
+    five minima in the rings (the fewest the rule needs), 5.2 periods overwrite the rings."""
+    t_end = periods * 2 * np.pi
+    maxima, minima = _extremes(_two_humps, _two_humps_dz, t_end)
+    assert abs(maxima[-1][1] - maxima[-2][1]) > 0.1 and abs(minima[-1][1] - minima[-2][1]) > 0.1
+    if periods == 2.6:
+        assert len(maxima) == len(minima) == 5
+    et, ez, cnt = _rings(maxima, minima)
+    kind, per, amp, rate, lo, hi = kernel._returns(et, ez, cnt, 0, t_end)
+    assert kind == 1 and rate == 0.0
+    assert per == pytest.approx(2 * np.pi, rel=1e-9)
+    grid = _two_humps(np.linspace(0, 2 * np.pi, 200001))
+    assert lo == pytest.approx(grid.min(), abs=1e-8) and hi == pytest.approx(grid.max(), abs=1e-8)
+    assert amp == pytest.approx(hi - lo, rel=1e-12)
+    # with four maxima the rule has too few returns: no verdict from two unequal returns
+    kind4 = kernel._returns(*_rings(maxima[:4], minima[:4]), 0, t_end)[0]
+    assert kind4 == 0
+
+
+@pytest.mark.parametrize(
+    ("which", "factor"), [("M", 1.05), ("M", 0.95), ("m", 1.05), ("m", 0.95), ("T", 1.05), ("T", 0.95)]
+)
+def test_returns_two_apart_that_differ_are_not_a_cycle(which, factor):
+    """The period-2 rule needs every pair of returns two apart to agree: the same rings with the last maximum
+    (or minimum) moved by 5 % of the amplitude, or the last period 5 % longer or shorter, are no cycle."""
+    t_end = 5.2 * 2 * np.pi
+    maxima, minima = _extremes(_two_humps, _two_humps_dz, t_end)
+    amp = max(v for _, v in maxima) - min(v for _, v in minima)
+    if which == "M":
+        tt, v = maxima[-1]
+        maxima[-1] = (tt, v + (factor - 1) * amp)
+    elif which == "m":
+        tt, v = minima[-1]
+        minima[-1] = (tt, v + (factor - 1) * amp)
+    else:  # the last two maxima apart by a period 5 % longer or shorter (every later extreme shifted with them)
+        shift = (factor - 1) * 2 * np.pi
+        t_last = maxima[-3][0]
+        maxima = [(tt + shift if tt > t_last + 1e-9 else tt, v) for tt, v in maxima]
+        minima = [(tt + shift if tt > t_last + 1e-9 else tt, v) for tt, v in minima]
+        t_end += shift
+    kind = kernel._returns(*_rings(maxima, minima), 0, t_end)[0]
+    assert kind != 1
+
+
+def _visits(seq):
+    """The kernel's vertex-visit ring from (vertex, depth) pairs, oldest first."""
+    R = kernel.RING
+    vj, vd = np.zeros(R, dtype=np.int64), np.zeros(R)
+    for n, (j, d) in enumerate(seq):
+        vj[n % R] = j
+        vd[n % R] = d
+    return vj, vd, len(seq)
+
+
+def test_a_heteroclinic_approach_needs_three_distinct_unstable_vertices_each_visit_deeper():
+    """The vertex-visit rule (kernel docstring): four or more successive visits to vertices that are not
+    asymptotically stable, three of them distinct, each at most half as far as the one before."""
+    stable = np.array([[False, False, False, True]])  # vertex 3 is asymptotically stable
+    ring = [(0, 1e-3), (1, 4e-4), (2, 1e-4), (0, 3e-5), (1, 1e-5)]
+    assert kernel._ring_of_saddles(*_visits(ring), stable, 0)
+    assert not kernel._ring_of_saddles(*_visits(ring[:3]), stable, 0)  # three visits are not enough
+    # two vertices only, however deep the visits
+    assert not kernel._ring_of_saddles(*_visits([(0, 1e-3), (1, 4e-4), (0, 1e-4), (1, 3e-5), (0, 1e-5)]), stable, 0)
+    # a visit not twice as deep as the one before ends the approach
+    assert not kernel._ring_of_saddles(*_visits([(0, 1e-3), (1, 4e-4), (2, 3e-4), (0, 1e-4), (1, 3e-5)]), stable, 0)
+    # the last visit at the stable vertex: not an approach to a ring of saddles
+    assert not kernel._ring_of_saddles(*_visits([*ring, (3, 1e-6)]), stable, 0)
+    # an earlier pass by the stable vertex, then the approach: heteroclinic (only the successive visits count)
+    assert kernel._ring_of_saddles(*_visits([(3, 5e-4), *ring]), stable, 0)
+    # more visits than the ring holds: the newest RING visits are read, in order
+    long = [(k % 3, 1e-3 * 0.4**k) for k in range(11)]
+    assert kernel._ring_of_saddles(*_visits(long), stable, 0)
+    assert not kernel._ring_of_saddles(*_visits([*long[:-1], (3, 1e-3 * 0.4**11)]), stable, 0)
