@@ -1,10 +1,11 @@
 """The kernel's return-map verdicts, root search, failure fill and certified end state against closed forms.
 
 Oracles: the linearisation of the generalised rock-paper-scissors game at its centroid, derived by hand (a
-focus whose amplitude grows by ``exp(Re lambda T)`` per return, ``T = 2 pi / Im lambda``); numpy's polynomial
-roots for the extreme located inside a step; the contract of :class:`govgame.numerics.kernel.KernelResult`
-(``nan`` paths after a failure); ``scipy.integrate.solve_ivp`` at tight tolerances for a certified end state.
-"""
+focus whose amplitude grows by ``exp(Re lambda T)`` per return, ``T = 2 pi / Im lambda``); a signal with two
+unequal maxima per period whose extremes brentq finds (the period-2 rule); the rules as the kernel's docstring
+states them (period 2, vertex visits of a heteroclinic approach); numpy's polynomial roots for the extreme
+located inside a step; the contract of :class:`govgame.numerics.kernel.KernelResult` (``nan`` paths after a
+failure); ``scipy.integrate.solve_ivp`` at tight tolerances for a certified end state."""
 
 from __future__ import annotations
 
