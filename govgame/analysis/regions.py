@@ -92,7 +92,7 @@ class Region:
     game : Game
     reference : mapping, optional
         Parameter values witnesses should stay close to (default: the parameters'
-        ``value``, else the middle of their range, else 1).
+        ``value``, else the middle of their range, else -1 for a negative parameter and 1 otherwise).
     """
 
     def __init__(self, game: Game, reference: Mapping[str, float] | None = None):
