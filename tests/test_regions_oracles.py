@@ -9,32 +9,23 @@ of the opposite system, and sign-preserving simplification against sampled value
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from region_oracle import add_row, carrier_game, witness_holds
 from scipy.optimize import linprog
 
 from govgame.analysis.regions import Region, as_condition, certify
-from govgame.model import Game, Parameter, Population
+from govgame.model import Parameter
 
 SIGNS = ("positive", "nonnegative", "negative", "any")
 
 
 def _game(signs, assumptions=(), values=None):
     params = tuple(Parameter(f"p{i}", value=None if values is None else values[i], sign=s) for i, s in enumerate(signs))
-    syms = [p.symbol for p in params]
-    game = Game(
-        "r",
-        (Population("a", ("s", "t"), ("x",)), Population("b", ("u", "v"), ("y",))),
-        params,
-        {pr: (sum(syms), sympy.Integer(0)) for pr in itertools.product(("s", "t"), ("u", "v"))},
-        assumptions=tuple(a(*syms) for a in assumptions),
-    )
-    return game, syms
+    return carrier_game(params, assumptions)
 
 
 def _lp_feasible(game, syms, strict, nonstrict, bound=1e4):
@@ -43,11 +34,7 @@ def _lp_feasible(game, syms, strict, nonstrict, bound=1e4):
     rows, rhs = [], []  # A [p, t] <= b
 
     def add(g, is_strict):
-        poly = sympy.Poly(sympy.expand(g), *syms)
-        coef = [float(poly.coeff_monomial(s)) for s in syms]
-        const = float(poly.coeff_monomial(1))
-        rows.append([-c for c in coef] + [1.0 if is_strict else 0.0])  # -(c.p) + t <= const
-        rhs.append(const)
+        add_row(rows, rhs, syms, g, is_strict)
 
     for g in strict:
         add(g, True)
@@ -65,14 +52,6 @@ def _lp_feasible(game, syms, strict, nonstrict, bound=1e4):
         add(g, st)
     res = linprog([0.0] * n + [-1.0], A_ub=rows, b_ub=rhs, bounds=[(-bound, bound)] * n + [(None, 1.0)], method="highs")
     return res.status == 0 and -res.fun > 1e-9
-
-
-def _witness_ok(game, syms, w, strict, nonstrict):
-    at = {s: sympy.Rational(repr(float(w[p.name]))) for s, p in zip(syms, game.parameters)}
-    ok = all(p.sign_ok(float(w[p.name])) for p in game.parameters)
-    ok = ok and all(sympy.sympify(g).xreplace(at) > 0 for g in strict)
-    ok = ok and all(sympy.sympify(g).xreplace(at) >= 0 for g in nonstrict)
-    return ok and all(bool(rel.xreplace(at)) for rel in game.assumptions)
 
 
 def _random_systems(seed, n=40):
@@ -103,7 +82,7 @@ def test_linear_systems_are_decided_as_the_linear_program_decides(seed):
         assert got.feasible == expect, (game.parameters, game.assumptions, strict, nonstrict, got)
         assert got.proven
         if got.feasible and got.witness is not None:  # a witness that fails the exact check is not returned
-            assert _witness_ok(game, syms, got.witness, strict, nonstrict), got.witness
+            assert witness_holds(game, syms, got.witness, strict, nonstrict), got.witness
         if not got.feasible:
             assert got.witness is None
         assert region.feasible(strict=strict, nonstrict=nonstrict, witness=False).feasible == expect
@@ -147,7 +126,7 @@ def test_nonlinear_witnesses_hold_exactly_and_infeasible_products_are_proven():
     region = Region(game)
     strict = [a * b - 2, 3 - a, c * a - 1]
     res = region.feasible(strict=strict)
-    assert res.feasible and _witness_ok(game, (a, b, c), res.witness, strict, [])
+    assert res.feasible and witness_holds(game, (a, b, c), res.witness, strict, [])
     res = region.feasible(strict=[-a * b])  # a, b > 0: a b > 0
     assert not res.feasible
     res = certify(region, strict=[1 - a * b, a - 2, b - 1])  # a > 2, b > 1: a b > 2
