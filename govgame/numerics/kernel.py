@@ -544,6 +544,22 @@ def _growth(K, row, y, P, pa, ai, ref, g):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def _near(vis_j, vis_d, nvis, cur, jv, dist):
+    """Record that the run is within NEAR_TOL of vertex ``jv`` at ``dist``; returns ``(nvis, cur)``.
+
+    A new visit when ``jv`` is not the vertex of the current one (``cur``), else a closer
+    approach within the current visit (the rings keep the last :data:`RING` visits).
+    """
+    if jv != cur:
+        vis_j[nvis % RING] = jv
+        vis_d[nvis % RING] = dist
+        return nvis + 1, jv
+    if dist < vis_d[(nvis - 1) % RING]:
+        vis_d[(nvis - 1) % RING] = dist
+    return nvis, cur
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _vertex(y, offs, P, Tn):
     """(distance to the nearest vertex in max norm, its profile index)."""
     dist = 0.0
@@ -1192,25 +1208,15 @@ def _slice(
                     _softmax(z, y, P, pa, ai, ref)
                     tt = t_end
                     dist, jv = _vertex(y, offs, P, Tn)  # <= NEAR_TOL, so the run is settled (T_END below)
-                    if jv != cur:  # the visit a full integration records (from here the run stays near jv)
-                        vis_j[nvis % RING] = jv
-                        vis_d[nvis % RING] = dist
-                        nvis += 1
-                    elif dist < vis_d[(nvis - 1) % RING]:
-                        vis_d[(nvis - 1) % RING] = dist
+                    # the visit a full integration records (from here the run stays near jv)
+                    nvis, cur = _near(vis_j, vis_d, nvis, cur, jv, dist)
                     break
                 if kind == 1:  # converges, but not known well enough at t_end: the enclosure narrows as dist falls
                     cert_next = dist * min(0.5, max(0.1, 1.0 / cw[6, 0]))
                 else:  # not (yet) inside the ball: try closer
                     cert_next = 0.5 * dist
             if dist <= NEAR_TOL:
-                if jv != cur:
-                    vis_j[nvis % RING] = jv
-                    vis_d[nvis % RING] = dist
-                    nvis += 1
-                    cur = jv
-                elif dist < vis_d[(nvis - 1) % RING]:
-                    vis_d[(nvis - 1) % RING] = dist
+                nvis, cur = _near(vis_j, vis_d, nvis, cur, jv, dist)
             else:
                 cur = -1
             if fmax < STALL_F:
