@@ -359,6 +359,17 @@ def _c3(d, t, p, a1, b1, a2, b2, a3, b3):
     )
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _load_parameters(t, regs0, reg, op_, oj, orr, tab):
+    """Registers of parameter set ``t`` (its parameter-only part, run once before the integration) into ``reg``,
+    and the table entries that depend on the parameters alone into ``tab``.
+    """
+    for i in range(reg.shape[0]):
+        reg[i] = regs0[t, i]
+    for q in range(op_.shape[0]):
+        tab[0, op_[q], oj[q]] = regs0[t, orr[q]]
+
+
 @njit(cache=True, error_model="numpy")
 def _dyn_table(code, reg, dp, dj, dr, tab):
     """Run the state-dependent instructions on ``reg`` (shares already in place) and fill the table."""
@@ -959,10 +970,7 @@ def _slice(
         ti = t
         if dyn:
             ti = 0
-            for i in range(reg.shape[0]):
-                reg[i] = regs0[t, i]
-            for q in range(op_.shape[0]):
-                tab[0, op_[q], oj[q]] = regs0[t, orr[q]]
+            _load_parameters(t, regs0, reg, op_, oj, orr, tab)
         ptab = tab if dyn else (dpay if binary else pay)
         fastb = P if (binary and 2 <= P <= 4 and na == P) else 0
         certify = cert and binary and not dyn and not store and na == P

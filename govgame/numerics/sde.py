@@ -86,7 +86,7 @@ from ..errors import SimulationError
 from ..model.game import Game
 from .coordinates import to_full, to_reduced
 from .integrate import kernel_program, prepare_payoffs
-from .kernel import _dbin, _dyn_table, _expected, binary_differences, pack, program_tables
+from .kernel import _dbin, _dyn_table, _expected, _load_parameters, binary_differences, pack, program_tables
 from .outcomes import REACH_TOL
 from .starts import check_starts
 
@@ -516,10 +516,7 @@ def _one_path(
     ti = t
     if dyn:  # the parameter-only part of the payoff program, as the deterministic kernel does
         ti = 0
-        for i in range(reg.shape[0]):
-            reg[i] = regs0[t, i]
-        for q in range(op_.shape[0]):
-            tab[0, op_[q], oj[q]] = regs0[t, orr[q]]
+        _load_parameters(t, regs0, reg, op_, oj, orr, tab)
     ptab = tab if dyn else (dpay if binary else pay)
     for j in range(hit.shape[0]):
         hit[j] = -1.0
