@@ -649,6 +649,15 @@ def _fill(paths, r, ie, v):
                 paths[r, k, i] = v
 
 
+@njit(cache=True, inline="always")
+def _hold(paths, r, ie, E, y, m):
+    """Paths from output ``ie`` on: the state ``y`` (the run has ended and stays there); returns ``E``."""
+    for k in range(ie, E):
+        for i in range(m):
+            paths[r, k, i] = y[i]
+    return E
+
+
 @njit(cache=True)
 def _ring_of_saddles(vis_j, vis_d, nvis, stable, t):
     """Whether the recorded vertex visits show a heteroclinic approach.
@@ -1003,17 +1012,13 @@ def _slice(
         fmax = _growth(K, 0, y, P, pa, ai, ref, g)
         dist, jv = _vertex(y, offs, P, Tn)
         if dist <= VERTEX_TOL and stable[t, jv]:
-            while store and ie < E:
-                for i in range(m):
-                    paths[r, ie, i] = y[i]
-                ie += 1
+            if store:
+                ie = _hold(paths, r, ie, E, y, m)
             _finish(final, t_stop, status, nsteps, refs, r, y, ref, 0.0, CONVERGED, 0)
             continue
         if t_end <= 0.0 or na == 0:
-            while store and ie < E:
-                for i in range(m):
-                    paths[r, ie, i] = y[i]
-                ie += 1
+            if store:
+                ie = _hold(paths, r, ie, E, y, m)
             settled = fmax <= f_tol or (dist <= NEAR_TOL and stable[t, jv])
             _finish(final, t_stop, status, nsteps, refs, r, y, ref, t_end, T_END if settled else NO_CONVERGENCE, 0)
             continue
@@ -1200,10 +1205,8 @@ def _slice(
             fmax = _growth(K, 0, y, P, pa, ai, ref, g)
             dist, jv = _vertex(y, offs, P, Tn)
             if dist <= VERTEX_TOL and stable[t, jv]:
-                while store and ie < E:
-                    for i in range(m):
-                        paths[r, ie, i] = y[i]
-                    ie += 1
+                if store:
+                    ie = _hold(paths, r, ie, E, y, m)
                 ts, cd, ns = tt, CONVERGED, steps
                 break
             if certify and dist <= cert_next and stable[t, jv]:
@@ -1231,10 +1234,8 @@ def _slice(
                 if stall_since < 0.0:
                     stall_since = tt
                 elif tt - stall_since >= stall_span and tt < t_end and _frozen(y, g, m, t_end - tt):
-                    while store and ie < E:
-                        for i in range(m):
-                            paths[r, ie, i] = y[i]
-                        ie += 1
+                    if store:
+                        ie = _hold(paths, r, ie, E, y, m)
                     ts, cd, ns = tt, STALLED, steps
                     break
             else:
