@@ -10,6 +10,7 @@ import itertools
 
 import sympy
 
+from govgame.analysis.regions import as_condition
 from govgame.model import Game, Population
 
 
@@ -26,15 +27,35 @@ def carrier_game(params, assumptions=()):
     return game, syms
 
 
-def add_row(rows, rhs, syms, g, is_strict):
-    """Append the affine condition ``g > 0`` (``is_strict``) or ``g >= 0`` as a row of ``A [p, t] <= b``.
+def slack_rows(game, syms, strict=(), nonstrict=()):
+    """Rows ``A [p, t] <= b`` of the affine conditions, the parameters' signs and the game's assumptions.
 
-    The last column is the slack ``t``: a strict condition reads ``g >= t``, a non-strict one ``g >= 0``.
+    The last column is the slack ``t``: a strict condition reads ``g >= t``, a non-strict one ``g >= 0``;
+    maximising ``t`` (capped) decides whether the system can hold. Returns ``(rows, rhs)`` as lists.
     """
-    poly = sympy.Poly(sympy.expand(g), *syms)
-    coef = [float(poly.coeff_monomial(s)) for s in syms]
-    rows.append([-c for c in coef] + [1.0 if is_strict else 0.0])  # -(c.p) + t <= const
-    rhs.append(float(poly.coeff_monomial(1)))
+    rows, rhs = [], []
+
+    def add(g, is_strict):
+        poly = sympy.Poly(sympy.expand(g), *syms)
+        coef = [float(poly.coeff_monomial(s)) for s in syms]
+        rows.append([-c for c in coef] + [1.0 if is_strict else 0.0])  # -(c.p) + t <= const
+        rhs.append(float(poly.coeff_monomial(1)))
+
+    for g in strict:
+        add(g, True)
+    for h in nonstrict:
+        add(h, False)
+    for p, s in zip(game.parameters, syms):
+        if p.sign == "positive":
+            add(s, True)
+        elif p.sign == "nonnegative":
+            add(s, False)
+        elif p.sign == "negative":
+            add(-s, True)
+    for rel in game.assumptions:
+        g, is_strict = as_condition(rel)
+        add(g, is_strict)
+    return rows, rhs
 
 
 def witness_holds(game, syms, w, strict=(), nonstrict=()):

@@ -1,6 +1,6 @@
-"""Feasibility of parameter conditions against a linear program written here, witnesses checked exactly.
+"""Feasibility of parameter conditions against a linear program written in the tests, witnesses checked exactly.
 
-Oracle: for linear conditions, ``scipy.optimize.linprog`` on a formulation of this file (maximise a slack
+Oracle: for linear conditions, ``scipy.optimize.linprog`` on a formulation of tests/region_oracle.py (maximise a slack
 ``t`` with every strict condition, strict sign and strict assumption ``>= t``, the non-strict ones ``>= 0``)
 decides feasibility; every witness :class:`Region` returns is checked in exact rational arithmetic against
 the conditions, the parameters' signs and the assumptions; "always" claims are checked against the oracle
@@ -14,7 +14,7 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from region_oracle import add_row, carrier_game, witness_holds
+from region_oracle import carrier_game, slack_rows, witness_holds
 from scipy.optimize import linprog
 
 from govgame.analysis.regions import Region, as_condition, certify
@@ -31,25 +31,7 @@ def _game(signs, assumptions=(), values=None):
 def _lp_feasible(game, syms, strict, nonstrict, bound=1e4):
     """Feasible iff the largest slack t (capped at 1) is positive; |p| <= bound."""
     n = len(syms)
-    rows, rhs = [], []  # A [p, t] <= b
-
-    def add(g, is_strict):
-        add_row(rows, rhs, syms, g, is_strict)
-
-    for g in strict:
-        add(g, True)
-    for g in nonstrict:
-        add(g, False)
-    for p, s in zip(game.parameters, syms):
-        if p.sign == "positive":
-            add(s, True)
-        elif p.sign == "nonnegative":
-            add(s, False)
-        elif p.sign == "negative":
-            add(-s, True)
-    for rel in game.assumptions:
-        g, st = as_condition(rel)
-        add(g, st)
+    rows, rhs = slack_rows(game, syms, strict, nonstrict)  # A [p, t] <= b
     res = linprog([0.0] * n + [-1.0], A_ub=rows, b_ub=rhs, bounds=[(-bound, bound)] * n + [(None, 1.0)], method="highs")
     return res.status == 0 and -res.fun > 1e-9
 

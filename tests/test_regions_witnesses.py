@@ -3,7 +3,7 @@
 * Linear systems: the witness is the admissible point closest (L1, each coordinate scaled by
   ``max(|reference|, 1)``) to the reference values among those with at least half the largest slack
   (the rule of ``Region._lp``), inside the ranges whenever the ranges admit a solution; the oracle is
-  ``scipy.optimize.linprog`` on a formulation written in this file.
+  ``scipy.optimize.linprog`` on a formulation written in this file and tests/region_oracle.py.
 * Nonlinear systems that 20,000 samples cannot decide: infeasibility proved by branch and bound
   where a product bound derived by hand excludes every point; witnesses the relaxations' optima or
   the local search find, each checked in exact rational arithmetic here.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy
-from region_oracle import add_row, carrier_game, witness_holds
+from region_oracle import carrier_game, slack_rows, witness_holds
 from scipy.optimize import linprog
 
 from govgame.analysis.regions import Region, certify
@@ -30,20 +30,7 @@ def _oracle_distance(game, syms, strict, nonstrict, within):
     n = len(syms)
     ref = np.array([p.value for p in game.parameters])
     scale = np.maximum(np.abs(ref), 1.0)
-    rows, rhs = [], []  # over z = (p, t): A z <= b
-
-    def add(g, is_strict):
-        add_row(rows, rhs, syms, g, is_strict)
-
-    for g in strict:
-        add(g, True)
-    for h in nonstrict:
-        add(h, False)
-    for p, s in zip(game.parameters, syms):
-        if p.sign == "positive":
-            add(s, True)
-        elif p.sign == "negative":
-            add(-s, True)
+    rows, rhs = slack_rows(game, syms, strict, nonstrict)  # over z = (p, t): A z <= b
     hull = {"positive": (0, 1e6), "nonnegative": (0, 1e6), "negative": (-1e6, 0), "any": (-1e6, 1e6)}
     bounds = []
     for p in game.parameters:
