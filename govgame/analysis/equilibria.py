@@ -490,7 +490,7 @@ def _solve_face(
     method = ""
     try:
         with time_budget(budget):
-            num_solutions = _solve_exact(exact_eqs, system.unknowns, budget=budget)
+            num_solutions = _solve_exact(exact_eqs, system.unknowns)
     except BudgetExceeded:
         positivity = [p.xreplace(subs) for p in system.positivity]
         num_solutions, method = face_roots_numeric(exact_eqs, system.unknowns, positivity)
@@ -592,7 +592,7 @@ def _cancel_quotient(p: sympy.Expr, q: sympy.Expr) -> sympy.Expr:
     return P.as_expr() / Q.as_expr()
 
 
-def _solve_exact(equations, unknowns, *, budget: float | None = None) -> list:
+def _solve_exact(equations, unknowns) -> list:
     """Solve a polynomial system with rational coefficients exactly; unknowns absent from a solution are free."""
     eqs = [e for e in equations if e != 0]
     if not eqs:
