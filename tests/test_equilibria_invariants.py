@@ -196,11 +196,22 @@ def test_affine_domains_of_two_coordinates_are_decided_as_a_linear_program(seed)
     assert continuum_domain(exprs, [z1, z2]) == (expect, "linear programming"), exprs
 
 
-def test_nonlinear_domains_are_shown_by_example_and_otherwise_left_undecided():
+def test_nonlinear_domains_are_shown_by_example_excluded_by_intervals_or_left_undecided():
     z1, z2 = sympy.symbols("z1 z2")
     box = [z1, z2, 1 - z1, 1 - z2]
     assert continuum_domain([*box, z1 * z2 - sympy.Rational(1, 10)], [z1, z2]) == (True, "sampling")
-    ok, method = continuum_domain([*box, -z1 * z2], [z1, z2])
+    # z1, z2 > 0 make -z1 z2 < 0, and z1, z2 < 1 make z1 z2 - 1 < 0: no point, proven
+    assert continuum_domain([*box, -z1 * z2], [z1, z2]) == (False, "interval branch and bound")
+    assert continuum_domain([*box, z1 * z2 - 1], [z1, z2]) == (False, "interval branch and bound")
+    # z1 z2 > 999/1000 holds on an area of 1 - 0.999 + 0.999 ln 0.999 ~ 5e-7 (near (1, 1)), which 4,000 random
+    # points miss; branch and bound finds a point there
+    assert continuum_domain([*box, z1 * z2 - sympy.Rational(999, 1000)], [z1, z2]) == (
+        True,
+        "interval branch and bound",
+    )
+    # -(z1 - z2)^2 > 0 has no solution, but the expression is 0 along the diagonal, so no box around it is
+    # excluded: undecided, and said so
+    ok, method = continuum_domain([*box, -(z1**2) + 2 * z1 * z2 - z2**2], [z1, z2])
     assert ok is None and "not a proof" in method
     # separate coordinates are separate questions; one impossible group decides the whole
     t, s = sympy.symbols("t s")

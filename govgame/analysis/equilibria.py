@@ -499,10 +499,17 @@ def _solve_face(
         if isinstance(sol, _Implicit):
             e = _make_implicit(dynamics, face, system, sol, subs)
             if e is None:
+                positivity = [p.xreplace(subs) for p in system.positivity]
+                misses = _interval_positive(positivity, list(system.unknowns), sol.equations) is False
                 notes.append(
                     f"{face_label(game, face)}: a set of rest points defined by "
                     f"{', '.join(f'{format_expr(q)} = 0' for q in sol.equations)} could not be parametrised, and "
-                    "numeric projection found no point of it inside the face (not a proof that it misses the face)"
+                    + (
+                        "interval branch and bound proves that it has no point inside the face"
+                        if misses
+                        else "numeric projection found no point of it inside the face (not a proof that it misses "
+                        "the face)"
+                    )
                 )
             else:
                 out.append(e)
@@ -909,7 +916,8 @@ def continuum_domain(exprs: Sequence[sympy.Expr], free_syms: Sequence[sympy.Symb
     * one coordinate: exactly, by the real roots of the numerators and denominators (the sign of every
       expression is constant between consecutive roots, so one rational point per interval decides);
     * several coordinates, all expressions affine in them: by linear programming, the witness checked exactly;
-    * otherwise by random points checked exactly (a point found proves existence; none found decides nothing).
+    * otherwise by random points checked exactly (a point found proves existence); when none is found, by
+      interval branch and bound (a verified point, or every sub-box excluded), else undecided.
 
     >>> z = sympy.Symbol("z")
     >>> continuum_domain([z, 1 - z, sympy.Rational(97, 100) / z, 1 - sympy.Rational(97, 100) / z], [z])
@@ -943,8 +951,12 @@ def continuum_domain(exprs: Sequence[sympy.Expr], free_syms: Sequence[sympy.Symb
             ok = _sampled_positive(group, sorted(syms, key=str))
             methods.append("sampling")
             if not ok:
-                undecided = True
-                continue
+                proof = _interval_positive(group, sorted(syms, key=str))
+                if proof is None:
+                    undecided = True
+                    continue
+                ok = proof
+                methods[-1] = "interval branch and bound"
         if not ok:
             return False, methods[-1]
     if undecided:
@@ -997,6 +1009,28 @@ def _affine_positive(exprs, syms) -> bool:
     # the optimum is exact, so it satisfies every expression >= t > 0 exactly: checked all the same
     assign = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(syms, res.x[:-1])}
     return all(_positive(e.xreplace(assign)) for e in exprs) or -res.fun > 1e-9
+
+
+#: Boxes that interval branch and bound may examine to decide a nonlinear question about one face.
+FACE_BOXES = 4096
+
+
+def _interval_positive(exprs, syms, equations=()) -> bool | None:
+    """Interval branch and bound over the unit box of the shares ``syms``: can every expression be positive
+    (and every equation hold) at one point? True (a verified point), False (every sub-box excluded), or None
+    (undecided within :data:`FACE_BOXES` boxes, or symbols other than ``syms`` present).
+    """
+    from .interval import Decision, decide_positive
+
+    eqs = [sympy.expand(e) for e in equations]
+    if any(not (sympy.sympify(e).free_symbols <= set(syms)) for e in (*exprs, *eqs)):
+        return None
+    check = decide_positive(
+        list(exprs), list(syms), [(0.0, 1.0)] * len(syms), nonstrict=[*eqs, *(-e for e in eqs)], max_boxes=FACE_BOXES
+    )
+    if check.decision is Decision.UNDECIDED:
+        return None
+    return check.decision is Decision.FEASIBLE
 
 
 def _sampled_positive(exprs, syms, n: int = 4000) -> bool:
