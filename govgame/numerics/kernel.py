@@ -1239,8 +1239,14 @@ def _slice(
                 for i in range(m):
                     paths[r, ie, i] = yd[i]
                 ie += 1
-            # section crossings: extremes of every coordinate inside the step
+            # section crossings: extremes of every coordinate inside the step; first whether there is any (most steps
+            # have none, and the loop that records them, with its calls of _locate, then costs more than this test)
+            cross = False
             for a in range(na):
+                k0 = K[0, a]
+                k1 = K[6, a]
+                cross = cross or (k0 > 0.0 and k1 <= 0.0) or (k0 < 0.0 and k1 >= 0.0)
+            for a in range(na if cross else 0):
                 k0 = K[0, a]
                 k1 = K[6, a]
                 c = -1
