@@ -17,6 +17,7 @@ import pytest
 from govgame.errors import SimulationError
 from govgame.model import Game, Population
 from govgame.numerics import kernel as K
+from govgame.numerics.coordinates import to_full, to_reduced
 from govgame.numerics.starts import check_starts
 
 
@@ -106,17 +107,20 @@ def test_settled_at_t_end_by_the_field_of_the_scalar_path():
 
 
 def test_stall_on_the_scalar_path_starts_when_the_field_falls_below_stall_f():
-    """|f| of population 1 is e^t / (1 + e^t)^2 < STALL_F from t* = 27.63...: the stall needs t_end / 10 more."""
+    """|f| of population 1 is e^t / (1 + e^t)^2 < STALL_F from t* = 27.63...: the stall needs t_end / 10 more.
+
+    The field is linear in the log-ratios here, so the steps grow tenfold: with t_end = 400 the step after t* lands
+    on t_end (no stall), with t_end = 1000 the run stalls before it."""
     pay, offs, stable = _logistic_game()
     Y0 = np.array([[0.3, 0.7, 0.5, 0.5, 0.5, 0.5]])
-    t_end = 400.0
-    res = K.integrate_runs(pay, offs, stable, Y0, t_end=t_end)
-    assert [str(s) for s in res.status] == ["stalled"]
-    ts = res.t_stop[0]
-    t_star = np.log(1.0 / K.STALL_F)  # e^-t (1 - 2 e^-t ...) < STALL_F a little before; within the next step
-    assert t_star - 0.1 + t_end / 10 <= ts < t_end
-    assert res.final[0, 0] == 0.3  # the indifferent population never moves
-    assert res.final[0, 3] == pytest.approx(np.exp(-ts) / (1.0 + np.exp(-ts)), rel=1e-5)
+    t_star = np.log(1.0 / K.STALL_F)  # e^-t (1 + e^-t)^-2 < STALL_F a little before
+    for t_end in (1000.0, 3000.0):
+        res = K.integrate_runs(pay, offs, stable, Y0, t_end=t_end)
+        assert [str(s) for s in res.status] == ["stalled"]
+        ts = res.t_stop[0]
+        assert t_star - 0.1 + t_end / 10 <= ts < t_end
+        assert res.final[0, 0] == 0.3  # the indifferent population never moves
+        assert np.log(res.final[0, 2] / res.final[0, 3]) == pytest.approx(ts, rel=1e-9)  # logit(y(t)) = t
 
 
 def test_binary_starts_are_checked_without_the_per_row_tests():
@@ -131,3 +135,18 @@ def test_binary_starts_are_checked_without_the_per_row_tests():
         Y[1, 2] = bad
         with pytest.raises(SimulationError, match=r"start \(0, 1, .*\) lies outside the state space"):
             check_starts(g, Y)
+
+
+def test_binary_full_coordinates_are_each_share_and_its_complement():
+    pops = tuple(Population(f"p{q}", ("a", "b"), (f"x{q}",)) for q in range(3))
+    g = Game(
+        name="g", populations=pops, parameters=(), payoffs={pr: (0, 0, 0) for pr in itertools.product("ab", repeat=3)}
+    )
+    X = np.random.default_rng(5).uniform(size=(7, 3))
+    X[0] = [0.0, 1.0, -0.0]
+    full = to_full(g, X)
+    assert full.shape == (7, 6) and full.flags.c_contiguous
+    for q in range(3):
+        assert np.array_equal(full[:, 2 * q], X[:, q]) and np.array_equal(full[:, 2 * q + 1], 1.0 - X[:, q])
+    assert np.array_equal(to_reduced(g, full), X)
+    assert to_full(g, X[3]).tolist() == full[3].tolist()  # one state
