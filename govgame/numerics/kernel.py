@@ -566,8 +566,9 @@ def _growth(K, row, y, P, pa, ai, ref, g):
 def _fmax(K, row, y, P, pa, ai, ref):
     """``max |f|`` with the arithmetic of :func:`_growth` (the same value bit for bit), without storing the rates.
 
-    The growth rates are needed only by the stall test's :func:`_frozen`, which fills them itself; storing them
-    after every accepted step cost about 1 % of a run (issue 12.6, fifth round).
+    The growth rates are needed only by the stall test's :func:`_frozen` (the step loop fills them with
+    :func:`_growth` just before it); storing them after every accepted step cost 2-4 % of a run of the benchmark
+    (issue 12.6, fifth round).
     """
     fmax = 0.0
     for p in range(P):
