@@ -158,9 +158,9 @@ def report_failures(status, *, throw: bool, stacklevel: int = 3) -> None:
 
     >>> report_failures([_kernel.Status.CONVERGED], throw=True)
     """
-    if isinstance(status, np.ndarray) and status.dtype.kind in "iu":  # the kernel's codes
-        kinds, counts = np.unique(status, return_counts=True)
-        tally = {_kernel._STATUSES[int(k)]: int(c) for k, c in zip(kinds, counts)}
+    if isinstance(status, np.ndarray) and status.dtype.kind in "iu":  # the kernel's codes, 0 .. len(STATUS) - 1
+        counts = np.bincount(status.ravel().astype(np.intp))  # (np.unique sorts: 0.2 ms for 10^4 runs)
+        tally = {_kernel._STATUSES[k]: int(c) for k, c in enumerate(counts) if c}
     else:
         tally = Counter(status)
     failed = Counter()

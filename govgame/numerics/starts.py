@@ -92,6 +92,11 @@ def check_starts(game: Game, x0) -> np.ndarray:
             f"a start needs {n} coordinates ({', '.join(game.state_names)}), found {X.shape[-1] if X.ndim else 0}"
             + (f": {_fmt(first)}" if X.ndim == 1 else "")
         )
+    wide = [p for p in game.populations if p.k > 2]  # a binary population's one share is its block's sum
+    if X.size and X.min() >= 0.0 and X.max() <= 1.0 and not wide:
+        # every share finite and in [0, 1] (a nan makes both comparisons false): the rows below all pass; one
+        # pass over the array instead of the per-row tests (about 1 ms for 10^4 starts)
+        return X
     ok = np.all(np.isfinite(X), axis=1) & np.all((X >= 0) & (X <= 1), axis=1)
     i = 0
     for p in game.populations:
