@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -85,7 +86,9 @@ def test_one_state_evaluation_outside_the_domain():
     f = state_function(prog, [])
     for v in (-2.0, 0.0, 2.0):
         want = evaluate(prog, [], [v, 1 - v])
-        got = f([v, 1 - v])
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # nan and inf outside the domain, as evaluate() gives them, silently
+            got = f([v, 1 - v])
         assert np.array_equal(got, want, equal_nan=True), (v, got, want)
 
 
@@ -170,3 +173,20 @@ def test_payoff_program_layouts():
     diff = evaluate(payoff_program(g, differences=True), [0.3, 0.9]).reshape(2, 2)
     t = numeric_payoffs(g, vals)
     assert np.allclose(diff[0], t[0][0, :] - t[0][1, :]) and np.allclose(diff[1], t[1][:, 0] - t[1][:, 1])
+
+
+def test_one_parameter_set_gives_the_row_of_a_batch_bit_for_bit():
+    """evaluate() of one parameter vector (the path simulate() takes) equals the same row of a batch, and a
+    constant or a parameter that is an output comes out in the batch's shape."""
+    from govgame.model.loader import load_model
+
+    game = load_model("battery_recycling")
+    prog = payoff_program(game)
+    values = np.array([game.values()[n] for n in game.parameter_names])
+    batch = values * np.random.default_rng(3).uniform(0.5, 1.5, size=(5, len(values)))
+    batch[2] = values
+    one = evaluate(prog, values)
+    assert one.shape == (prog.outputs.size,) and np.array_equal(one, evaluate(prog, batch)[2])
+    c = compile_program([sympy.Integer(3), A, A * B], params=[A, B])
+    assert evaluate(c, [2.0, 5.0]).tolist() == [3.0, 2.0, 10.0]
+    assert evaluate(c, [[2.0, 5.0], [1.0, 1.0]]).tolist() == [[3.0, 2.0, 10.0], [3.0, 1.0, 1.0]]

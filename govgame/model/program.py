@@ -390,7 +390,8 @@ def _apply_float(op: int, a: float, b) -> float:
             return math.log(a)
         return math.sqrt(a)  # SQRT
     except (ValueError, OverflowError, ZeroDivisionError):
-        return float(_apply_numpy(op, np.float64(a), np.float64(b) if op != POWI else int(b)))
+        with np.errstate(all="ignore"):  # nan or inf, as evaluate() gives them, without numpy's warnings
+            return float(_apply_numpy(op, np.float64(a), np.float64(b) if op != POWI else int(b)))
 
 
 def state_function(prog: Program, params):
@@ -452,18 +453,25 @@ def evaluate(prog: Program, params, shares=None) -> np.ndarray:
     lead = np.broadcast_shapes(pv.shape[:-1] if pv.ndim else (), sv.shape[:-1])
     regs: list = [None] * prog.n_registers
     for i in range(prog.n_params):
-        regs[i] = np.broadcast_to(pv[..., i], lead)
+        regs[i] = _spread(pv[..., i], lead)
     for i in range(prog.n_shares):
-        regs[prog.n_params + i] = np.broadcast_to(sv[..., i], lead)
+        regs[prog.n_params + i] = _spread(sv[..., i], lead)
     c0 = prog.n_params + prog.n_shares
     for i, c in enumerate(prog.consts):
-        regs[c0 + i] = np.broadcast_to(np.float64(c), lead)
+        regs[c0 + i] = _spread(np.float64(c), lead)
     with np.errstate(all="ignore"):
         for op, dst, a, b in prog.code:
             regs[dst] = _apply_numpy(int(op), regs[a], int(b) if op == POWI else regs[b])
     if not len(prog.outputs):
         return np.zeros((*lead, 0))
-    return np.stack([np.broadcast_to(regs[o], lead) for o in prog.outputs], axis=-1).astype(np.float64)
+    return np.stack([_spread(regs[o], lead) for o in prog.outputs], axis=-1).astype(np.float64)
+
+
+def _spread(value, lead: tuple[int, ...]):
+    """``value`` broadcast to the shape ``lead``; a value of that shape already is returned as it is (the
+    values the program reads are the same, and a single parameter set skips the broadcasting's cost).
+    """
+    return value if np.shape(value) == lead else np.broadcast_to(value, lead)
 
 
 def full_share_symbols(game) -> tuple[sympy.Symbol | None, ...]:
