@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pathlib
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -254,3 +258,34 @@ def test_a_command_collects_garbage_rarely_and_restores_the_collector(capsys, mo
     finally:
         gc.set_threshold(*before)
     capsys.readouterr()
+
+
+def test_the_program_freezes_the_collector_at_its_end_and_still_prints_and_exits_as_before(capsys, tmp_path):
+    """Run as the program (no ``argv``), ``main`` ends with ``gc.freeze()`` (the shutdown's collections then skip
+    the command's objects); the program's output is byte for byte the in-process call's, its exit handlers still
+    run, and an in-process call freezes nothing."""
+    import gc
+
+    frozen = gc.get_freeze_count()
+    assert main(["analyze", "hawk_dove"]) == 0
+    expected = capsys.readouterr().out
+    assert gc.get_freeze_count() == frozen
+    script = (
+        "import atexit, gc, sys\n"
+        "from govgame.cli import main\n"
+        "sys.argv = ['govgame', 'analyze', 'hawk_dove']\n"
+        "status = main()\n"
+        "atexit.register(lambda: sys.stderr.write(f'exit handler ran; frozen: {gc.get_freeze_count() > 0}\\n'))\n"
+        "raise SystemExit(status)\n"
+    )
+    root = pathlib.Path(__file__).resolve().parents[1]
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(root)),
+    )
+    assert (proc.returncode, proc.stderr) == (0, "exit handler ran; frozen: True\n")
+    assert proc.stdout == expected

@@ -378,7 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     full disk, dead workers), 130 on ``Ctrl-C`` (143 on SIGTERM): one line on standard error
     in each case, and no output file half-written. Run as the program (``argv`` not given),
     an interrupted command ends the process at once, also while a compiled computation is
-    still running in a helper thread.
+    still running in a helper thread, and a finished one freezes the garbage collector's objects
+    (``gc.freeze``) so that the interpreter's shutdown does not collect them only to end.
 
     Examples
     --------
@@ -419,6 +420,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = real_stdout
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
+    if argv is None:
+        # The program ends now. Without this, the interpreter's shutdown runs full collections (before and
+        # while it clears the modules) over every object the command made, only to free memory that the
+        # operating system takes back anyway: for ``govgame analyze battery_recycling`` (about 75,000
+        # tracked containers, most of them sympy's) about 0.1 s of CPU, a tenth of the command. Frozen
+        # objects are skipped by those collections; the output is already flushed, and the exit handlers,
+        # the flushing of the standard streams and the clearing of the modules run as before. Only objects
+        # in reference cycles stay unfinalised, which Python never promises at exit anyway.
+        gc.freeze()
     return status
 
 
