@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pathlib
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -254,3 +258,62 @@ def test_a_command_collects_garbage_rarely_and_restores_the_collector(capsys, mo
     finally:
         gc.set_threshold(*before)
     capsys.readouterr()
+
+
+def test_the_program_freezes_the_collector_at_its_end_and_still_prints_and_exits_as_before(capsys, tmp_path):
+    """Run as the program (no ``argv``), ``main`` imports the command's module with the collector paused and
+    freezes what it made, and ends with ``gc.freeze()`` (the shutdown's collections then skip the command's
+    objects). The program's output is byte for byte the in-process call's, its exit handlers still run, the
+    collector is on again and collects garbage made later, a failed import re-enables it too, a collector
+    turned off before stays off; an in-process call freezes nothing."""
+    import gc
+
+    import govgame.cli as cli
+
+    frozen = gc.get_freeze_count()
+    assert main(["analyze", "hawk_dove"]) == 0
+    expected = capsys.readouterr().out
+    assert gc.get_freeze_count() == frozen
+    assert cli._import_command("govgame.cli.analyze", program=False).run
+    assert gc.get_freeze_count() == frozen and gc.isenabled()
+    script = (
+        "import atexit, gc, sys\n"
+        "from govgame.cli import _import_command, main\n"
+        "_import_command('govgame.cli.analyze', program=True)\n"
+        "at_import = gc.get_freeze_count()\n"
+        "imported = (at_import > 10_000, 'sympy' in sys.modules and 'numpy' in sys.modules, gc.isenabled())\n"
+        "sys.argv = ['govgame', 'analyze', 'hawk_dove']\n"
+        "status = main()\n"
+        "at_end = (gc.get_freeze_count() > at_import, gc.isenabled())\n"
+        "class Cycle:\n"
+        "    pass\n"
+        "c = Cycle()\n"
+        "c.me = c\n"
+        "del c\n"
+        "collected = gc.collect() > 0\n"
+        "try:\n"
+        "    _import_command('govgame.cli.no_such_command', program=True)\n"
+        "except ImportError:\n"
+        "    pass\n"
+        "enabled_after_failure = gc.isenabled()\n"
+        "gc.disable()\n"
+        "_import_command('govgame.cli.models', program=True)\n"
+        "checks = (*imported, *at_end, collected, enabled_after_failure, gc.isenabled())\n"
+        "gc.enable()\n"
+        "atexit.register(lambda: sys.stderr.write(f'exit handler ran; {checks}\\n'))\n"
+        "raise SystemExit(status)\n"
+    )
+    root = pathlib.Path(__file__).resolve().parents[1]
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(root)),
+    )
+    assert (proc.returncode, proc.stderr) == (
+        0,
+        "exit handler ran; (True, True, True, True, True, True, True, False)\n",
+    )
+    assert proc.stdout == expected

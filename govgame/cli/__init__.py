@@ -378,7 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     full disk, dead workers), 130 on ``Ctrl-C`` (143 on SIGTERM): one line on standard error
     in each case, and no output file half-written. Run as the program (``argv`` not given),
     an interrupted command ends the process at once, also while a compiled computation is
-    still running in a helper thread.
+    still running in a helper thread, and a finished one freezes the garbage collector's objects
+    (``gc.freeze``) so that the interpreter's shutdown does not collect them only to end.
 
     Examples
     --------
@@ -419,6 +420,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = real_stdout
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
+    if argv is None:
+        # The program ends now. Without this, the interpreter's shutdown runs full collections (before and
+        # while it clears the modules) over every object the command made, only to free memory that the
+        # operating system takes back anyway: for ``govgame analyze battery_recycling`` (about 75,000
+        # tracked containers, most of them sympy's) about 0.1 s of CPU, a tenth of the command. Frozen
+        # objects are skipped by those collections; the output is already flushed, and the exit handlers,
+        # the flushing of the standard streams and the clearing of the modules run as before. Only objects
+        # in reference cycles stay unfinalised, which Python never promises at exit anyway.
+        gc.freeze()
     return status
 
 
@@ -446,6 +456,28 @@ def _attach_negative_values(argv: Sequence[str]) -> list[str]:
     return out
 
 
+def _import_command(name: str, *, program: bool):
+    """The command's module; in the program, imported without collections and then frozen.
+
+    A command's module imports the libraries it computes with (``govgame analyze``: sympy and numpy,
+    objects that live as long as the process). With the youngest generation's threshold at
+    :data:`GC_THRESHOLD` the collector would run twice while they are being made, only to find them
+    alive (about 0.04 s of CPU for ``govgame analyze``); imported with the collector paused and then
+    frozen (``gc.freeze``), they are never traversed, and the collector runs as before for everything
+    the command makes afterwards. An in-process call (``main(argv)``) imports the module as it is.
+    """
+    if not program:
+        return importlib.import_module(name)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return importlib.import_module(name)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def _run(argv: Sequence[str] | None) -> int:
     from ..io.files import WriteError
 
@@ -458,7 +490,7 @@ def _run(argv: Sequence[str] | None) -> int:
         warnings.simplefilter("always")
         try:
             # each command lives in its own module, imported only when it runs (``govgame models`` stays fast)
-            command = importlib.import_module(f"{__name__}.{args.command_module}")
+            command = _import_command(f"{__name__}.{args.command_module}", program=argv is None)
             status = command.run(args)
             sys.stdout.flush()
         except GovgameError as exc:

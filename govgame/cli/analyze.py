@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..analysis import pipeline  # sympy and numpy, imported with this module: see cli._import_command
 from ..errors import SimulationError
 from .args import load, option_names, parse_set, sigma_levels
 
@@ -23,10 +24,8 @@ def run(args: argparse.Namespace) -> int:
         raise SimulationError(
             f"analyze takes one --sigma S for all populations (found {found}); run analyze once per intensity"
         )
-    from ..analysis.pipeline import analyze
-
     with option_names("--set", overrides):  # the values are checked once, by analyze
-        analysis = analyze(game, scenario=args.scenario, params=overrides)
+        analysis = pipeline.analyze(game, scenario=args.scenario, params=overrides)
     if levels:
         return _stochastic(args, analysis, levels[0])
     if args.format == "json":
