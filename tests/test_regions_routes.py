@@ -284,3 +284,31 @@ def test_undefined_values_are_nan_without_numpy_warnings():
         warnings.simplefilter("error")
         v = evaluate_tree(1 / A + sympy.log(A), {A: np.array([0.0, -1.0, 2.0])}, 3)
     assert np.isnan(v[0]) and np.isnan(v[1]) and v[2] == pytest.approx(0.5 + np.log(2.0), rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda c, a, b: [1 - c**2, -c - 2],  # c < -2 gives c^2 > 4
+        lambda c, a, b: [c**3 + 8, -c - 2],  # c < -2 gives c^3 < -8 (an odd power of a negative box)
+        lambda c, a, b: [a**2 * b - 8, 2 - a, 2 - b],  # a, b < 2 give a^2 b < 8 (a square times a parameter)
+    ],
+)
+def test_powers_of_negative_and_of_multiplied_parameters_are_proven_infeasible(make):
+    game, (c, a, b) = carrier_game((Parameter("c", sign="negative"), Parameter("a"), Parameter("b")))
+    region = Region(game)
+    strict = make(c, a, b)
+    assert region.feasible(strict=strict).proven is False
+    res = certify(region, strict=strict)
+    assert not res.feasible and res.proven and res.method.startswith("branch and bound over "), res
+
+
+def test_a_square_times_a_parameter_far_beyond_the_samples_is_found():
+    """a^2 b > 10^7 with 1 < b < 2 needs a > 2236, far beyond every sample (|a| <= 10)."""
+    game, (a, b) = carrier_game((Parameter("a"), Parameter("b")))
+    region = Region(game)
+    strict = [a**2 * b - 10**7, 2 - b, b - 1]
+    assert not region.feasible(strict=strict).feasible
+    res = certify(region, strict=strict)
+    assert res.feasible and res.proven and witness_holds(game, (a, b), res.witness, strict)
+    assert res.witness["a"] > 2236
