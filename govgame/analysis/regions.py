@@ -376,7 +376,9 @@ class Region:
             )
             if res.feasible and res.witness is not None:
                 names = ", ".join(sorted(str(s) for s in nonlinear))
-                return Feasibility(True, res.witness, f"linear programming with {names} at reference values", True)
+                return Feasibility(
+                    True, res.witness, f"linear programming with {names} at reference values", res.in_ranges
+                )
         return self._sample(all_strict, all_nonstrict)
 
     def _fixed(self, g: sympy.Expr, fix: Mapping) -> sympy.Expr:
