@@ -174,3 +174,20 @@ def test_the_local_search_warns_nothing():
         res = certify(Region(game), strict=strict)
     assert res.feasible and res.method == "local optimisation of the smallest slack (12 starts)"
     assert witness_holds(game, (a, b, c), res.witness, strict) and res.witness["c"] > 0
+
+
+def test_a_rational_condition_in_one_parameter_is_proven_infeasible_and_named():
+    """1/(1 - a^2) > 0 needs a^2 < 1, so a < 1, against a > 2: each sign case is infeasible (1 - a^2 > 0 with
+    a > 2 by branch and bound, the other by -1 > 0). The proof names a, which enters nonlinearly (the
+    message was built with sympy.Poly of the rational term, which raised).
+    """
+    game, (a,) = carrier_game((Parameter("a"),))
+    region = Region(game)
+    strict = [1 / (1 - a**2), a - 2]
+    assert region.feasible(strict=strict).proven is False
+    res = certify(region, strict=strict)
+    assert not res.feasible and res.proven
+    assert res.method == (
+        "branch and bound over a with linear relaxations (proven); no counterexample among 20000 samples "
+        "and the relaxations' optima"
+    )

@@ -945,10 +945,11 @@ def _expanded_terms(g: sympy.Expr, index: Mapping) -> dict | None:
 
 
 def _nonlinear_of_terms(g) -> set:
+    """The symbols of ``g``'s terms that are not affine: products, powers, and terms that are not polynomial."""
     out = set()
     for term in sympy.Add.make_args(sympy.expand(g)):
         syms = term.free_symbols
-        if len(syms) > 1 or (syms and sympy.Poly(term, *syms).total_degree() > 1):
+        if len(syms) > 1 or (syms and (not term.is_polynomial(*syms) or sympy.Poly(term, *syms).total_degree() > 1)):
             out |= syms
     return out
 
