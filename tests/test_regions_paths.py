@@ -191,3 +191,35 @@ def test_a_rational_condition_in_one_parameter_is_proven_infeasible_and_named():
         "branch and bound over a with linear relaxations (proven); no counterexample among 20000 samples "
         "and the relaxations' optima"
     )
+
+
+def test_simplified_conditions_drop_a_denominator_whose_sign_the_assumptions_fix():
+    """a >= b (a, b of either sign): a - b >= 0 wherever c/(a - b) is defined, so it has the sign of c;
+    c/(b - a) has the sign of -c. A polynomial (denominator 1) is left as it is; a/2 - c becomes a - 2c."""
+    ps = (Parameter("a", sign="any"), Parameter("b", sign="any"), Parameter("c", sign="any"))
+    game, (a, b, c) = carrier_game(ps, assumptions=[lambda a, b, c: a >= b])
+    region = Region(game)
+    assert sympy.expand(region.simplify_condition(c / (a - b)) - c) == 0
+    assert sympy.expand(region.simplify_condition(c / (b - a)) + c) == 0
+    assert region.simplify_condition(a + 1) == a + 1
+    assert region.simplify_condition(R(1, 2) * a - c) == a - 2 * c  # over the positive denominator 2
+
+
+def test_deciding_sign_cases_without_a_witness_returns_none():
+    """1/(c - d) > 0 and c - d > 3: feasible (the case c - d > 0); witness=False asks for no witness."""
+    game, (c, d) = carrier_game((Parameter("c", sign="any"), Parameter("d", sign="any")))
+    res = Region(game).feasible(strict=[1 / (c - d), c - d - 3], witness=False)
+    assert res.feasible and res.witness is None and res.method == "linear programming (by sign cases)"
+
+
+def test_the_local_search_looks_outside_the_ranges_when_they_hold_nothing():
+    """5000 < a b < 5000 + 1/1000 with b in [1/2, 1]: inside the ranges the search's bound on a is
+    1000 |reference| = 1000, so a b <= 1000 there; outside them b may grow: a witness outside the ranges.
+    """
+    ps = (Parameter("a", value=1.0, sign="any"), Parameter("b", value=0.75, sign="any", range=(0.5, 1.0)))
+    game, (a, b) = carrier_game(ps)
+    strict = [a * b - 5000, 5000 + R(1, 1000) - a * b]
+    res = certify(Region(game), strict=strict)
+    assert res.feasible and res.proven and res.in_ranges is False
+    assert res.method == "local optimisation of the smallest slack (12 starts)"
+    assert witness_holds(game, (a, b), res.witness, strict)
