@@ -376,7 +376,9 @@ class Region:
             )
             if res.feasible and res.witness is not None:
                 names = ", ".join(sorted(str(s) for s in nonlinear))
-                return Feasibility(True, res.witness, f"linear programming with {names} at reference values", True)
+                return Feasibility(
+                    True, res.witness, f"linear programming with {names} at reference values", res.in_ranges
+                )
         return self._sample(all_strict, all_nonstrict)
 
     def _fixed(self, g: sympy.Expr, fix: Mapping) -> sympy.Expr:
@@ -943,10 +945,11 @@ def _expanded_terms(g: sympy.Expr, index: Mapping) -> dict | None:
 
 
 def _nonlinear_of_terms(g) -> set:
+    """The symbols of ``g``'s terms that are not affine: products, powers, and terms that are not polynomial."""
     out = set()
     for term in sympy.Add.make_args(sympy.expand(g)):
         syms = term.free_symbols
-        if len(syms) > 1 or (syms and sympy.Poly(term, *syms).total_degree() > 1):
+        if len(syms) > 1 or (syms and (not term.is_polynomial(*syms) or sympy.Poly(term, *syms).total_degree() > 1)):
             out |= syms
     return out
 
