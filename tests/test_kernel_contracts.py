@@ -1,0 +1,259 @@
+"""The compiled kernel against independent oracles on paths the other kernel tests leave open.
+
+* state-dependent payoffs of two, three and four binary populations (the kernel's scalar paths, which write
+  the shares into the payoff program's registers by hand) with parameters and constants in the
+  state-dependent terms: step-for-step parity with ``solve_ivp(method="RK45")`` on the log-ratio equations,
+  the payoffs evaluated here by Python from the same formula strings;
+* a start at rest (an interior equilibrium): scipy's initial step for a zero field, step for step;
+* the hold contract of ``t_eval``: a run that ends before a requested time reports its end state there,
+  also when it ends at time 0 (``t_end = 0`` or a start on a stable vertex).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+from test_integrate_oracles import _log_ratio_run
+
+from govgame.model import Game, Population
+from govgame.model.loader import loads_model
+from govgame.numerics.integrate import simulate
+
+_K = (0.7, -1.1, 1.3, 0.4, -0.6, 0.9, 1.7, -0.8)  # parameter values k0 .. k7
+_NS = {"Abs": abs, "Min": min, "Max": max, "exp": math.exp, "sqrt": math.sqrt, "log": math.log}
+
+
+def _formula(P, p, prof):
+    """Population ``p``'s payoff at profile ``prof``: reads every share, every parameter k0..k7 (each times a
+    share, so the program reads the parameter's register while the state changes) and some constants."""
+    j = sum(s << q for q, s in enumerate(prof))  # 0 .. 2^P - 1
+    terms = []
+    for q in range(P):
+        i = (p + 3 * q + j) % 8
+        terms.append(f"k{i} * x{q}")
+    i2 = (p + j + 5) % 8
+    q2 = (p + j) % P
+    q3 = (p + 1 + j) % P
+    terms.append(f"k{i2} * x{q2} * x{q3}")
+    terms.append(f"Abs(x{q3} - 0.37)")
+    terms.append(f"0.25 * x{q2}**2")
+    if j % 2:
+        terms.append(f"Min(x{q2}, 0.61)")
+    for k in range(8):  # every parameter read by every population's payoff at some profile
+        if (k + p + j) % (2**P) == 0:
+            terms.append(f"k{k} * x{(q2 + 1) % P}")
+    return f"{0.1 * (j + 1) - 0.3 * p:.2f} + " + " + ".join(terms)
+
+
+def _model(P):
+    pops = "".join(f'[[population]]\nname = "a{q}"\nstrategies = ["p", "q"]\nshare = "x{q}"\n' for q in range(P))
+    pars = "".join(f'[parameters.k{i}]\nvalue = {v}\nsign = "any"\n' for i, v in enumerate(_K))
+    pays = ""
+    for prof in itertools.product((0, 1), repeat=P):
+        names = ", ".join('"' + "pq"[s] + '"' for s in prof)
+        pays += f"[[payoff]]\nprofile = [{names}]\n"
+        pays += "".join(f'a{p} = "{_formula(P, p, prof)}"\n' for p in range(P))
+    return f'[game]\nname = "sd{P}"\nformat = 2\n{pops}{pars}{pays}'
+
+
+def _oracle_payoff(P):
+    """Expected payoffs of each population's two strategies, the formulas evaluated by Python's floats."""
+    forms = {
+        (p, prof): compile(_formula(P, p, prof), "<payoff>", "eval")
+        for p in range(P)
+        for prof in itertools.product((0, 1), repeat=P)
+    }
+
+    def payoff(sh):
+        env = dict(_NS, **{f"k{i}": v for i, v in enumerate(_K)}, **{f"x{q}": float(sh[q][0]) for q in range(P)})
+        out = []
+        for p in range(P):
+            u = np.zeros(2)
+            for prof in itertools.product((0, 1), repeat=P):
+                w = math.prod(float(sh[q][prof[q]]) for q in range(P) if q != p)
+                u[prof[p]] += w * eval(forms[(p, prof)], env)  # noqa: S307 - the test's own formula strings
+            out.append(u)
+        return out
+
+    return payoff
+
+
+@pytest.mark.parametrize(
+    ("P", "starts"),
+    [
+        (2, [(0.3, 0.65), (0.8, 0.2)]),
+        (3, [(0.3, 0.65, 0.45), (0.8, 0.2, 0.6)]),
+        (4, [(0.3, 0.65, 0.45, 0.55), (0.7, 0.2, 0.6, 0.35)]),
+    ],
+)
+def test_state_dependent_binary_payoffs_with_parameters_follow_solve_ivp_step_for_step(P, starts):
+    """Two to four binary populations whose state-dependent payoffs read every share, parameter and constant."""
+    game = loads_model(_model(P))
+    t_end = 2.0
+    tr = simulate(game, np.array(starts), params={f"k{i}": v for i, v in enumerate(_K)}, t_end=t_end)
+    payoff = _oracle_payoff(P)
+    for r, x in enumerate(starts):
+        shares = [np.array([v, 1 - v]) for v in x]
+        steps, end = _log_ratio_run(None, shares, t_end, 1e-6, 1e-9, payoff=payoff)
+        assert str(tr.status[r]) in ("t_end", "no-convergence"), tr.status[r]
+        assert int(tr.steps[r]) == steps
+        assert steps >= 5
+        np.testing.assert_allclose(tr.final[r], [e[0] for e in end], atol=1e-12)
+
+
+def _pennies():
+    pops = (Population("a", ("h", "t"), ("x",)), Population("b", ("h", "t"), ("y",)))
+    pay = {("h", "h"): (1, -1), ("h", "t"): (-1, 1), ("t", "h"): (-1, 1), ("t", "t"): (1, -1)}
+    return Game(name="pennies", populations=pops, parameters=(), payoffs=pay)
+
+
+def test_a_start_at_rest_takes_scipys_initial_step_for_a_zero_field():
+    """From the interior equilibrium of matching pennies the field is exactly 0: scipy starts with h = 1e-6
+    (its rule for a zero field) and grows it tenfold per step (zero error estimate). The kernel must take
+    the same steps up to wherever it stops, and stay on the equilibrium."""
+    tr = simulate(_pennies(), [[0.5, 0.5]], params={}, t_end=5.0)
+    t_stop = float(tr.t_stop[0])
+    assert 0.0 < t_stop <= 5.0
+    sol = solve_ivp(lambda _t, z: np.zeros(2), (0.0, t_stop), [0.0, 0.0], method="RK45", rtol=1e-6, atol=1e-9)
+    assert int(tr.steps[0]) == len(sol.t) - 1
+    # by hand: steps 1e-6 * 10^k, so t_stop is a sum of such steps (the last one possibly cut at t_end)
+    hs = np.diff(sol.t)
+    np.testing.assert_allclose(hs[:-1], 1e-6 * 10.0 ** np.arange(len(hs) - 1), rtol=1e-12)
+    np.testing.assert_array_equal(tr.final[0], [0.5, 0.5])
+
+
+def test_runs_that_end_at_time_zero_hold_their_start_at_every_requested_time():
+    """``t_end = 0``: every requested time is 0 and holds the start; a start on a stable vertex (the run
+    is converged at once) holds the vertex at every requested time up to t_end."""
+    game = loads_model(
+        '[game]\nname = "pd"\n[[population]]\nname = "a"\nstrategies = ["c", "d"]\nshare = "x"\n'
+        '[[population]]\nname = "b"\nstrategies = ["c", "d"]\nshare = "y"\n'
+        '[[payoff]]\nprofile = ["c", "c"]\na = "3"\nb = "3"\n[[payoff]]\nprofile = ["c", "d"]\na = "0"\nb = "5"\n'
+        '[[payoff]]\nprofile = ["d", "c"]\na = "5"\nb = "0"\n[[payoff]]\nprofile = ["d", "d"]\na = "1"\nb = "1"\n'
+    )
+    starts = np.array([[0.3, 0.6], [0.0, 0.0], [0.9, 0.2]])
+    zero = simulate(game, starts, params={}, t_end=0.0, t_eval=[0.0, 0.0, 0.0])
+    assert zero.paths.shape == (3, 3, 2)
+    for r in range(3):
+        np.testing.assert_allclose(zero.paths[r], np.repeat(starts[r : r + 1], 3, axis=0), atol=1e-15)
+    # (0, 0): both defect, the stable vertex of the prisoner's dilemma
+    t = np.linspace(0.0, 4.0, 9)
+    at = simulate(game, starts[1:2], params={}, t_end=4.0, t_eval=t)
+    assert [str(s) for s in at.status] == ["converged"] and at.t_stop[0] == 0.0 and at.steps[0] == 0
+    np.testing.assert_array_equal(at.paths[0], np.zeros((9, 2)))
+    # a run converging during the horizon holds its end state after the stop
+    run = simulate(game, starts[:1], params={}, t_end=40.0, t_eval=np.linspace(0.0, 40.0, 81))
+    assert str(run.status[0]) == "converged" and run.t_stop[0] < 40.0
+    after = np.linspace(0.0, 40.0, 81) > run.t_stop[0]
+    assert after.sum() >= 2
+    np.testing.assert_array_equal(run.paths[0, after], np.repeat(run.final[:1], after.sum(), axis=0))
+
+
+def _coordination(r1, c1, r2, c2):
+    """Two binary populations; v = (c, c). With b_p the share of d: a's advantage of c is r1 - c1 b_b, b's is
+    r2 - c2 b_a (the payoffs of d are 0)."""
+    pops = (Population("a", ("c", "d"), ("x",)), Population("b", ("c", "d"), ("y",)))
+    pay = {("c", "c"): (r1, r2), ("c", "d"): (r1 - c1, 0), ("d", "c"): (0, r2 - c2), ("d", "d"): (0, 0)}
+    return Game(name="coordination", populations=pops, parameters=(), payoffs=pay)
+
+
+@pytest.mark.parametrize("start", [(0.7, 0.45), (0.8, 0.35), (0.9, 0.3)])
+def test_the_certified_stop_is_tried_when_the_distance_has_halved_and_holds_where_the_box_bound_does(start):
+    """The documented schedule ("Certified stop" in the kernel's docstring): after each accepted step near a
+    stable vertex, tried again each time the distance has halved since the last try; it holds (and the run
+    stops converged at t_c = t_k + max_p (xi_p - log VERTEX_TOL) / mu_p) as soon as every mu_p > 0.
+
+    Here a_a = r1 - c1 b_b and a_b = r2 - c2 b_a, so over the box {b <= b(t_k)}: mu_a = r1 - c1 b_b(t_k),
+    M_a = r1 and likewise for b (by hand). The accepted steps are those of solve_ivp (step parity); the try
+    schedule and the bound are applied to its steps here."""
+    r1, c1, r2, c2 = 1.0, 2.4, 0.8, 1.6
+    t_end = 60.0
+    x0 = np.array(start)  # shares of c
+    tr = simulate(_coordination(r1, c1, r2, c2), [list(x0)], params={}, t_end=t_end)
+    refs = [0 if v >= 0.5 else 1 for v in x0]
+    sg = np.array([1.0 if rf == 1 else -1.0 for rf in refs])  # z_p = sg_p log(x_p / (1 - x_p))
+
+    def rhs(_t, z):
+        x = 1.0 / (1.0 + np.exp(-sg * z))
+        b = 1.0 - x
+        return sg * np.array([r1 - c1 * b[1], r2 - c2 * b[0]])
+
+    z0 = sg * np.log(x0 / (1 - x0))
+    sol = solve_ivp(rhs, (0.0, t_end), z0, method="RK45", rtol=1e-6, atol=1e-9)
+    cert_next, tries, expect = 1.0, 0, None
+    for k in range(1, len(sol.t)):
+        x = 1.0 / (1.0 + np.exp(-sg * sol.y[:, k]))
+        b = 1.0 - x
+        dist = max(min(v, 1 - v) for v in x)
+        if not (np.all(x > 0.5) and dist <= cert_next):
+            continue
+        tries += 1
+        mu = np.array([r1 - c1 * b[1], r2 - c2 * b[0]])
+        if np.all(mu > 0):
+            xi = np.log(b / (1 - b))
+            need = float(np.max((xi - np.log(1e-7)) / mu))
+            assert sol.t[k] + need <= t_end
+            mid = xi - 0.5 * (mu + np.array([r1, r2])) * need  # the centre of the enclosure at t_c
+            expect = (k, sol.t[k] + need, 1.0 / (1.0 + np.exp(mid)))
+            break
+        cert_next = 0.5 * dist
+    assert expect is not None and tries >= 2, tries  # the first try fails: the schedule matters
+    k, t_c, x_c = expect
+    assert [str(s) for s in tr.status] == ["converged"]
+    assert int(tr.steps[0]) == k
+    assert tr.t_stop[0] == pytest.approx(t_c, abs=1e-5)
+    np.testing.assert_allclose(tr.final[0], x_c, rtol=0, atol=1e-12)
+    assert np.all(1.0 - tr.final[0] <= 1e-7)
+
+
+def _face_run(tables, start_shares, t_end, rtol=1e-6, atol=1e-9):
+    """solve_ivp on the log-ratios of the positive shares only (a zero share stays 0: it has no coordinate)."""
+    from test_integrate_oracles import _expected_payoffs
+
+    refs = [int(np.argmax(s)) for s in start_shares]
+    others = [[i for i in range(len(s)) if i != r and s[i] > 0] for s, r in zip(start_shares, refs)]
+    z0 = np.concatenate([np.log(s[o] / s[r]) for s, r, o in zip(start_shares, refs, others)])
+
+    def shares_of(z):
+        out, k = [], 0
+        for s, o in zip(start_shares, others):
+            w = np.where(np.asarray(s) > 0, 1.0, 0.0)
+            w[o] = np.exp(z[k : k + len(o)])
+            k += len(o)
+            out.append(w / w.sum())
+        return out
+
+    def rhs(_t, z):
+        u = _expected_payoffs(tables, shares_of(z))
+        return np.concatenate([u_[o] - u_[r] for u_, r, o in zip(u, refs, others)])
+
+    sol = solve_ivp(rhs, (0.0, t_end), z0, method="RK45", rtol=rtol, atol=atol)
+    assert sol.success
+    return len(sol.t) - 1, shares_of(sol.y[:, -1])
+
+
+@pytest.mark.parametrize(("P", "face"), [(2, 0), (2, 1), (3, 0), (3, 1), (3, 2), (4, 0), (4, 2), (4, 3)])
+def test_binary_games_with_a_population_on_a_vertex_follow_solve_ivp_step_for_step(P, face):
+    """A binary population whose share starts at exactly 0 or 1 has no coordinate, so the run takes the
+    general field (payoff differences contracted with every population's shares) instead of the scalar one:
+    step parity with solve_ivp on the other populations' log-ratios, the fixed population staying put."""
+    from test_integrate_oracles import _game, _reduced
+
+    game, tables = _game((2,) * P, 40 + 10 * P + face)
+    rng = np.random.default_rng(P + 7 * face)
+    starts = []
+    for r in range(2):
+        s = [np.array([v, 1 - v]) for v in rng.uniform(0.2, 0.8, size=P)]
+        s[face] = np.array([1.0, 0.0]) if r == 0 else np.array([0.0, 1.0])
+        starts.append(s)
+    tr = simulate(game, np.array([_reduced(s) for s in starts]), params={}, t_end=2.0)
+    for r, s in enumerate(starts):
+        steps, end = _face_run(tables, s, 2.0)
+        assert str(tr.status[r]) in ("t_end", "no-convergence"), tr.status[r]
+        assert int(tr.steps[r]) == steps and steps >= 3
+        np.testing.assert_allclose(tr.full_final[r], np.concatenate(end), atol=1e-12)
+        assert tr.full_final[r, 2 * face : 2 * face + 2].tolist() == s[face].tolist()
