@@ -1,0 +1,118 @@
+"""The return-map test (``kernel._returns``) on the extremes of signals whose verdict is known by hand.
+
+``z(t) = c + e^(lam t) cos(w t)`` has its maxima and minima evenly spaced by ``T = 2 pi / w`` (where
+``tan(w t) = lam / w``) and every extreme is ``e^(lam T)`` times the one a period before, so the amplitude
+of successive returns ``A_k = M_k - m_k`` grows by exactly ``e^(lam T)``: the rate is ``lam`` and the period
+``T``, whatever the offset ``c`` and whichever extreme came last. The docstring's rules: returns agreeing
+within ``CYCLE_TOL`` of the amplitude are a cycle, steadily shrinking or growing ones a spiral (while the last
+extreme is at most two periods old), growing amplitudes and periods that reach the boundary (``|z|`` beyond
+``log(1 / NEAR_TOL)``) a heteroclinic approach (up to four periods old). The extremes come from brentq on a
+fine grid (``_extremes`` of ``test_kernel_returns``), not from the kernel.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_kernel_returns import _extremes, _rings
+
+from govgame.numerics import kernel
+
+# _returns' kinds (its docstring): 0 none, 1 cycle, 2 heteroclinic, 3 spiral-in, 4 spiral-out
+CYCLE, HETEROCLINIC, SPIRAL_IN, SPIRAL_OUT = 1, 2, 3, 4
+
+
+def _damped(c, lam, w):
+    def z(t):
+        return c + np.exp(lam * t) * np.cos(w * t)
+
+    def dz(t):
+        return np.exp(lam * t) * (lam * np.cos(w * t) - w * np.sin(w * t))
+
+    return z, dz
+
+
+@pytest.mark.parametrize("n_ext", [6, 7, 8, 9, 11, 17, 18])
+@pytest.mark.parametrize(("lam", "kind"), [(-0.05, SPIRAL_IN), (0.04, SPIRAL_OUT)])
+def test_a_steady_spiral_has_the_rate_and_period_of_its_exponential(n_ext, lam, kind):
+    """Kept extremes: the first ``n_ext`` (maxima and minima together), so the rings hold as many maxima as
+    minima or one more of either, before and after the rings wrap around (RING = 8 of each)."""
+    w = 2.0 * np.pi / 1.7
+    c = 0.7
+    z, dz = _damped(c, lam, w)
+    mx, mn = _extremes(z, dz, 40.0)
+    ext = sorted([(t, v, 0) for t, v in mx] + [(t, v, 1) for t, v in mn])[:n_ext]
+    maxima = [(t, v) for t, v, k in ext if k == 0]
+    minima = [(t, v) for t, v, k in ext if k == 1]
+    t_end = ext[-1][0] + 0.3
+    got = kernel._returns(*_rings(maxima, minima), 0, t_end)
+    assert got[0] == kind
+    assert got[1] == pytest.approx(1.7, rel=1e-9)
+    assert got[3] == pytest.approx(lam, rel=1e-7)
+    M, m = [v for _, v in maxima[-2:]], [v for _, v in minima[-2:]]
+    assert got[4] == pytest.approx(min(m), abs=1e-12) and got[5] == pytest.approx(max(M), abs=1e-12)
+    assert got[2] == pytest.approx(max(M) - min(m), abs=1e-12)
+    # the last extreme more than two periods before t_end: the oscillation has stopped, no verdict
+    late = kernel._returns(*_rings(maxima, minima), 0, ext[-1][0] + 2.05 * 1.7)
+    assert late[0] == 0 and late[4] == got[4] and late[5] == got[5]
+
+
+@pytest.mark.parametrize(("lam", "cycle"), [(-2e-4, True), (2e-4, True), (-3e-3, False), (3e-3, False)])
+def test_returns_agreeing_within_cycle_tol_of_the_amplitude_are_a_cycle(lam, cycle):
+    """With amplitude about 3 (the signal scaled by 1.5), extremes a period apart differ by about
+    3 |lam| T / 2 of the amplitude: 3e-4 (a cycle) or 4.6e-3 (a spiral) against CYCLE_TOL = 1e-3."""
+    w = 2.0 * np.pi / 1.03
+    z0, dz0 = _damped(0.0, lam, w)
+
+    def z(t):
+        return -2.0 + 1.5 * z0(t)
+
+    def dz(t):
+        return 1.5 * dz0(t)
+
+    mx, mn = _extremes(z, dz, 9.0)
+    got = kernel._returns(*_rings(mx, mn), 0, 9.0)
+    if cycle:
+        assert got[0] == CYCLE and got[3] == 0.0
+        assert got[1] == pytest.approx(1.03, rel=1e-9)
+    else:
+        assert got[0] == (SPIRAL_IN if lam < 0 else SPIRAL_OUT)
+        assert got[3] == pytest.approx(lam, rel=1e-6)
+    M, m = [v for _, v in mx[-2:]], [v for _, v in mn[-2:]]
+    assert got[2] == pytest.approx(max(M) - min(m), abs=1e-12)
+
+
+def _widening(scale):
+    """``scale e^(0.12 t) cos(2 pi sqrt(t + 1/4))``: maxima near t = k^2 - 1/4, so amplitudes and periods both grow."""
+
+    def z(t):
+        return scale * np.exp(0.12 * t) * np.cos(2 * np.pi * np.sqrt(t + 0.25))
+
+    def dz(t):
+        s = np.sqrt(t + 0.25)
+        return scale * np.exp(0.12 * t) * (0.12 * np.cos(2 * np.pi * s) - np.pi / s * np.sin(2 * np.pi * s))
+
+    return z, dz
+
+
+@pytest.mark.parametrize("last_min", [False, True])
+def test_growing_returns_reaching_the_boundary_are_heteroclinic_else_a_spiral_out(last_min):
+    """Amplitudes and periods growing: beyond |z| = log(1 / NEAR_TOL) ~ 6.9 a heteroclinic approach (period the
+    last return time), which may be up to four periods old; scaled to stay inside, a spiral-out, up to two."""
+    z, dz = _widening(1.0)
+    mx, mn = _extremes(z, dz, 26.5 if last_min else 25.5, n=200000)
+    assert max(v for _, v in mx) > 7.5 and mx[-1][0] > 24.0
+    T1 = mx[-1][0] - mx[-2][0]
+    t_last = max(mx[-1][0], mn[-1][0])
+    for age, kind in ((0.2, HETEROCLINIC), (3.5, HETEROCLINIC), (4.2, None)):
+        got = kernel._returns(*_rings(mx, mn), 0, t_last + age * T1)
+        assert got[0] == (kind if kind else 0), age
+        if kind:
+            assert got[1] == pytest.approx(T1, rel=1e-12)
+            A0, A1 = mx[-1][1] - mn[-1][1], mx[-2][1] - mn[-2][1]
+            assert got[3] == pytest.approx(np.log(A0 / A1) / T1, rel=1e-9)
+    small = [(t, v / 4.0) for t, v in mx], [(t, v / 4.0) for t, v in mn]
+    assert max(v for _, v in small[0]) < 6.5 and min(v for _, v in small[1]) > -6.5
+    for age, kind in ((0.2, SPIRAL_OUT), (1.9, SPIRAL_OUT), (2.2, None)):
+        got = kernel._returns(*_rings(*small), 0, t_last + age * T1)
+        assert got[0] == (kind if kind else 0), age
