@@ -257,3 +257,103 @@ def test_binary_games_with_a_population_on_a_vertex_follow_solve_ivp_step_for_st
         assert int(tr.steps[r]) == steps and steps >= 3
         np.testing.assert_allclose(tr.full_final[r], np.concatenate(end), atol=1e-12)
         assert tr.full_final[r, 2 * face : 2 * face + 2].tolist() == s[face].tolist()
+
+
+_SINGULAR = """
+[game]
+name = "singular"
+format = 2
+[[population]]
+name = "a"
+strategies = ["p", "q"]
+share = "x"
+[[population]]
+name = "b"
+strategies = ["p", "q"]
+share = "y"
+[[payoff]]
+profile = ["p", "p"]
+a = "1 + 0.5 * (0.6 - x)**0.7"
+b = "0.3 + y"
+[[payoff]]
+profile = ["p", "q"]
+a = "1 + 0.5 * (0.6 - x)**0.7"
+b = "0"
+[[payoff]]
+profile = ["q", "p"]
+a = "0"
+b = "0.3 + y"
+[[payoff]]
+profile = ["q", "q"]
+a = "0"
+b = "0"
+"""
+
+
+def test_a_field_that_turns_nan_ends_the_run_non_finite_after_the_steps_before_it():
+    """Population a's advantage ``1 + (0.6 - x)^0.7 / 2`` is not a real number once x > 0.6, where the run is
+    heading: the first step whose stages reach past 0.6 fails (the kernel does not retry a step whose error
+    is not finite). Oracle: scipy's RK45 stepped by hand on the log-ratio equations; the kernel's steps are
+    those scipy accepted before its first evaluation with a nan, its end state scipy's there. From x > 0.6
+    the field is nan at once: no step at all. Paths requested after the failure are nan."""
+    from scipy.integrate import RK45
+
+    game = loads_model(_SINGULAR)
+    starts = [(0.3, 0.4), (0.45, 0.7), (0.65, 0.4)]
+    t_eval = np.array([0.0, 0.05, 30.0])
+    with pytest.warns(RuntimeWarning, match="3 non-finite"):
+        tr = simulate(game, np.array(starts), params={}, t_end=30.0)
+    with pytest.warns(RuntimeWarning, match="3 non-finite"):
+        tp = simulate(game, np.array(starts), params={}, t_end=30.0, t_eval=t_eval)
+    for r, (x0, y0) in enumerate(starts):
+        assert str(tr.status[r]) == "non-finite"
+        if x0 > 0.6:
+            assert tr.steps[r] == 0 and tr.t_stop[r] == 0.0
+            np.testing.assert_allclose(tr.final[r], [x0, y0], atol=1e-15)
+            np.testing.assert_allclose(tp.paths[r, 0], [x0, y0], atol=1e-15)  # t = 0 is stored before the field
+            assert np.all(np.isnan(tp.paths[r, 1:]))
+            continue
+        sg = np.array([1.0 if x0 < 0.5 else -1.0, 1.0 if y0 < 0.5 else -1.0])  # reference: the larger share
+        seen = []
+
+        def rhs(_t, z, sg=sg, seen=seen):
+            x, y = 1.0 / (1.0 + np.exp(-sg * z))
+            with np.errstate(invalid="ignore"):
+                da = 1.0 + 0.5 * np.power(0.6 - x, 0.7)
+            db = 0.3 + y
+            if not np.isfinite(da):
+                seen.append(True)
+            return sg * np.array([da, db])
+
+        solver = RK45(rhs, 0.0, sg * np.log(np.array([x0, y0]) / (1 - np.array([x0, y0]))), 30.0, rtol=1e-6, atol=1e-9)
+        steps = 0
+        while not seen:
+            t_prev, z_prev = solver.t, solver.y.copy()
+            solver.step()
+            if not seen:
+                steps += 1
+        assert steps >= 3
+        assert int(tr.steps[r]) == steps
+        assert tr.t_stop[r] == pytest.approx(t_prev, rel=1e-9)
+        np.testing.assert_allclose(tr.final[r], 1.0 / (1.0 + np.exp(-sg * z_prev)), atol=1e-12)
+        # the paths: the state at the output times before the failure, nan from there on
+        assert tp.status[r] == tr.status[r] and tp.steps[r] == tr.steps[r]
+        np.testing.assert_allclose(tp.paths[r, 0], [x0, y0], atol=1e-15)
+        assert np.all(np.isfinite(tp.paths[r, 1])) and np.all(np.isnan(tp.paths[r, 2]))
+
+
+def test_a_run_of_no_length_or_without_coordinates_is_settled_only_at_rest_or_near_a_stable_vertex():
+    """``t_end = 0``: ``t_end`` when the field is within f_tol (a rest point) or the start is within NEAR_TOL
+    of a stable vertex, else ``no-convergence``; a start on an unstable vertex has no coordinate at all and
+    is at rest: ``t_end`` at t_end with no step."""
+    g = _pennies()
+    zero = simulate(g, [[0.5, 0.5], [0.3, 0.6]], params={}, t_end=0.0)
+    assert [str(s) for s in zero.status] == ["t_end", "no-convergence"]
+    assert zero.t_stop.tolist() == [0.0, 0.0] and zero.steps.tolist() == [0, 0]
+    pd = _coordination(1.0, 2.4, 0.8, 1.6)  # (c, c) and (d, d) stable, (c, d) and (d, c) not
+    near = simulate(pd, [[1 - 5e-4, 1 - 2e-4], [1 - 5e-3, 1 - 2e-4], [1.0, 0.0], [0.0, 1.0]], params={}, t_end=0.0)
+    assert [str(s) for s in near.status] == ["t_end", "no-convergence", "t_end", "t_end"]
+    vert = simulate(pd, [[1.0, 0.0], [0.0, 1.0]], params={}, t_end=7.0)
+    assert [str(s) for s in vert.status] == ["t_end", "t_end"]
+    assert vert.t_stop.tolist() == [7.0, 7.0] and vert.steps.tolist() == [0, 0]
+    assert vert.final.tolist() == [[1.0, 0.0], [0.0, 1.0]]
