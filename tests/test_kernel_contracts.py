@@ -357,3 +357,46 @@ def test_a_run_of_no_length_or_without_coordinates_is_settled_only_at_rest_or_ne
     assert [str(s) for s in vert.status] == ["t_end", "t_end"]
     assert vert.t_stop.tolist() == [7.0, 7.0] and vert.steps.tolist() == [0, 0]
     assert vert.final.tolist() == [[1.0, 0.0], [0.0, 1.0]]
+
+
+@pytest.mark.parametrize("y_ref", [0.6, 0.75])
+def test_f_tol_is_compared_with_the_replicator_field_itself(y_ref):
+    """One binary population whose strategy 0 earns 1 more: the replicator field is x (1 - x) (by hand). With
+    ``t_end = 0`` the verdict is the start's: ``t_end`` when max |f| = y (1 - y) <= f_tol, else
+    ``no-convergence`` (tolerances 5 % either side of y (1 - y); the larger share is the reference)."""
+    pops = (Population("a", ("p", "q"), ("x",)),)
+    g = Game(name="lead", populations=pops, parameters=(), payoffs={("p",): (1,), ("q",): (0,)})
+    f = y_ref * (1 - y_ref)
+    for x0 in (y_ref, 1 - y_ref):
+        below = simulate(g, [[x0]], params={}, t_end=0.0, f_tol=1.05 * f)
+        above = simulate(g, [[x0]], params={}, t_end=0.0, f_tol=0.95 * f)
+        assert [str(below.status[0]), str(above.status[0])] == ["t_end", "no-convergence"], x0
+
+
+@pytest.mark.parametrize("scale", [0.15, 0.45])
+def test_extremes_of_a_slow_cycle_are_those_of_solve_ivp_events(scale):
+    """Matching pennies with payoffs scaled by ``scale``: z = log(x / (1 - x)) moves as 2 scale (2 y - 1), so
+    |dz/dt| < 1 everywhere; the extremes (where y = 1/2) and their times from solve_ivp events on the same
+    equations at tight tolerances."""
+    pops = (Population("a", ("h", "t"), ("x",)), Population("b", ("h", "t"), ("y",)))
+    s = scale
+    pay = {("h", "h"): (s, -s), ("h", "t"): (-s, s), ("t", "h"): (-s, s), ("t", "t"): (s, -s)}
+    g = Game(name="slow_pennies", populations=pops, parameters=(), payoffs=pay)
+    x0, y0 = 0.2, 0.3
+    t_end = 30.0 / scale
+    tr = simulate(g, [[x0, y0]], params={}, t_end=t_end, rtol=1e-10, atol=1e-12)
+
+    def rhs(_t, z):
+        x, y = 1 / (1 + np.exp(-z[0])), 1 / (1 + np.exp(-z[1]))
+        return [2 * s * (2 * y - 1), -2 * s * (2 * x - 1)]
+
+    def y_half(_t, z):
+        return z[1]
+
+    z0 = [np.log(x0 / (1 - x0)), np.log(y0 / (1 - y0))]
+    sol = solve_ivp(rhs, (0, t_end), z0, rtol=1e-12, atol=1e-13, events=[y_half])
+    zx, tx = sol.y_events[0][:, 0], sol.t_events[0]
+    assert len(tx) >= 8
+    res = tr.cycles
+    np.testing.assert_allclose([res.box_lo[0, 0], res.box_hi[0, 0]], [zx.min(), zx.max()], rtol=1e-8)
+    assert res.period[0] == pytest.approx(np.mean(np.diff(tx[::2])), rel=1e-8)
