@@ -400,3 +400,27 @@ def test_extremes_of_a_slow_cycle_are_those_of_solve_ivp_events(scale):
     res = tr.cycles
     np.testing.assert_allclose([res.box_lo[0, 0], res.box_hi[0, 0]], [zx.min(), zx.max()], rtol=1e-8)
     assert res.period[0] == pytest.approx(np.mean(np.diff(tx[::2])), rel=1e-8)
+
+
+def test_payoffs_scaled_down_give_the_same_orbit_in_scaled_time():
+    """Replicator dynamics with payoffs times ``s`` is the same orbit at time ``t s``: with ``s = 2^-60`` (payoffs
+    near 1e-18, general path: a population of three strategies) the run to ``2.5 / s`` ends where the unscaled
+    run to 2.5 does, within the tolerances (scipy's initial-step rule has absolute thresholds, so the steps
+    differ)."""
+    from test_integrate_oracles import _game, _reduced
+
+    game, _ = _game((3, 2), 5)
+    s = 2.0**-60
+    small = Game(
+        name="small",
+        populations=game.populations,
+        parameters=(),
+        payoffs={k: tuple(v * s for v in vals) for k, vals in game.payoffs.items()},
+    )
+    starts = [[np.array([0.5, 0.3, 0.2]), np.array([0.35, 0.65])], [np.array([0.2, 0.2, 0.6]), np.array([0.7, 0.3])]]
+    x0 = np.array([_reduced(st) for st in starts])
+    ref = simulate(game, x0, params={}, t_end=2.5, rtol=1e-10, atol=1e-12)
+    got = simulate(small, x0, params={}, t_end=2.5 / s, rtol=1e-10, atol=1e-12)
+    assert np.max(np.abs(ref.final - x0)) > 0.05  # the runs move
+    np.testing.assert_allclose(got.final, ref.final, atol=1e-8)
+    np.testing.assert_array_equal(got.t_stop * s, ref.t_stop)

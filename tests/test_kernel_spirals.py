@@ -52,6 +52,8 @@ def test_a_steady_spiral_has_the_rate_and_period_of_its_exponential(n_ext, lam, 
     M, m = [v for _, v in maxima[-2:]], [v for _, v in minima[-2:]]
     assert got[4] == pytest.approx(min(m), abs=1e-12) and got[5] == pytest.approx(max(M), abs=1e-12)
     assert got[2] == pytest.approx(max(M) - min(m), abs=1e-12)
+    # up to two periods after the last extreme (of either kind) the verdict stands
+    assert kernel._returns(*_rings(maxima, minima), 0, ext[-1][0] + 1.8 * 1.7)[0] == kind
     # the last extreme more than two periods before t_end: the oscillation has stopped, no verdict
     late = kernel._returns(*_rings(maxima, minima), 0, ext[-1][0] + 2.05 * 1.7)
     assert late[0] == 0 and late[4] == got[4] and late[5] == got[5]
@@ -100,10 +102,11 @@ def test_growing_returns_reaching_the_boundary_are_heteroclinic_else_a_spiral_ou
     """Amplitudes and periods growing: beyond |z| = log(1 / NEAR_TOL) ~ 6.9 a heteroclinic approach (period the
     last return time), which may be up to four periods old; scaled to stay inside, a spiral-out, up to two."""
     z, dz = _widening(1.0)
-    mx, mn = _extremes(z, dz, 26.5 if last_min else 25.5, n=200000)
+    mx, mn = _extremes(z, dz, 30.5 if last_min else 25.5, n=200000)
     assert max(v for _, v in mx) > 7.5 and mx[-1][0] > 24.0
     T1 = mx[-1][0] - mx[-2][0]
     t_last = max(mx[-1][0], mn[-1][0])
+    assert (mn[-1][0] > mx[-1][0]) == last_min  # minima near t = (k + 1/2)^2 - 1/4
     for age, kind in ((0.2, HETEROCLINIC), (3.5, HETEROCLINIC), (4.2, None)):
         got = kernel._returns(*_rings(mx, mn), 0, t_last + age * T1)
         assert got[0] == (kind if kind else 0), age
@@ -111,8 +114,36 @@ def test_growing_returns_reaching_the_boundary_are_heteroclinic_else_a_spiral_ou
             assert got[1] == pytest.approx(T1, rel=1e-12)
             A0, A1 = mx[-1][1] - mn[-1][1], mx[-2][1] - mn[-2][1]
             assert got[3] == pytest.approx(np.log(A0 / A1) / T1, rel=1e-9)
-    small = [(t, v / 4.0) for t, v in mx], [(t, v / 4.0) for t, v in mn]
+    small = [(t, v / 8.0) for t, v in mx], [(t, v / 8.0) for t, v in mn]
     assert max(v for _, v in small[0]) < 6.5 and min(v for _, v in small[1]) > -6.5
     for age, kind in ((0.2, SPIRAL_OUT), (1.9, SPIRAL_OUT), (2.2, None)):
         got = kernel._returns(*_rings(*small), 0, t_last + age * T1)
         assert got[0] == (kind if kind else 0), age
+
+
+def test_the_vertex_visit_rule_reads_only_the_runs_own_visits():
+    """``_ring_of_saddles`` on ``nvis`` visits: ring slots past them hold scratch of earlier runs of the same
+    slice, never visits of this run. Visits A, B, A, B, A each twice as deep as the one before, to unstable
+    vertices, have only two distinct vertices: no heteroclinic approach, whatever the other slots hold (here
+    three more unstable vertices, shallower still). With a third vertex among the run's own visits it is one;
+    after the ring wraps (11 visits) the rule looks at the last RING."""
+    R = kernel.RING
+    stable = np.zeros((1, 8), dtype=np.bool_)
+    vj = np.array([0, 1, 0, 1, 0, 5, 6, 7], dtype=np.int64)
+    vd = np.array([1e-4, 4e-5, 1.5e-5, 6e-6, 2e-6, 1e-2, 3e-3, 1e-3])
+    assert R == 8
+    assert not kernel._ring_of_saddles(vj, vd, 5, stable, 0)
+    vj3 = vj.copy()
+    vj3[2] = 2  # A, B, C, B, A
+    assert kernel._ring_of_saddles(vj3, vd, 5, stable, 0)
+    stable_c = stable.copy()
+    stable_c[0, 2] = True  # C asymptotically stable: the chain of unstable vertices is A, B, then it breaks
+    assert not kernel._ring_of_saddles(vj3, vd, 5, stable_c, 0)
+    # 11 visits deepening by 2.5 each, cycling over vertices 0, 1, 2: the ring holds visits 3 .. 10
+    seq = [(k % 3, 1e-3 / 2.5**k) for k in range(11)]
+    wj, wd = np.zeros(R, dtype=np.int64), np.zeros(R)
+    for n, (j, d) in enumerate(seq):
+        wj[n % R], wd[n % R] = j, d
+    assert kernel._ring_of_saddles(wj, wd, 11, stable, 0)
+    wd[(11 - 3) % R] = wd[(11 - 4) % R]  # the third-last visit no deeper than the one before: a chain of 3
+    assert not kernel._ring_of_saddles(wj, wd, 11, stable, 0)
