@@ -147,3 +147,77 @@ def test_the_vertex_visit_rule_reads_only_the_runs_own_visits():
     assert kernel._ring_of_saddles(wj, wd, 11, stable, 0)
     wd[(11 - 3) % R] = wd[(11 - 4) % R]  # the third-last visit no deeper than the one before: a chain of 3
     assert not kernel._ring_of_saddles(wj, wd, 11, stable, 0)
+
+
+def test_a_cycle_is_current_only_while_its_last_extreme_is_at_most_two_periods_old():
+    """Equal returns of ``2 + 1.5 cos(2 pi t / 1.3)`` (three or four maxima, so the period-1 rule alone): a cycle
+    of period 1.3 up to two periods after the last extreme (of either kind), no verdict after that (the
+    oscillation has stopped)."""
+    T = 1.3
+
+    def z(t):
+        return 2.0 + 1.5 * np.cos(2 * np.pi * t / T)
+
+    def dz(t):
+        return -1.5 * 2 * np.pi / T * np.sin(2 * np.pi * t / T)
+
+    for cut, last_min in ((5.0, True), (5.5, False)):  # fewer than five of each: the period-1 rule alone
+        mx, mn = _extremes(z, dz, cut)
+        assert (mn[-1][0] > mx[-1][0]) == last_min and len(mx) < 5
+        t_last = max(mx[-1][0], mn[-1][0])
+        for age, kind in ((0.1, CYCLE), (1.9, CYCLE), (2.1, 0)):
+            got = kernel._returns(*_rings(mx, mn), 0, t_last + age * T)
+            assert got[0] == kind, (cut, age)
+            if kind:
+                assert got[1] == pytest.approx(T, rel=1e-9)
+
+
+def _two_humps(t):
+    """Period 2 pi, two unequal maxima and minima per period (as in test_kernel_returns)."""
+    return np.cos(t) + 0.6 * np.cos(2 * t + 0.5)
+
+
+def _two_humps_dz(t):
+    return -np.sin(t) - 1.2 * np.sin(2 * t + 0.5)
+
+
+@pytest.mark.parametrize("which", ["M0", "M2", "M4", "m0", "m2", "m4", "T"])
+def test_the_period_two_rule_holds_within_cycle_tol_of_its_amplitude_and_period(which):
+    """Returns two apart agree: a cycle of the full period. Moving one of the five newest maxima or minima
+    (0, 2, 4 back) by 0.4 CYCLE_TOL of the range (about 2.6) keeps it one; by 2 CYCLE_TOL it is none; likewise
+    the oldest full period made 0.4 or 2 CYCLE_TOL longer (the earlier extremes moved back with it)."""
+    t_end = 2.6 * 2 * np.pi
+    mx, mn = _extremes(_two_humps, _two_humps_dz, t_end)
+    assert len(mx) == len(mn) == 5
+    amp = max(v for _, v in mx) - min(v for _, v in mn)
+    assert 2.0 < amp < 3.0
+    tol = kernel.CYCLE_TOL
+    for f, kind in ((0.4, CYCLE), (2.0, 0)):
+        M, m = list(mx), list(mn)
+        if which == "T":
+            t4 = M[-5][0]  # the extremes up to the fifth-newest maximum move back by f tol Tp
+            shift = f * tol * 2 * np.pi
+            M = [(t - shift if t <= t4 + 1e-9 else t, v) for t, v in M]
+            m = [(t - shift if t <= t4 + 1e-9 else t, v) for t, v in m]
+        else:
+            ext = M if which[0] == "M" else m
+            k = -1 - int(which[1])
+            t, v = ext[k]
+            ext[k] = (t, v + f * tol * amp)
+        got = kernel._returns(*_rings(M, m), 0, t_end)
+        assert got[0] == kind, f
+        if kind:
+            assert got[1] == pytest.approx(2 * np.pi, rel=2 * tol)
+
+
+def test_the_period_two_rule_needs_five_of_each_kind_whatever_the_other_slots_hold():
+    """Five maxima but four minima: too few returns for the period-2 rule, even when the ring slot of a fifth
+    minimum holds (as scratch of an earlier run) exactly the value that would complete the pattern."""
+    t_end = 2.6 * 2 * np.pi
+    mx, mn = _extremes(_two_humps, _two_humps_dz, t_end)
+    full = kernel._returns(*_rings(mx, mn), 0, t_end)
+    assert full[0] == CYCLE
+    et, ez, cnt = _rings(mx, mn[1:])  # the oldest minimum dropped: cnt 5 and 4
+    et[1, 0, 7], ez[1, 0, 7] = mn[0]  # ... but left in the slot a fifth one would use
+    assert cnt[:, 0].tolist() == [5, 4]
+    assert kernel._returns(et, ez, cnt, 0, t_end)[0] != CYCLE
