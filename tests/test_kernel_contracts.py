@@ -21,6 +21,7 @@ from test_integrate_oracles import _log_ratio_run
 
 from govgame.model import Game, Population
 from govgame.model.loader import loads_model
+from govgame.numerics import kernel
 from govgame.numerics.integrate import simulate
 
 _K = (0.7, -1.1, 1.3, 0.4, -0.6, 0.9, 1.7, -0.8)  # parameter values k0 .. k7
@@ -373,6 +374,20 @@ def test_f_tol_is_compared_with_the_replicator_field_itself(y_ref):
         assert [str(below.status[0]), str(above.status[0])] == ["t_end", "no-convergence"], x0
 
 
+@pytest.mark.parametrize(("x0", "y0"), [(0.9, 0.6), (0.6, 0.9), (0.2, 0.35)])
+def test_f_tol_is_compared_with_the_largest_component_of_the_field_of_every_population(x0, y0):
+    """Two binary populations, strategy 0 earning 1 more in a and 2 more in b whatever the other plays: the
+    field is (x (1 - x), 2 y (1 - y)) by hand; ``t_end = 0`` with f_tol 5 % either side of its largest
+    component."""
+    pops = (Population("a", ("p", "q"), ("x",)), Population("b", ("p", "q"), ("y",)))
+    pay = {("p", "p"): (1, 2), ("p", "q"): (1, 0), ("q", "p"): (0, 2), ("q", "q"): (0, 0)}
+    g = Game(name="leads", populations=pops, parameters=(), payoffs=pay)
+    f = max(x0 * (1 - x0), 2 * y0 * (1 - y0))
+    below = simulate(g, [[x0, y0]], params={}, t_end=0.0, f_tol=1.05 * f)
+    above = simulate(g, [[x0, y0]], params={}, t_end=0.0, f_tol=0.95 * f)
+    assert [str(below.status[0]), str(above.status[0])] == ["t_end", "no-convergence"]
+
+
 @pytest.mark.parametrize("scale", [0.15, 0.45])
 def test_extremes_of_a_slow_cycle_are_those_of_solve_ivp_events(scale):
     """Matching pennies with payoffs scaled by ``scale``: z = log(x / (1 - x)) moves as 2 scale (2 y - 1), so
@@ -424,3 +439,23 @@ def test_payoffs_scaled_down_give_the_same_orbit_in_scaled_time():
     assert np.max(np.abs(ref.final - x0)) > 0.05  # the runs move
     np.testing.assert_allclose(got.final, ref.final, atol=1e-8)
     np.testing.assert_array_equal(got.t_stop * s, ref.t_stop)
+
+
+def test_an_extreme_is_the_root_of_the_dense_output_derivative_also_when_the_start_slope_is_one():
+    """``kernel._locate`` with ``dz/dtheta = 1`` exactly at the step's start (and random other stages, one
+    root bracketed inside the step): the root of scipy's dense-output derivative, by numpy's roots."""
+    from scipy.integrate._ivp.rk import RK45
+
+    P = RK45.P
+    rng = np.random.default_rng(11)
+    checked = 0
+    while checked < 10:
+        K = rng.normal(size=(7, 1))
+        K[0, 0] = 1.0
+        coef = [(k + 1) * float(K[:, 0] @ P[:, k]) for k in range(4)]
+        roots = [r.real for r in np.roots(coef[::-1]) if abs(r.imag) < 1e-12 and 0 < r.real < 1]
+        if len(roots) != 1 or np.polyval(coef[::-1], 1.0) >= 0:
+            continue
+        th, _ = kernel._locate(K, 0, 0.5, 0.0)
+        assert th == pytest.approx(roots[0], abs=1e-10)
+        checked += 1
