@@ -459,3 +459,22 @@ def test_an_extreme_is_the_root_of_the_dense_output_derivative_also_when_the_sta
         th, _ = kernel._locate(K, 0, 0.5, 0.0)
         assert th == pytest.approx(roots[0], abs=1e-10)
         checked += 1
+
+
+def test_an_extreme_at_the_start_of_the_step_is_located_there():
+    """``dz/dtheta = 0`` exactly at the step's start and no other root in the step: the extreme is at theta = 0,
+    with the step's starting value."""
+    from scipy.integrate._ivp.rk import RK45
+
+    P = RK45.P
+    rng = np.random.default_rng(12)
+    checked = 0
+    while checked < 5:
+        K = rng.normal(size=(7, 1))
+        K[0, 0] = 0.0
+        coef = [(k + 1) * float(K[:, 0] @ P[:, k]) for k in range(4)]
+        if any(abs(r.imag) < 1e-12 and 1e-9 < r.real <= 1 for r in np.roots(coef[::-1])):
+            continue
+        th, zz = kernel._locate(K, 0, 0.5, 0.3)
+        assert th == 0.0 and zz == 0.3
+        checked += 1
