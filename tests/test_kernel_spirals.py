@@ -172,6 +172,30 @@ def test_a_cycle_is_current_only_while_its_last_extreme_is_at_most_two_periods_o
                 assert got[1] == pytest.approx(T, rel=1e-9)
 
 
+def test_a_stopped_oscillation_is_no_cycle_of_twice_its_period():
+    """The equal returns of ``2 + 1.5 cos(2 pi t / 1.3)`` with five or more maxima and minima, so that returns two
+    apart agree as well: up to two periods (1.3) after the last extreme a cycle of period 1.3; after that no
+    verdict, and in particular not a cycle of period 2.6 (returns two apart agree for any period-1 oscillation,
+    and two of those longer periods have not passed)."""
+    T = 1.3
+
+    def z(t):
+        return 2.0 + 1.5 * np.cos(2 * np.pi * t / T)
+
+    def dz(t):
+        return -1.5 * 2 * np.pi / T * np.sin(2 * np.pi * t / T)
+
+    for cut in (8.0, 8.6):
+        mx, mn = _extremes(z, dz, cut)
+        assert len(mx) >= 5 and len(mn) >= 5
+        t_last = max(mx[-1][0], mn[-1][0])
+        for age, kind in ((0.1, CYCLE), (1.9, CYCLE), (2.1, 0), (3.9, 0)):
+            got = kernel._returns(*_rings(mx, mn), 0, t_last + age * T)
+            assert got[0] == kind, (cut, age, got)
+            if kind:
+                assert got[1] == pytest.approx(T, rel=1e-9)
+
+
 def _two_humps(t):
     """Period 2 pi, two unequal maxima and minima per period (as in test_kernel_returns)."""
     return np.cos(t) + 0.6 * np.cos(2 * t + 0.5)

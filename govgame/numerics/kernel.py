@@ -786,10 +786,13 @@ def _returns(et, ez, cnt, a, t_end):
     since = t_end - max(tM0, _ring_get(et[1], cnt[1], a, 0))
     tol = CYCLE_TOL
     # period 1: the last two returns agree
-    if since <= 2.0 * T1 and abs(M0 - M1) <= tol * amp and abs(m0 - m1) <= tol * amp and abs(T1 - T2) <= tol * T1:
+    period1 = abs(M0 - M1) <= tol * amp and abs(m0 - m1) <= tol * amp and abs(T1 - T2) <= tol * T1
+    if period1 and since <= 2.0 * T1:
         return 1, 0.5 * (T1 + T2), amp, 0.0, lo, hi
-    # period 2: returns two apart agree
-    if nM >= 5 and nm >= 5:
+    # period 2: returns two apart agree, while the last two do not (a period-1 oscillation whose last extreme is
+    # more than two of its periods old has stopped; returns two apart agree for it too, but it is no cycle of twice
+    # its period)
+    if not period1 and nM >= 5 and nm >= 5:
         tM4 = _ring_get(et[0], cnt[0], a, 4)
         M4 = _ring_get(ez[0], cnt[0], a, 4)
         m4 = _ring_get(ez[1], cnt[1], a, 4)
