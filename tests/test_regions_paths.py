@@ -4,7 +4,9 @@ Reference values of a parameter with a range only, a reference below its range, 
 linear program's witness outside the ranges (a bug: it was reported inside), a non-strict condition at
 the reference values, a non-strict ratio whose undecided denominator is split, a fixed-parameter linear
 program whose only solution is not a double, products with a negative multiplier, equalities of
-products, non-polynomial conditions, the caches a caller passes, and no warnings from the local search.
+products, non-polynomial conditions, the caches a caller passes, no warnings from the local search (also
+where a condition overflows), a non-strict condition that is zero on a half-plane, and integer arrays in
+``evaluate_tree``.
 """
 
 from __future__ import annotations
@@ -223,3 +225,47 @@ def test_the_local_search_looks_outside_the_ranges_when_they_hold_nothing():
     assert res.feasible and res.proven and res.in_ranges is False
     assert res.method == "local optimisation of the smallest slack (12 starts)"
     assert witness_holds(game, (a, b), res.witness, strict)
+
+
+def test_a_non_strict_condition_that_is_zero_on_a_whole_half_plane_is_feasible():
+    """min(a, 0) >= 0 holds exactly when a >= 0 (a of either sign, reference -1): there min(a, 0) is 0, not
+    positive, so only a sampler that accepts zeros finds it; min(b, 0) + 1 > 0 adds b > -1. The witness is
+    checked exactly.
+    """
+    ps = (Parameter("a", value=-1.0, sign="any"), Parameter("b", value=-2.0, sign="any"))
+    game, (a, b) = carrier_game(ps)
+    strict, nonstrict = [sympy.Min(b, 0) + 1], [sympy.Min(a, 0)]
+    res = Region(game).feasible(strict=strict, nonstrict=nonstrict)
+    assert res.feasible and res.proven
+    assert res.witness["a"] >= 0 and res.witness["b"] > -1
+    assert witness_holds(game, (a, b), res.witness, strict, nonstrict)
+    assert not Region(game).feasible(strict=[-a], nonstrict=nonstrict).feasible  # a < 0 and a >= 0
+
+
+def test_evaluate_tree_computes_in_floating_point_also_for_integer_arrays():
+    """Integer arrays are evaluated as doubles: a + b at a = b = 2^62 is 2^63 (in int64 the sum wraps to
+    -2^63), and at a = 2^53, b = 1 it is 2^53 (2^53 + 1 is not a double; the tie rounds to even).
+    """
+    a, b = sympy.symbols("a b")
+    big = np.array([2**62, 3], dtype=np.int64)
+    out = evaluate_tree(a + b, {a: big, b: big}, 2)
+    assert out.dtype == np.float64 and out.tolist() == [2.0**63, 6.0]
+    assert evaluate_tree(a + b, {a: np.array([2**53]), b: np.array([1])}, 1).tolist() == [2.0**53]
+
+
+def test_the_local_search_warns_nothing_where_a_condition_overflows_at_sample_points():
+    """The band above with 2^1000 - c^1000 > 0 (c < 2) for 2 - c: c^1000 overflows at the sample points with
+    c > 2^(1024/1000), about 2.03; the overflow is expected there and warns nothing.
+    """
+    ps = (
+        Parameter("a", sign="any", value=1.0, range=(0.5, 2.0)),
+        Parameter("b", sign="any", value=1.0, range=(0.5, 2.0)),
+        Parameter("c", value=1.0, sign="positive", range=(0.0, 3.0)),
+    )
+    game, (a, b, c) = carrier_game(ps)
+    strict = [a * b - 1, 1 + R(1, 10**6) - a * b, 2**1000 - c**1000]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = certify(Region(game), strict=strict)
+    assert res.feasible and res.method == "local optimisation of the smallest slack (12 starts)"
+    assert witness_holds(game, (a, b, c), res.witness, strict) and 0 < res.witness["c"] < 2
