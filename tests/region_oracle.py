@@ -27,6 +27,20 @@ def carrier_game(params, assumptions=()):
     return game, syms
 
 
+def thin_band_game():
+    """The carrier game of ``a``, ``b`` (either sign, value 1, range [1/2, 2]) and ``c`` (positive, value 1,
+    range [0, 3]) that the thin-band tests (``1 < a b < 1 + 10^-6``) share; returns ``(game, (a, b, c))``."""
+    from govgame.model import Parameter
+
+    return carrier_game(
+        (
+            Parameter("a", sign="any", value=1.0, range=(0.5, 2.0)),
+            Parameter("b", sign="any", value=1.0, range=(0.5, 2.0)),
+            Parameter("c", value=1.0, sign="positive", range=(0.0, 3.0)),
+        )
+    )
+
+
 def slack_rows(game, syms, strict=(), nonstrict=()):
     """Rows ``A [p, t] <= b`` of the affine conditions, the parameters' signs and the game's assumptions.
 

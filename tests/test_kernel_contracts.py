@@ -441,18 +441,22 @@ def test_payoffs_scaled_down_give_the_same_orbit_in_scaled_time():
     np.testing.assert_array_equal(got.t_stop * s, ref.t_stop)
 
 
+def _dense_slope(K):
+    """Coefficients (constant first) of d/dtheta of scipy RK45's dense output over a step with stages ``K``."""
+    from scipy.integrate._ivp.rk import RK45
+
+    return [(k + 1) * float(K[:, 0] @ RK45.P[:, k]) for k in range(4)]
+
+
 def test_an_extreme_is_the_root_of_the_dense_output_derivative_also_when_the_start_slope_is_one():
     """``kernel._locate`` with ``dz/dtheta = 1`` exactly at the step's start (and random other stages, one
     root bracketed inside the step): the root of scipy's dense-output derivative, by numpy's roots."""
-    from scipy.integrate._ivp.rk import RK45
-
-    P = RK45.P
     rng = np.random.default_rng(11)
     checked = 0
     while checked < 10:
         K = rng.normal(size=(7, 1))
         K[0, 0] = 1.0
-        coef = [(k + 1) * float(K[:, 0] @ P[:, k]) for k in range(4)]
+        coef = _dense_slope(K)
         roots = [r.real for r in np.roots(coef[::-1]) if abs(r.imag) < 1e-12 and 0 < r.real < 1]
         if len(roots) != 1 or np.polyval(coef[::-1], 1.0) >= 0:
             continue
@@ -464,15 +468,12 @@ def test_an_extreme_is_the_root_of_the_dense_output_derivative_also_when_the_sta
 def test_an_extreme_at_the_start_of_the_step_is_located_there():
     """``dz/dtheta = 0`` exactly at the step's start and no other root in the step: the extreme is at theta = 0,
     with the step's starting value."""
-    from scipy.integrate._ivp.rk import RK45
-
-    P = RK45.P
     rng = np.random.default_rng(12)
     checked = 0
     while checked < 5:
         K = rng.normal(size=(7, 1))
         K[0, 0] = 0.0
-        coef = [(k + 1) * float(K[:, 0] @ P[:, k]) for k in range(4)]
+        coef = _dense_slope(K)
         if any(abs(r.imag) < 1e-12 and 1e-9 < r.real <= 1 for r in np.roots(coef[::-1])):
             continue
         th, zz = kernel._locate(K, 0, 0.5, 0.3)

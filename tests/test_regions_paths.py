@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 import sympy
-from region_oracle import carrier_game, witness_holds
+from region_oracle import carrier_game, thin_band_game, witness_holds
 
 from govgame.analysis.regions import SAMPLES, Region, certify, evaluate_tree, together
 from govgame.model import Parameter
@@ -164,12 +164,7 @@ def test_a_cache_or_memo_passed_by_the_caller_is_filled():
 
 def test_the_local_search_warns_nothing():
     """The thin band of test_regions_witnesses (1 < a b < 1 + 10^-6, a, b of either sign) with a positive c."""
-    ps = (
-        Parameter("a", sign="any", value=1.0, range=(0.5, 2.0)),
-        Parameter("b", sign="any", value=1.0, range=(0.5, 2.0)),
-        Parameter("c", value=1.0, sign="positive", range=(0.0, 3.0)),
-    )
-    game, (a, b, c) = carrier_game(ps)
+    game, (a, b, c) = thin_band_game()
     strict = [a * b - 1, 1 + R(1, 10**6) - a * b, 2 - c]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -257,12 +252,7 @@ def test_the_local_search_warns_nothing_where_a_condition_overflows_at_sample_po
     """The band above with 2^1000 - c^1000 > 0 (c < 2) for 2 - c: c^1000 overflows at the sample points with
     c > 2^(1024/1000), about 2.03; the overflow is expected there and warns nothing.
     """
-    ps = (
-        Parameter("a", sign="any", value=1.0, range=(0.5, 2.0)),
-        Parameter("b", sign="any", value=1.0, range=(0.5, 2.0)),
-        Parameter("c", value=1.0, sign="positive", range=(0.0, 3.0)),
-    )
-    game, (a, b, c) = carrier_game(ps)
+    game, (a, b, c) = thin_band_game()
     strict = [a * b - 1, 1 + R(1, 10**6) - a * b, 2**1000 - c**1000]
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy
-from region_oracle import carrier_game, slack_rows, witness_holds
+from region_oracle import carrier_game, slack_rows, thin_band_game, witness_holds
 from scipy.optimize import linprog
 
 from govgame.analysis.regions import Region, certify
@@ -295,12 +295,7 @@ def test_no_proof_of_infeasibility_over_a_parameter_of_either_sign():
 
 def test_local_search_finds_a_thin_band_inside_the_ranges():
     """1 < a b < 1 + 1e-6 for a, b of any sign (branch and bound declines them) with c in (1/2, 2)."""
-    ps = (
-        Parameter("a", sign="any", value=1.0, range=(0.5, 2.0)),
-        Parameter("b", sign="any", value=1.0, range=(0.5, 2.0)),
-        Parameter("c", value=1.0, sign="positive", range=(0.0, 3.0)),
-    )
-    game, (a, b, c) = carrier_game(ps)
+    game, (a, b, c) = thin_band_game()
     region = Region(game)
     for strict, nonstrict in (
         ([a * b - 1, 1 + R(1, 10**6) - a * b, c - R(1, 2), 2 - c], []),
@@ -312,7 +307,7 @@ def test_local_search_finds_a_thin_band_inside_the_ranges():
         res = certify(region, strict=strict, nonstrict=nonstrict)
         assert res.feasible is True and res.proven and "local optimisation" in res.method, res
         assert witness_holds(game, (a, b, c), res.witness, strict, nonstrict), res.witness
-        assert res.in_ranges and all(p.in_range(res.witness[p.name]) for p in ps)
+        assert res.in_ranges and all(p.in_range(res.witness[p.name]) for p in game.parameters)
 
 
 def test_a_system_whose_only_solution_is_not_a_double_is_feasible_without_a_witness():
@@ -386,7 +381,7 @@ def test_a_sampled_witness_lies_in_the_ranges_when_they_hold_one():
     ps = (Parameter("a", value=0.5, range=(0.0, 1.0)), Parameter("b", value=0.5, range=(0.0, 1.0)))
     game, (a, b) = carrier_game(ps)
     res = Region(game).feasible(strict=[a * b - R(9, 10)])
-    assert res.feasible and res.in_ranges and all(p.in_range(res.witness[p.name]) for p in ps)
+    assert res.feasible and res.in_ranges and all(p.in_range(res.witness[p.name]) for p in game.parameters)
     assert witness_holds(game, (a, b), res.witness, [a * b - R(9, 10)])
 
 
