@@ -4,11 +4,14 @@
   for doctests: importing them warns, and they hold no examples.
 * The renderers' examples (``govgame/io/``) use ``demo``, a small hand-made analysis that lives
   with the tests (``tests/demo.py``), not in the library.
+* Figures drawn with pyplot are closed after every test and example (pyplot keeps each figure
+  until it is closed, so one worker collected more than 20 over the suite and matplotlib warned).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,3 +32,12 @@ def _demo_module():
 def _doctest_demo(doctest_namespace):
     """Give the io doctests their ``demo`` analysis (built once per session; it is immutable)."""
     doctest_namespace["demo"] = _demo_module().demo_analysis()
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the pyplot figures a test or an example left open (without importing pyplot)."""
+    yield
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close("all")
