@@ -423,7 +423,9 @@ def test_payoffs_undefined_at_the_values_are_named_before_numeric_work(case):
 
 def test_payoffs_are_checked_at_the_values_actually_used():
     game = load(edit(G1, 'government = "1/(C_g - 3)"'))
-    game.check_payoffs_at(game.values(overrides={"C_g": 4.0}))  # fine away from the pole
+    with pytest.warns(UserWarning, match=r'the values violate the assumption "E > C_g/2"'):
+        values = game.values(overrides={"C_g": 4.0})
+    game.check_payoffs_at(values)  # fine away from the pole
     with pytest.raises(ParameterError, match="C_g = 3"):
         game.check_payoffs_at(game.values())
 

@@ -53,7 +53,8 @@ def _long_model() -> str:
 
 @pytest.fixture(scope="module")
 def long_analysis():
-    return analyze(loads_model(_long_model()))
+    with pytest.warns(UserWarning, match=r'parameter "c_1[78]" is declared but appears in no payoff'):
+        return analyze(loads_model(_long_model()))
 
 
 def _compile(tmp_path, body: str) -> tuple[str, str]:

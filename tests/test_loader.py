@@ -40,7 +40,7 @@ def payoff_block(profile: str) -> str:
 
 # ------------------------------------------------------------------------- valid models
 def test_tripartite_fixture_loads():
-    game = load(TRIPARTITE)
+    game = load(TRIPARTITE)  # a scenario that violates an assumption warns when used, not at load
     assert game.name == "toy_tripartite"
     assert game.state_names == ("x", "y", "z")
     assert game.parameter_names == ("C_g", "lambda", "E", "F", "p_d", "B")
@@ -53,7 +53,9 @@ def test_tripartite_fixture_loads():
     assert [d.name for d in game.definitions] == ["expected_fine", "benefit"]
     assert game.definitions[1].expr == lam * e + p_d * f
     assert [str(a) for a in game.assumptions] == ["E > C_g/2", "p_d <= 1"]
-    assert game.values("weak") == {"C_g": 5.0, "lambda": 0.6, "E": 2.0, "F": 4.0, "p_d": 0.1, "B": 1.0}
+    with pytest.warns(UserWarning, match=r'scenario "weak" violate the assumption "E > C_g/2"'):  # 2 > 2.5
+        weak = game.values("weak")
+    assert weak == {"C_g": 5.0, "lambda": 0.6, "E": 2.0, "F": 4.0, "p_d": 0.1, "B": 1.0}
     assert game.scenario("weak").expect == ("lax", "informal", "sell")
     assert game.parameter("B").sign == "any" and game.parameter("C_g").range == (0.0, 10.0)
     assert game.source == "m.toml" and game.warnings == ()

@@ -220,7 +220,8 @@ def test_hand_derived_non_hyperbolic_verdict_needs_no_positive_eigenvalue():
     # a zero eigenvalue: never an ESS; F - C_g can be positive, so not "non-hyperbolic for all parameters"
     assert s.verdict is Verdict.NOT_ESS
     # with F <= C_g assumed, nothing can be positive: non-hyperbolic for every admissible value
-    assumed = Game(game.name, game.populations, game.parameters, game.payoffs, assumptions=(sympy.LessThan(F, Cg),))
+    with pytest.warns(UserWarning, match=r'default values violate the assumption "F <= C_g"'):
+        assumed = Game(game.name, game.populations, game.parameters, game.payoffs, assumptions=(sympy.LessThan(F, Cg),))
     b = analyze(assumed, params={})
     t = next(x for x in b.equilibria if x.equilibrium.profile == ("lax", "informal", "sell"))
     assert t.verdict is Verdict.NON_HYPERBOLIC
