@@ -11,8 +11,9 @@ A system of conditions ``g > 0`` / ``g >= 0`` is decided
 * exactly by linear programming (:func:`govgame.analysis.lp.linprog`, a simplex method in
   rational arithmetic) when every
   condition and assumption is linear in the parameters: maximise a slack ``t``
-  with ``g >= t`` for the strict conditions; the system is feasible when the
-  optimum is positive (``FEAS_TOL``). Parameters are bounded by ``|p| <= BOUND``;
+  with ``g >= t`` for the strict conditions (and ``p >= t`` for a positive parameter, ``-p >= t`` for
+  a negative one; ``t <= 1``); the system is feasible when the optimum exceeds ``FEAS_TOL``.
+  Parameters are bounded by ``|p| <= BOUND``;
 * by the signs sympy can prove from the parameters' sign assumptions, when that
   settles it;
 * otherwise by sampling (``SAMPLES`` random admissible points, inside the ranges
@@ -20,6 +21,13 @@ A system of conditions ``g > 0`` / ``g >= 0`` is decided
   up to sampling. The ``method`` string says which one decided.
 
 Every witness is checked in exact arithmetic before it is returned.
+
+**What "infeasible" means.** The linear programs here and in branch and bound (polynomial
+conditions, linear relaxations over boxes of the parameters that enter nonlinearly) decide with the
+slack: a system counts as infeasible, also when the result says ``proven``, when no admissible point
+satisfies the strict conditions and strict signs with a margin ``t`` above ``FEAS_TOL`` (1e-9). A set
+of solutions thinner than that counts as empty. A witness found by sampling is checked exactly and
+needs only a positive margin, so near that limit two routes can differ.
 
 >>> from govgame.model.loader import load_model
 >>> game = load_model("battery_recycling")
@@ -55,7 +63,12 @@ MAX_SIGN_CASES = 64
 
 @dataclass(frozen=True)
 class Feasibility:
-    """Whether a system of conditions can hold, one witness, and how it was decided."""
+    """Whether a system of conditions can hold, one witness, and how it was decided.
+
+    ``in_ranges`` says whether the witness lies inside every parameter's range; ``proven`` is False
+    when "infeasible" is not proven (it rests on sampling, or the search was inconclusive); a proven
+    "infeasible" holds up to the margin ``FEAS_TOL`` (see the module's docstring).
+    """
 
     feasible: bool
     witness: dict[str, float] | None
@@ -125,7 +138,9 @@ class Region:
     ) -> Feasibility:
         """Can ``g > 0`` for every ``g`` in ``strict`` and ``g >= 0`` for every ``g`` in ``nonstrict`` hold?
 
-        With ``witness=False`` only feasibility is decided (faster); ``witness`` is then None.
+        With ``witness=False`` no witness is required, so the decision can be faster; the result's
+        ``witness`` may then be None even when the system is feasible (a route that finds one, such as
+        linear programming, or an earlier call with a witness, still gives it).
         """
         strict = tuple(sympy.expand(g) for g in strict)
         nonstrict = tuple(sympy.expand(g) for g in nonstrict)
