@@ -958,6 +958,7 @@ def _certify(dpay, lip, t, P, Tn, stable, z, asg, tt, t_end, cw, buf=None):
         s = t_end - tt
     err = 0.0
     top = 0.0
+    centre = -math.inf  # the largest xi_p at the centre of the enclosure at t0 + s
     for q in range(P):
         cw[6, q] = cw[1, q] * -math.expm1(-cw[4, q] * s) / cw[4, q]
     for p in range(P):
@@ -973,11 +974,17 @@ def _certify(dpay, lip, t, P, Tn, stable, z, asg, tt, t_end, cw, buf=None):
         err = max(err, hi / (1.0 + hi) - lo / (1.0 + lo))
         top = max(top, hi)
         cw[0, p] = 0.5 * (up + dn)
+        centre = max(centre, cw[0, p])
     if kind == 2 and not (top <= VERTEX_TOL):
         cw[6, 0] = 1.0
         return 1, tt  # cannot happen (need was chosen so), kept as a guard of the claim
     if kind == 3 and not (top <= NEAR_TOL and err <= EXTRAP_TOL):
         cw[6, 0] = max(err / EXTRAP_TOL, top / NEAR_TOL)  # how much too wide the enclosure at t_end is
+        if centre <= _LOG_STOP:
+            # the enclosure's centre is within VERTEX_TOL of the vertex at t_end: the run probably converges before
+            # t_end, which a later certificate shows as soon as its bound of the time to get there is short enough
+            # (not when the enclosure at t_end is narrow): 0 asks for the next try at the next accepted step
+            cw[6, 0] = 0.0
         return 1, tt
     for p in range(P):
         z[p] = -asg[p] * cw[2, p] * cw[0, p]
@@ -1296,7 +1303,9 @@ def _slice(
                     # the visit a full integration records (from here the run stays near jv)
                     nvis, cur = _near(vis_j, vis_d, nvis, cur, jv, dist)
                     break
-                if kind == 1:  # converges, but not known well enough at t_end: the enclosure narrows as dist falls
+                if kind == 1 and cw[6, 0] == 0.0:  # probably converges before t_end: try again at the next step
+                    cert_next = 1.0
+                elif kind == 1:  # converges, but not known well enough at t_end: the enclosure narrows as dist falls
                     cert_next = dist * min(0.5, max(0.1, 1.0 / cw[6, 0]))
                 else:  # not (yet) inside the ball: try closer
                     cert_next = 0.5 * dist
