@@ -83,17 +83,24 @@ faces every :math:`\xi_p` decreases at rate at least :math:`\mu_p`), the run con
 
 The kernel checks this after every accepted step once the run is near a stable vertex (again each time
 its distance has halved; after a certificate not accurate enough at ``t_end``, once the distance has
-fallen by as much as the enclosure was too wide, between 2 and 10 times). When the bounds put every :math:`\xi_p` below
+fallen by as much as the enclosure was too wide, between 2 and 10 times, except when the centre of that
+enclosure is within :data:`VERTEX_TOL` of ``v``: such a run probably converges before ``t_end``, which a
+later certificate shows as soon as its bound of the time to get there fits before ``t_end``, so it is
+checked again at the next accepted step; issue 12.6's sixth round). When the bounds put every :math:`\xi_p` below
 :math:`\log` :data:`VERTEX_TOL` by some time :math:`t_c \le` ``t_end``, the run is ``converged`` at
 :math:`t_c` (an upper bound of the time it comes within :data:`VERTEX_TOL`; the full integration
-notices it only at its next accepted step, often later), with the centre of the enclosure as its state.
+notices it only at its next accepted step, often later; a certificate taken earlier, farther from ``v``,
+gives a later :math:`t_c`), with the centre of the enclosure as its state.
 When ``t_end`` comes first, the run stops at ``t_end`` with the centre of the enclosure when that is
 within :data:`NEAR_TOL` of ``v`` and the enclosure's width (in shares) is at most :data:`EXTRAP_TOL`;
 else it integrates on. The bounds are about the exact flow from the integrated state at
 :math:`t_0` (whose own error is the integrator's, and contracts from there); inside the box every
 :math:`\xi_p` is strictly monotone, so no extreme of a coordinate (no return of the cycle test) is lost.
 A saddle is never certified: :math:`\mu_p > 0` needs :math:`r_p > 0` for every population (the
-vertex is a corner of the box).
+vertex is a corner of the box). (A second-order enclosure for the end at ``t_end``, with :math:`a_p`
+expanded in the monomials of the :math:`b_q` and the logistic integrated in closed form, was tried in issue
+12.6's sixth round and not kept: it saved about one accepted step of a run ending at ``t_end`` and cost as
+much; see ``benchmarks/README.md``.)
 
 Oscillations (:class:`Cycle`): after every accepted step the kernel records each
 log-ratio coordinate's maxima and minima (the zeros of :math:`\dot z_i`, located on the
@@ -958,6 +965,7 @@ def _certify(dpay, lip, t, P, Tn, stable, z, asg, tt, t_end, cw, buf=None):
         s = t_end - tt
     err = 0.0
     top = 0.0
+    centre = -math.inf  # the largest xi_p at the centre of the enclosure at t0 + s
     for q in range(P):
         cw[6, q] = cw[1, q] * -math.expm1(-cw[4, q] * s) / cw[4, q]
     for p in range(P):
@@ -973,11 +981,17 @@ def _certify(dpay, lip, t, P, Tn, stable, z, asg, tt, t_end, cw, buf=None):
         err = max(err, hi / (1.0 + hi) - lo / (1.0 + lo))
         top = max(top, hi)
         cw[0, p] = 0.5 * (up + dn)
+        centre = max(centre, cw[0, p])
     if kind == 2 and not (top <= VERTEX_TOL):
         cw[6, 0] = 1.0
         return 1, tt  # cannot happen (need was chosen so), kept as a guard of the claim
     if kind == 3 and not (top <= NEAR_TOL and err <= EXTRAP_TOL):
         cw[6, 0] = max(err / EXTRAP_TOL, top / NEAR_TOL)  # how much too wide the enclosure at t_end is
+        if centre <= _LOG_STOP:
+            # the enclosure's centre is within VERTEX_TOL of the vertex at t_end: the run probably converges before
+            # t_end, which a later certificate shows as soon as its bound of the time to get there is short enough
+            # (not when the enclosure at t_end is narrow): 0 asks for the next try at the next accepted step
+            cw[6, 0] = 0.0
         return 1, tt
     for p in range(P):
         z[p] = -asg[p] * cw[2, p] * cw[0, p]
@@ -1296,7 +1310,9 @@ def _slice(
                     # the visit a full integration records (from here the run stays near jv)
                     nvis, cur = _near(vis_j, vis_d, nvis, cur, jv, dist)
                     break
-                if kind == 1:  # converges, but not known well enough at t_end: the enclosure narrows as dist falls
+                if kind == 1 and cw[6, 0] == 0.0:  # probably converges before t_end: try again at the next step
+                    cert_next = 1.0
+                elif kind == 1:  # converges, but not known well enough at t_end: the enclosure narrows as dist falls
                     cert_next = dist * min(0.5, max(0.1, 1.0 / cw[6, 0]))
                 else:  # not (yet) inside the ball: try closer
                     cert_next = 0.5 * dist
