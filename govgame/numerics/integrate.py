@@ -67,7 +67,11 @@ class Trajectories:
     final : numpy.ndarray
         ``(runs, n)`` state where each run ended (at ``t_end`` or at its early stop).
     t_stop : numpy.ndarray
-        ``(runs,)`` time at which each run ended.
+        ``(runs,)`` time at which each run ended. For a ``converged`` run this is an upper bound of the
+        time it came within ``VERTEX_TOL`` of its vertex (the accepted step at which the integration saw
+        it there, or the time a certified stop proves it; a certificate taken farther from the vertex
+        gives a later bound), not an estimate of the convergence time: for that, ask for paths
+        (``t_eval``), which switch the certified stop off.
     code : numpy.ndarray
         ``(runs,)`` int8 status codes, indices into :data:`govgame.numerics.kernel.STATUS`.
     t_end : float
