@@ -6,8 +6,10 @@ before: a ``sympy.Poly`` fallback converted such a coefficient to a float).
 
 from __future__ import annotations
 
+import math
+
 import sympy
-from region_oracle import carrier_game
+from region_oracle import carrier_game, witness_holds
 
 from govgame.analysis.regions import Region, certify
 from govgame.model import Parameter
@@ -25,3 +27,106 @@ def test_a_condition_with_a_non_real_or_infinite_coefficient_never_holds():
         assert not region.feasible(strict=[g]).feasible
         assert not certify(region, strict=[g]).feasible
         assert region.always(g) is False
+
+
+SIGN_SETS = ("positive", "nonnegative", "negative", "any")
+
+
+def _affine_inf(const, terms):
+    """Infimum of ``const + sum c p`` over the sign sets of its parameters and whether it is attained, by hand:
+    a term ``c p`` is bounded below on its set unless c > 0 and p may go to -inf (negative, any), or c < 0 and
+    p may go to +inf (positive, nonnegative, any); bounded below, its infimum is 0 (p -> 0), attained only
+    where p may be 0 (nonnegative; any is unbounded both ways)."""
+    attained = True
+    for c, sign in terms:
+        if c == 0:
+            continue
+        if sign == "any" or (c > 0) == (sign == "negative"):
+            return -float("inf"), False
+        attained = attained and sign == "nonnegative"
+    return const, attained
+
+
+def test_always_of_an_affine_function_over_the_signs_alone_equals_its_infimum_by_hand():
+    """``always(g)`` for ``g = c0 + c1 p + c2 q`` and every pair of signs: ``g > 0`` everywhere iff the
+    infimum is > 0, or is 0 and not attained; ``g >= 0`` everywhere iff the infimum is >= 0. Constants
+    0 and 1/2 separate "> 0" from ">= 0" and from "> 1"."""
+    R = sympy.Rational
+    for s1 in SIGN_SETS:
+        for s2 in SIGN_SETS:
+            game, (p, q) = carrier_game((Parameter("p", sign=s1), Parameter("q", sign=s2)))
+            region = Region(game)
+            for c0 in (-1, 0, R(1, 2), 2):
+                for c1 in (-1, 0, 1):
+                    for c2 in (-1, 0, 2):
+                        g = c0 + c1 * p + c2 * q
+                        inf, attained = _affine_inf(c0, [(c1, s1), (c2, s2)])
+                        strict = bool(inf > 0) or (inf == 0 and not attained)
+                        assert region.always(g, strict=True) is strict, (g, s1, s2)
+                        assert region.always(g, strict=False) is bool(inf >= 0), (g, s1, s2)
+
+
+def test_a_reference_value_of_negative_zero_is_reported_as_zero():
+    """A witness is a parameter table (JSON output): the reference a = -0.0 is reported as 0.0, not -0.0.
+
+    b - a > 0 holds at the reference (a, b) = (-0.0, 1), so the reference itself is the witness.
+    """
+    game, (a, b) = carrier_game((Parameter("a", sign="any", value=1.0), Parameter("b", value=1.0)))
+    res = Region(game, reference={"a": -0.0}).feasible(strict=[b - a])
+    assert res.feasible and res.method == "holds at the reference values"
+    assert res.witness == {"a": 0.0, "b": 1.0} and math.copysign(1.0, res.witness["a"]) == 1.0
+
+
+def test_the_fixed_parameter_linear_program_keeps_every_condition():
+    """a F + b > 5 and 16/5 - b > 0 with a, F nonlinear, fixed at their values (1, 2): 3 < b < 16/5.
+
+    The best slack is 1/10 (b = 31/10), so the closest b with half of it, b - 3 >= 1/20, is b = 3.05 (the
+    reference b = 1 lies below). Dropping or mixing up the second condition would allow b = 3.5, which
+    violates it.
+    """
+    game, (a, b, F) = carrier_game(
+        (Parameter("a", value=1.0), Parameter("b", value=1.0), Parameter("F", value=2.0, sign="positive"))
+    )
+    strict = [a * F + b - 5, sympy.Rational(16, 5) - b]
+    res = Region(game).feasible(strict=strict)
+    assert res.feasible and res.method == "linear programming with F, a at reference values"
+    assert res.witness == {"a": 1.0, "b": 3.05, "F": 2.0}
+    assert witness_holds(game, (a, b, F), res.witness, strict)
+
+
+def test_a_denominator_inside_min_is_not_split_into_sign_cases():
+    """``min(2, 1/a) > 1/2`` (a positive): the power ``1/a`` is a denominator, but ``together`` leaves it
+    inside ``Min``, so the condition's own denominator is the number 1 and there is nothing to split: the
+    system is decided as it is. By hand: it holds exactly for a < 2, at the reference a = 1 too;
+    ``min(2, 1/a) >= 1`` holds for a <= 1, at a = 1 with equality; ``min(2, 1/a) > 2`` never holds (the
+    minimum is at most 2).
+    """
+    game, (a, b) = carrier_game((Parameter("a", value=1.0, sign="positive"), Parameter("b", value=1.0)))
+    region = Region(game)
+    m = sympy.Min(2, 1 / a)
+    for strict, nonstrict in (([m - sympy.Rational(1, 2)], []), ([], [m - 1])):
+        res = region.feasible(strict=strict, nonstrict=nonstrict)
+        assert res.feasible and res.method == "holds at the reference values"
+        assert res.witness == {"a": 1.0, "b": 1.0}
+    res = region.feasible(strict=[m - 2])
+    assert not res.feasible and not res.proven
+    assert res.method == "sampling (20000 points found none; not a proof)"
+
+
+def test_a_rounded_sample_on_a_removable_pole_or_a_pole_of_a_non_strict_condition_is_never_a_witness():
+    """k (c^2 - 1/4)/(c - 1/2) > 0 for k = 1..7 (2^7 sign cases: sampled as it is) is k (c + 1/2) > 0 for
+    c != 1/2 and 0/0 (undefined) at c = 1/2, the reference; k/(c - 1/2)^2 >= 0 holds for c != 1/2 and is
+    1/0 at the reference. The sample nearest the reference, rounded to 3 digits, is the pole: it is
+    rejected, and the witness is a sample next to it.
+    """
+    game, (c,) = carrier_game((Parameter("c", value=0.5, range=(0.0, 1.0), sign="any"),))
+    half = sympy.Rational(1, 2)
+    for strict, nonstrict in (
+        ([k * (c**2 - half**2) / (c - half) for k in range(1, 8)], []),
+        ([], [k / (c - half) ** 2 for k in range(1, 8)]),
+        ([], [k * (c**2 - half**2) / (c - half) for k in range(1, 8)]),
+    ):
+        res = Region(game).feasible(strict=strict, nonstrict=nonstrict)
+        assert res.feasible and res.method == "sampling (20000 points)"
+        assert res.witness["c"] != 0.5 and abs(res.witness["c"] - 0.5) < 1e-3
+        assert witness_holds(game, (c,), res.witness, strict, nonstrict)
