@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 
+import pytest
 import sympy
 from region_oracle import carrier_game, witness_holds
 
-from govgame.analysis.regions import Region, certify
+from govgame.analysis.regions import FEAS_TOL, Feasibility, Region, certify
 from govgame.model import Parameter
 
 
@@ -130,3 +131,17 @@ def test_a_rounded_sample_on_a_removable_pole_or_a_pole_of_a_non_strict_conditio
         assert res.feasible and res.method == "sampling (20000 points)"
         assert res.witness["c"] != 0.5 and abs(res.witness["c"] - 0.5) < 1e-3
         assert witness_holds(game, (c,), res.witness, strict, nonstrict)
+
+
+def test_a_strict_linear_system_needs_a_best_slack_above_feas_tol():
+    """a > 0 and s - a > 0 (a of either sign): the best slack is s / 2, at a = s / 2. With s = 2 FEAS_TOL it
+    is FEAS_TOL itself, which is not above FEAS_TOL: infeasible by the tolerance. With s = 4 FEAS_TOL it is
+    2 FEAS_TOL: feasible, and the closest a to the reference 1 with half that slack is a = 3 FEAS_TOL (to the 3 digits it is rounded to).
+    """
+    game, (a,) = carrier_game((Parameter("a", sign="any", value=1.0),))
+    res = Region(game).feasible(strict=[a, 2 * FEAS_TOL - a])
+    assert res == Feasibility(False, None, "linear programming")
+    strict = [a, 4 * FEAS_TOL - a]
+    res = Region(game).feasible(strict=strict)
+    assert res.feasible and res.method == "linear programming"
+    assert res.witness["a"] == pytest.approx(3 * FEAS_TOL, rel=1e-3) and witness_holds(game, (a,), res.witness, strict)

@@ -45,7 +45,7 @@ __all__ = ["Feasibility", "Region", "as_condition", "certify", "together", "BOUN
 
 #: Bound on |parameter| in the linear programs.
 BOUND = 1e6
-#: Minimum optimal slack for a strict system to count as feasible.
+#: A strict system counts as feasible when its optimal slack exceeds this (a slack of exactly FEAS_TOL does not).
 FEAS_TOL = 1e-9
 #: Random points tried when the conditions are not linear.
 SAMPLES = 20000
