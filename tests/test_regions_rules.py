@@ -145,3 +145,19 @@ def test_a_strict_linear_system_needs_a_best_slack_above_feas_tol():
     res = Region(game).feasible(strict=strict)
     assert res.feasible and res.method == "linear programming"
     assert res.witness["a"] == pytest.approx(3 * FEAS_TOL, rel=1e-3) and witness_holds(game, (a,), res.witness, strict)
+
+
+def test_sampling_covers_values_near_zero_and_up_to_ten_times_the_reference_for_every_sign():
+    """A parameter without a range is sampled over its sign's interval, up to 2 |reference| first and up to
+    10 |reference| after that (|reference| >= 1). Nonlinear conditions that the linear program at the
+    reference cannot decide (a^2 is 4 there): |a| < 1/10 holds near zero only, 15 < |a| < 20 only between
+    7.5 and 10 times the reference 2; sampling finds both, each witness checked exactly.
+    """
+    for sign in SIGN_SETS:
+        r = -2.0 if sign == "negative" else 2.0
+        game, (a,) = carrier_game((Parameter("a", sign=sign, value=r),))
+        for strict, lo, hi in (([sympy.Rational(1, 100) - a**2], 0.0, 0.1), ([a**2 - 225, 400 - a**2], 15.0, 20.0)):
+            res = Region(game).feasible(strict=strict)
+            assert res.feasible and res.method == "sampling (20000 points)", (sign, strict)
+            assert witness_holds(game, (a,), res.witness, strict)
+            assert lo < abs(res.witness["a"]) < hi
