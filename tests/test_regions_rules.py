@@ -12,7 +12,7 @@ import pytest
 import sympy
 from region_oracle import carrier_game, witness_holds
 
-from govgame.analysis.regions import FEAS_TOL, Feasibility, Region, certify
+from govgame.analysis.regions import FEAS_TOL, Feasibility, Region, certify, together
 from govgame.model import Parameter
 
 
@@ -147,6 +147,21 @@ def test_a_strict_linear_system_needs_a_best_slack_above_feas_tol():
     assert res.witness["a"] == pytest.approx(3 * FEAS_TOL, rel=1e-3) and witness_holds(game, (a,), res.witness, strict)
 
 
+def test_a_strict_sign_limits_the_slack_like_a_strict_condition():
+    """a negative with a + s > 0, or a positive with s - a > 0: the sign a < 0 (a > 0) is a strict condition
+    with slack -a (a), so the best slack is s / 2 again: infeasible for s = 2 FEAS_TOL, feasible for
+    s = 4 FEAS_TOL: half that slack leaves FEAS_TOL <= |a| <= 3 FEAS_TOL, and the closest a to the reference
+    (-1 or 1) is a = -+3 FEAS_TOL.
+    """
+    for sign, g in (("negative", lambda a, s: a + s), ("positive", lambda a, s: s - a)):
+        game, (a,) = carrier_game((Parameter("a", sign=sign),))
+        assert Region(game).feasible(strict=[g(a, 2 * FEAS_TOL)]) == Feasibility(False, None, "linear programming")
+        res = Region(game).feasible(strict=[g(a, 4 * FEAS_TOL)])
+        assert res.feasible and res.method == "linear programming"
+        assert abs(res.witness["a"]) == pytest.approx(3 * FEAS_TOL, rel=1e-3)
+        assert witness_holds(game, (a,), res.witness, [g(a, 4 * FEAS_TOL)])
+
+
 def test_sampling_covers_values_near_zero_and_up_to_ten_times_the_reference_for_every_sign():
     """A parameter without a range is sampled over its sign's interval, up to 2 |reference| first and up to
     10 |reference| after that (|reference| >= 1). Nonlinear conditions that the linear program at the
@@ -161,3 +176,41 @@ def test_sampling_covers_values_near_zero_and_up_to_ten_times_the_reference_for_
             assert res.feasible and res.method == "sampling (20000 points)", (sign, strict)
             assert witness_holds(game, (a,), res.witness, strict)
             assert lo < abs(res.witness["a"]) < hi
+
+
+def test_branch_and_bound_bounds_every_product_and_keeps_linear_terms_of_either_sign_out_of_the_split():
+    """c (1 - a) > 0, a^2 > 4, d + 1 > 0 with c >= 0, a > 0, d of either sign: c (1 - a) > 0 needs a < 1,
+    a^2 > 4 needs a > 2, so no point satisfies both. Branch and bound splits a only (the one parameter of
+    both products; d enters linearly and is never split); on a >= 1 the relaxation of c a (c a >= c, c >= 0)
+    gives c (1 - a) <= 0, on a <= 1 the bound a^2 <= 1 excludes the second condition: proven.
+    (Parameters in the order c, a, d, so that the product a^2 comes first among the sorted monomials.)
+    """
+    game, (c, a, d) = carrier_game(
+        (Parameter("c", value=1.0), Parameter("a", value=1.0, sign="positive"), Parameter("d", sign="any"))
+    )
+    region = Region(game)
+    strict = [c - c * a, a**2 - 4, d + 1]
+    first = region.feasible(strict=strict)
+    assert not first.feasible and not first.proven
+    res = certify(region, strict=strict)
+    assert not res.feasible and res.proven
+    assert res.method.startswith("branch and bound over a, c with linear relaxations (proven)")
+
+
+def test_parameters_of_non_polynomial_terms_and_of_squares_are_held_at_their_reference_values():
+    """a^2 + exp(b - 1) + c > 5 (a, b, c >= 0, reference 1): a (a square) and b (inside exp) enter nonlinearly
+    and are held at 1, leaving the linear program c > 3; its best slack is the cap 1, and the closest c with
+    half of it is c = 3.5.
+    """
+    game, (a, b, c) = carrier_game((Parameter("a", value=1.0), Parameter("b", value=1.0), Parameter("c", value=1.0)))
+    strict = [a**2 + sympy.exp(b - 1) + c - 5]
+    res = Region(game).feasible(strict=strict)
+    assert res.feasible and res.method == "linear programming with a, b at reference values"
+    assert res.witness == {"a": 1.0, "b": 1.0, "c": 3.5}
+
+
+def test_together_without_a_cache_is_sympys_together():
+    """The module function works without a cache (a fresh one is used): the same as ``sympy.together``."""
+    a, b = sympy.symbols("a b")
+    for e in (1 / a + 1 / b, 1 / (1 / a + 1 / (a + b)), a + 1 / (b - 1) ** 2):
+        assert together(e) == sympy.together(e)

@@ -125,7 +125,9 @@ class Region:
     ) -> Feasibility:
         """Can ``g > 0`` for every ``g`` in ``strict`` and ``g >= 0`` for every ``g`` in ``nonstrict`` hold?
 
-        With ``witness=False`` only feasibility is decided (faster); ``witness`` is then None.
+        With ``witness=False`` only feasibility is decided (faster): ``witness`` is then None where the
+        decision needs no point (a linear program), and otherwise the first exactly checked point found,
+        not necessarily the closest one to the reference values.
         """
         strict = tuple(sympy.expand(g) for g in strict)
         nonstrict = tuple(sympy.expand(g) for g in nonstrict)
