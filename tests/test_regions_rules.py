@@ -214,3 +214,32 @@ def test_together_without_a_cache_is_sympys_together():
     a, b = sympy.symbols("a b")
     for e in (1 / a + 1 / b, 1 / (1 / a + 1 / (a + b)), a + 1 / (b - 1) ** 2):
         assert together(e) == sympy.together(e)
+
+
+def test_branch_and_bound_splits_each_parameter_of_a_proof_that_needs_both():
+    """a^2 + b^2 < 1 and a + b > 2 (a, b > 0): (a + b)^2 <= 2 (a^2 + b^2) < 2, so a + b < sqrt 2: infeasible.
+
+    The relaxation bounds a^2 and b^2 only through the boxes, so a proof must bound both a and b: boxes with
+    a >= 1 or b >= 1 fail the first condition, boxes within [0, 1]^2 the second. Splitting the widest
+    (first the unbounded) interval does that in a few boxes; splitting only one parameter never would.
+    """
+    game, (a, b) = carrier_game((Parameter("a", value=1.0, sign="positive"), Parameter("b", value=1.0, sign="positive")))
+    region = Region(game)
+    strict = [1 - a**2 - b**2, a + b - 2]
+    assert not region.feasible(strict=strict).proven
+    res = certify(region, strict=strict)
+    assert not res.feasible and res.proven
+    assert res.method.startswith("branch and bound over a, b with linear relaxations (proven)")
+
+
+def test_a_thin_band_of_a_square_is_found_not_proven_empty():
+    """a^2 > 1/4, 1 < b^2 < 1 + 10^-6 (a, b > 0): feasible, with b in (1, 1.0000005), a > 1/2. Samples miss
+    the band; branch and bound bounds each square by its own parameter's box only (b^2 within [lo^2, hi^2]
+    of b's box, whatever a's box is), so it never excludes the band, and a point in it is found (by the
+    relaxations' optima or the local search) and checked exactly.
+    """
+    game, (a, b) = carrier_game((Parameter("a", value=1.0, sign="positive"), Parameter("b", value=2.0, sign="positive")))
+    region = Region(game)
+    strict = [a**2 - sympy.Rational(1, 4), b**2 - 1, 1 + sympy.Rational(1, 10**6) - b**2]
+    res = certify(region, strict=strict)
+    assert res.feasible and res.proven and witness_holds(game, (a, b), res.witness, strict)
