@@ -147,7 +147,7 @@ def test_terms_read_off_the_tree_agree_with_sympy_poly(monomials, scale):
     expected = {s for m in poly.monoms() if sum(m) > 1 for s, e in zip(syms, m) if e}
     assert region._nonlinear_of(g) == expected
     assert region._nonlinear_symbols([g]) == expected
-    # not expanded polynomials and rational functions are not read off the tree (the callers fall back to Poly)
+    # not expanded polynomials and rational functions are not read off the tree (the callers expand first)
     assert region.terms(syms[0] * (syms[1] + 1)) is None
     assert region.terms(syms[0] / (syms[1] + 1)) is None
     assert region._nonlinear_symbols([1 / syms[0] + syms[1]]) == {syms[0]}

@@ -53,7 +53,7 @@ __all__ = ["Feasibility", "Region", "as_condition", "certify", "together", "BOUN
 
 #: Bound on |parameter| in the linear programs.
 BOUND = 1e6
-#: Minimum optimal slack for a strict system to count as feasible.
+#: A strict system counts as feasible when its optimal slack exceeds this (a slack of exactly FEAS_TOL does not).
 FEAS_TOL = 1e-9
 #: Random points tried when the conditions are not linear.
 SAMPLES = 20000
@@ -138,9 +138,11 @@ class Region:
     ) -> Feasibility:
         """Can ``g > 0`` for every ``g`` in ``strict`` and ``g >= 0`` for every ``g`` in ``nonstrict`` hold?
 
-        With ``witness=False`` no witness is required, so the decision can be faster; the result's
-        ``witness`` may then be None even when the system is feasible (a route that finds one, such as
-        linear programming, or an earlier call with a witness, still gives it).
+        With ``witness=False`` only feasibility is decided (faster): ``witness`` is then None where the
+        decision needs no point (a linear program over every parameter), and otherwise the first exactly
+        checked point found (the linear program with the nonlinear parameters at their reference values,
+        sampling), not necessarily the closest one to the reference values. After a call with a witness
+        for the same system, that call's result is returned.
         """
         strict = tuple(sympy.expand(g) for g in strict)
         nonstrict = tuple(sympy.expand(g) for g in nonstrict)
@@ -464,36 +466,25 @@ class Region:
         return out
 
     def _linear(self, g: sympy.Expr):
-        """(constant, coefficient vector) when ``g`` is affine in the parameters, else None."""
+        """(constant, coefficient vector) when ``g`` is affine in the parameters, else None.
+
+        Read off :meth:`terms` (every caller passes an expanded expression). What it cannot read is not
+        affine: an undefined or complex constant, and a non-finite or non-real coefficient such as
+        ``oo * p`` or ``I * p``.
+        """
         if g in self._linear_cache:
             return self._linear_cache[g]
         out = None
-        terms = None if g.is_number else self.terms(g)
-        if g.is_number and (_undefined(g) or g.is_real is False):
-            out = None  # an undefined or complex constant is not an affine function
-        elif terms is not None:  # an expanded polynomial: read off without building a Poly
-            if all(sum(m) <= 1 for m in terms):
-                coef = np.zeros(len(self.symbols))
-                const = 0.0
-                for monom, c in terms.items():
-                    if sum(monom) == 0:
-                        const = float(c)
-                    else:
-                        coef[monom.index(1)] = float(c)
-                out = (const, coef)
-        elif g.free_symbols <= set(self.symbols) and g.is_polynomial(*self.symbols):
-            poly = sympy.Poly(g, *self.symbols) if g.free_symbols else None
-            if poly is None:
-                out = (float(g), np.zeros(len(self.symbols)))
-            elif poly.total_degree() <= 1:
-                coef = np.zeros(len(self.symbols))
-                const = 0.0
-                for monom, c in poly.terms():
-                    if sum(monom) == 0:
-                        const = float(c)
-                    else:
-                        coef[monom.index(1)] = float(c)
-                out = (const, coef)
+        terms = self.terms(g)
+        if terms is not None and all(sum(m) <= 1 for m in terms):
+            coef = np.zeros(len(self.symbols))
+            const = 0.0
+            for monom, c in terms.items():
+                if sum(monom) == 0:
+                    const = float(c)
+                else:
+                    coef[monom.index(1)] = float(c)
+            out = (const, coef)
         self._linear_cache[g] = out
         return out
 
@@ -934,8 +925,8 @@ def _with_ranges(region: Region, res: Feasibility) -> Feasibility:
 def _expanded_terms(g: sympy.Expr, index: Mapping) -> dict | None:
     """``sympy.Poly(g, *index).terms()`` as an ordered dict, read off an expanded polynomial's tree.
 
-    None when ``g`` is not an expanded polynomial in the symbols of ``index`` with numeric
-    coefficients (then the callers fall back to ``sympy.Poly``).
+    None when ``g`` is not an expanded polynomial in the symbols of ``index`` with finite real
+    coefficients (the callers then treat it as not affine, not polynomial).
     """
     n = len(index)
     acc: dict[tuple[int, ...], sympy.Expr] = {}
@@ -981,7 +972,7 @@ def _local_search(region: Region, strict, nonstrict, *, starts: int, settings=(T
     """Maximise the smallest slack from the best sample points; an exactly checked point is a witness."""
     if not strict and not nonstrict:
         return None
-    if any(not g.is_polynomial(*region.symbols) for g in list(strict) + list(nonstrict)):
+    if any(region.terms(g) is None for g in list(strict) + list(nonstrict)):
         return None
     from scipy.optimize import minimize
 
@@ -1038,9 +1029,7 @@ def _float_terms(region: Region, g: sympy.Expr) -> tuple[tuple[tuple[int, ...], 
     """``[(monomial, float(c)) for monomial, c in sympy.Poly(g, *parameters).terms()]``, cached on the region."""
     key = ("float terms", g)
     if key not in region._terms_cache:
-        terms = region.terms(g)
-        items = terms.items() if terms is not None else sympy.Poly(g, *region.symbols).terms()
-        region._terms_cache[key] = tuple((m, float(c)) for m, c in items)
+        region._terms_cache[key] = tuple((m, float(c)) for m, c in region.terms(g).items())
     return region._terms_cache[key]
 
 
@@ -1050,7 +1039,7 @@ def _branch_and_bound(region: Region, strict, nonstrict) -> Feasibility | None:
 
     syms = region.symbols
     exprs = [sympy.expand(g) for g in list(strict) + list(nonstrict)]
-    if any(region.terms(g) is None and not g.is_polynomial(*syms) for g in exprs):
+    if any(region.terms(g) is None for g in exprs):
         return None
     # each polynomial as its (monomial, float coefficient) terms, in sympy.Poly's order, cached per condition
     polys = [_float_terms(region, g) for g in exprs]
