@@ -223,7 +223,9 @@ def test_branch_and_bound_splits_each_parameter_of_a_proof_that_needs_both():
     a >= 1 or b >= 1 fail the first condition, boxes within [0, 1]^2 the second. Splitting the widest
     (first the unbounded) interval does that in a few boxes; splitting only one parameter never would.
     """
-    game, (a, b) = carrier_game((Parameter("a", value=1.0, sign="positive"), Parameter("b", value=1.0, sign="positive")))
+    game, (a, b) = carrier_game(
+        (Parameter("a", value=1.0, sign="positive"), Parameter("b", value=1.0, sign="positive"))
+    )
     region = Region(game)
     strict = [1 - a**2 - b**2, a + b - 2]
     assert not region.feasible(strict=strict).proven
@@ -238,8 +240,29 @@ def test_a_thin_band_of_a_square_is_found_not_proven_empty():
     of b's box, whatever a's box is), so it never excludes the band, and a point in it is found (by the
     relaxations' optima or the local search) and checked exactly.
     """
-    game, (a, b) = carrier_game((Parameter("a", value=1.0, sign="positive"), Parameter("b", value=2.0, sign="positive")))
+    game, (a, b) = carrier_game(
+        (Parameter("a", value=1.0, sign="positive"), Parameter("b", value=2.0, sign="positive"))
+    )
     region = Region(game)
     strict = [a**2 - sympy.Rational(1, 4), b**2 - 1, 1 + sympy.Rational(1, 10**6) - b**2]
     res = certify(region, strict=strict)
     assert res.feasible and res.proven and witness_holds(game, (a, b), res.witness, strict)
+
+
+def test_branch_and_bound_goes_on_after_a_box_whose_relaxation_is_infeasible():
+    """a b >= 1, a <= 4/5, b <= 2 (a, b >= 0; a bounded, so a is split): feasible, e.g. a = 4/5, b = 5/4.
+
+    The relaxation of the whole box (w = a b with only w >= 0 known) has the optimum a = b = 0, w = 1, which
+    fails a b >= 1, so a (unbounded) is split at 1 and the box a >= 1 is tried first: a <= 4/5 makes its
+    relaxation infeasible. The solutions lie in the other box, so the search must go on there; stopping at the
+    first infeasible box would call a feasible system infeasible ("proven", by branch and bound).
+    """
+    from govgame.analysis.regions import _branch_and_bound
+
+    game, (a, b) = carrier_game(
+        (Parameter("a", value=1.0, sign="nonnegative", range=(0.0, 4.0)), Parameter("b", value=1.0, sign="nonnegative"))
+    )
+    nonstrict = [a * b - 1, sympy.Rational(4, 5) - a, 2 - b]
+    res = _branch_and_bound(Region(game), [], nonstrict)
+    assert res is not None and res.feasible
+    assert witness_holds(game, (a, b), res.witness, [], nonstrict)
