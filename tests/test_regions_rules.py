@@ -266,3 +266,19 @@ def test_branch_and_bound_goes_on_after_a_box_whose_relaxation_is_infeasible():
     res = _branch_and_bound(Region(game), [], nonstrict)
     assert res is not None and res.feasible
     assert witness_holds(game, (a, b), res.witness, [], nonstrict)
+
+
+def test_in_ranges_is_read_off_the_witness_not_the_sample_it_came_from():
+    """b^2 > 9 with a in its range [0, 1] and b positive without a range (reference 1): the samples within the
+    ranges draw b up to 2 and find none, the wider samples find b > 3. Such a witness lies inside every declared
+    range (b has none), so ``in_ranges`` is True; with a > 2 as well, a leaves its range and it is False."""
+    game, (a, b) = carrier_game(
+        (Parameter("a", value=0.5, sign="positive", range=(0.0, 1.0)), Parameter("b", value=1.0, sign="positive"))
+    )
+    for strict, inside in (([b**2 - 9, a], True), ([b**2 - 9, a - 2], False)):
+        for res in (Region(game).feasible(strict=strict), certify(Region(game), strict=strict)):
+            assert (
+                res.feasible and res.method.startswith("sampling") and witness_holds(game, (a, b), res.witness, strict)
+            )
+            assert res.witness["b"] > 3 and (0 <= res.witness["a"] <= 1) is inside
+            assert res.in_ranges is inside

@@ -579,7 +579,7 @@ class Region:
             if w is not None:
                 witness = self._verified(w, strict_exprs, nonstrict_exprs)
                 if witness is not None:
-                    return Feasibility(True, witness, "linear programming", within)
+                    return Feasibility(True, witness, "linear programming", self._in_ranges(witness))
         # feasible but no verified witness (numerical trouble): report feasibility without one
         return Feasibility(True, None, "linear programming")
 
@@ -655,7 +655,7 @@ class Region:
                 for best in cand[order[:5]]:
                     witness = self._verified(best, strict, nonstrict)
                     if witness is not None:
-                        return Feasibility(True, witness, f"sampling ({SAMPLES} points)", within)
+                        return Feasibility(True, witness, f"sampling ({SAMPLES} points)", self._in_ranges(witness))
         return Feasibility(False, None, f"sampling ({SAMPLES} points found none; not a proof)", proven=False)
 
     def _values(self, g: sympy.Expr, within: bool) -> np.ndarray:
