@@ -12,7 +12,8 @@ import math
 
 import numpy as np
 import pytest
-from scipy.integrate import RK45
+from scipy.integrate import RK45, quad
+from scipy.optimize import brentq
 
 from govgame.model import Game, Population
 from govgame.numerics import kernel as K
@@ -85,3 +86,48 @@ def test_a_run_that_stalls_on_its_last_allowed_step_attempt_is_stalled_not_out_o
     with pytest.warns(RuntimeWarning, match="1 max-steps"):
         tr = simulate(game, [[x0, y0]], params={}, t_end=t_end, max_steps=attempts - 1)
     assert [str(s) for s in tr.status] == ["max-steps"]
+
+
+def _steep(k):
+    """One binary population whose strategy p earns exp(k x) more than q (x the share of p): dlogit(x)/dt =
+    exp(k x), a speed that grows by a factor e^k along the way, so the steps the error control allows shrink
+    far faster than the time they add up to."""
+    from govgame.model.loader import loads_model
+
+    pay = f'[[payoff]]\nprofile = ["p"]\na = "exp({k} * x)"\n[[payoff]]\nprofile = ["q"]\na = "0"\n'
+    head = '[game]\nname = "steep"\nformat = 2\n[[population]]\nname = "a"\nstrategies = ["p", "q"]\nshare = "x"\n'
+    return loads_model(head + pay)
+
+
+@pytest.mark.parametrize("k", [40.0, 60.0, 80.0])
+def test_a_run_whose_steps_fall_below_ten_ulp_of_its_time_ends_step_underflow_where_scipy_does(k):
+    """The documented failure ``step-underflow`` ("the step size fell below 10 ulp of t"): scipy's RK45 on
+    dlogit(x)/dt = exp(k x) from x = 0.1 fails with "Required step size is less than spacing between numbers"
+    (its threshold is 10 times the spacing of t); the kernel fails at the same time, after the same accepted
+    steps give or take the last one (its threshold, 10 t eps, is within a factor of 2 of scipy's). Paths
+    requested after the failure are nan, the paths before it are the run's."""
+    x0, t_end = 0.1, 10.0
+
+    def share(z):
+        return 0.5 * (1.0 + math.tanh(0.5 * z))  # the logistic function, without overflow
+
+    z0 = math.log(x0 / (1 - x0))
+    solver = RK45(lambda _t, z: [math.exp(k * share(z[0]))], 0.0, [z0], t_end, rtol=1e-6, atol=1e-9)
+    steps, t_last = 0, 0.0
+    while solver.status == "running":
+        message = solver.step()
+        if solver.status == "running":
+            steps, t_last = steps + 1, solver.t
+    assert solver.status == "failed" and "step size" in message
+    assert steps >= 50 and 0.0 < t_last < 0.01
+    t_eval = np.array([0.0, 0.5 * t_last, 1.0])
+    with pytest.warns(RuntimeWarning, match="1 step-underflow"):
+        tr = simulate(_steep(k), [[x0]], params={}, t_end=t_end, t_eval=t_eval)
+    assert [str(s) for s in tr.status] == ["step-underflow"]
+    assert abs(int(tr.steps[0]) - steps) <= 1
+    assert tr.t_stop[0] == pytest.approx(t_last, rel=1e-12)
+    assert tr.paths[0, 0, 0] == pytest.approx(x0, rel=1e-15) and np.all(np.isnan(tr.paths[0, 2]))
+    # the exact solution at t_last / 2: the time to reach x is the integral of exp(-k s) / (s (1 - s)) ds from x0
+    x_half = brentq(lambda x: quad(lambda v: math.exp(-k * v) / (v * (1 - v)), x0, x, epsabs=0, epsrel=1e-13)[0]
+                    - 0.5 * t_last, x0, 1.0 - 1e-12, xtol=1e-15)  # fmt: skip
+    assert tr.paths[0, 1, 0] == pytest.approx(x_half, rel=1e-5)
