@@ -131,3 +131,44 @@ def test_a_run_whose_steps_fall_below_ten_ulp_of_its_time_ends_step_underflow_wh
     x_half = brentq(lambda x: quad(lambda v: math.exp(-k * v) / (v * (1 - v)), x0, x, epsabs=0, epsrel=1e-13)[0]
                     - 0.5 * t_last, x0, 1.0 - 1e-12, xtol=1e-15)  # fmt: skip
     assert tr.paths[0, 1, 0] == pytest.approx(x_half, rel=1e-5)
+
+
+def test_a_run_resting_near_a_saddle_whose_reference_share_will_grow_is_not_stalled():
+    """The stall rule's second clause ("no share could grow by more than FROZEN_GROWTH before t_end at its present
+    growth rate") for the share that is a population's reference (its largest share at the start).
+
+    Population b's strategy c wins at rate 1 (y -> 1); a's advantage of c is 200 - 200.05 y: c wins at first
+    (x -> 1, the share of d, a's reference, falls to about e^-100), then d does, at rate 0.05, once y is near 1.
+    So for a long time the run rests near the saddle (c, c), every |f| below STALL_F, while d grows from
+    e^-100 to a share of 0.14 by t_end = 2000. On scipy's steps (the kernel's) the first clause holds for more
+    than t_end / 10 and only d's growth keeps the run from stalling; it ends at t_end on the closed form
+    logit x(t) = logit x0 + 200 t - 200.05 (log(1 + e^(L0 + t)) - log(1 + e^L0)), L0 = logit y0."""
+    al, be, x0, y0, t_end = 200.0, 200.05, 0.4, 0.6, 2000.0
+    pops = (Population("a", ("c", "d"), ("x",)), Population("b", ("c", "d"), ("y",)))
+    pay = {("c", "c"): (al - be, 1), ("c", "d"): (al, 0), ("d", "c"): (0, 1), ("d", "d"): (0, 0)}
+    game = Game(name="saddle", populations=pops, parameters=(), payoffs=pay)
+
+    def share(v):  # the logistic function, accurate for shares far below 1
+        return math.exp(v) / (1.0 + math.exp(v)) if v < 0 else 1.0 / (1.0 + math.exp(-v))
+
+    # kernel coordinates: z_a = log(x / (1 - x)) (reference d), z_b = log((1 - y) / y) (reference c)
+    solver = RK45(lambda _t, z: [al - be * share(-z[1]), -1.0], 0.0, [math.log(x0 / (1 - x0)), math.log(2 / 3)],
+                  t_end, rtol=1e-6, atol=1e-9)  # fmt: skip
+    since, blocked = None, []
+    while solver.status == "running":
+        solver.step()
+        d, c = share(-solver.y[0]), share(solver.y[0])  # a's shares of d and c
+        yd, yc = share(solver.y[1]), share(-solver.y[1])  # b's shares of d and c
+        adv = al - be * yc  # a's advantage of c
+        fmax = max(c * d * abs(adv), yc * yd)
+        since = (since if since is not None else solver.t) if fmax < K.STALL_F else None
+        if since is not None and solver.t - since >= t_end / 10 and solver.t < t_end:
+            rest = t_end - solver.t
+            assert yc * math.expm1(yd * rest) <= K.FROZEN_GROWTH  # b's reference c grows at rate yd (b's d: -yc)
+            blocked.append(d * math.expm1(c * -adv * rest) > K.FROZEN_GROWTH)  # d's rate: c (-adv) > 0
+    assert blocked and all(blocked)  # the first clause held on some steps, d's growth alone kept them moving
+    tr = simulate(game, [[x0, y0]], params={}, t_end=t_end)
+    assert [str(s) for s in tr.status] == ["no-convergence"] and tr.t_stop[0] == t_end
+    L0 = math.log(y0 / (1 - y0))
+    logit_x = math.log(x0 / (1 - x0)) + al * t_end - be * (np.logaddexp(0, L0 + t_end) - np.logaddexp(0, L0))
+    assert math.log(tr.full_final[0, 0] / tr.full_final[0, 1]) == pytest.approx(logit_x, abs=1e-3)
