@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy.integrate import RK45, quad
+from scipy.integrate import RK45, quad, solve_ivp
 from scipy.optimize import brentq
 
 from govgame.model import Game, Population
@@ -172,3 +172,48 @@ def test_a_run_resting_near_a_saddle_whose_reference_share_will_grow_is_not_stal
     L0 = math.log(y0 / (1 - y0))
     logit_x = math.log(x0 / (1 - x0)) + al * t_end - be * (np.logaddexp(0, L0 + t_end) - np.logaddexp(0, L0))
     assert math.log(tr.full_final[0, 0] / tr.full_final[0, 1]) == pytest.approx(logit_x, abs=1e-3)
+
+
+def test_a_fast_cycle_is_a_cycle_with_its_period():
+    """Matching pennies with payoffs 16 times larger: the orbit of the unit game in time divided by 16, so its
+    period is below 1 (the return-map test has no time scale of its own). The period and the extremes of the
+    log-ratio are those of solve_ivp's events (the zeros of the other population's log-ratio) on the same
+    equations."""
+    s = 16.0
+    pops = (Population("a", ("h", "t"), ("x",)), Population("b", ("h", "t"), ("y",)))
+    pay = {("h", "h"): (s, -s), ("h", "t"): (-s, s), ("t", "h"): (-s, s), ("t", "t"): (s, -s)}
+    game = Game(name="fast_pennies", populations=pops, parameters=(), payoffs=pay)
+    x0, y0, t_end = 0.2, 0.3, 40.0 / s
+    tr = simulate(game, [[x0, y0]], params={}, t_end=t_end, rtol=1e-10, atol=1e-12)
+    res = tr.cycles
+    assert K._CYCLES[res.cycle[0]] is K.Cycle.CYCLE
+
+    def rhs(_t, z):  # z = log(x / (1 - x)), log(y / (1 - y)): the reference of each is strategy t
+        x, y = 1 / (1 + np.exp(-z[0])), 1 / (1 + np.exp(-z[1]))
+        return [2 * s * (2 * y - 1), -2 * s * (2 * x - 1)]
+
+    z0 = [math.log(x0 / (1 - x0)), math.log(y0 / (1 - y0))]
+    sol = solve_ivp(rhs, (0, t_end), z0, rtol=1e-12, atol=1e-13, events=[lambda _t, z: z[1]])
+    tx, zx = sol.t_events[0], sol.y_events[0][:, 0]  # the extremes of z_x, where y = 1/2
+    assert len(tx) >= 8
+    period = np.mean(np.diff(tx[::2]))
+    assert period < 0.5
+    assert res.period[0] == pytest.approx(period, rel=1e-7)
+    np.testing.assert_allclose([res.box_lo[0, 0], res.box_hi[0, 0]], [zx.min(), zx.max()], rtol=1e-7)
+
+
+def test_an_extreme_at_the_end_of_a_step_is_located_inside_it_whatever_the_rounding_of_the_end_slope():
+    """``_locate`` when the step's end slope ``K[6]`` is a tiny negative number after a positive start slope: the
+    derivative of the dense output at theta = 1 is sum_s K[s] P'_s(1), and P'_s(1) is 1 for s = 6 and 0 for the
+    others only up to rounding (here the sum comes out positive), so the polynomial's derivative has the same
+    sign at both ends although the crossing test saw a sign change. The extreme is then at the end of the step
+    (the root of the straight line through the end slopes, 1 - 1e-17): theta within [0, 1], and z the dense
+    output there, z0 + h sum_s K[s] P_s(1)."""
+    P = K._P
+    for k2 in (1.0, 3.0, 10.0):
+        Kk = np.array([[1.0], [0.5], [k2], [0.3], [0.1], [0.05], [-1e-17]])
+        slope_end = sum(Kk[s, 0] * (P[s, 0] + 2 * P[s, 1] + 3 * P[s, 2] + 4 * P[s, 3]) for s in range(7))
+        assert slope_end > 0.0  # the case: the rounding of P'(1) disagrees with K[6]'s sign
+        th, z = K._locate(Kk, 0, 0.1, 2.0)
+        assert 0.0 <= th <= 1.0 and th == pytest.approx(1.0, abs=1e-15)
+        assert z == pytest.approx(2.0 + 0.1 * sum(Kk[s, 0] * P[s].sum() for s in range(7)), rel=1e-15)
