@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from scipy.integrate import RK45, quad, solve_ivp
 from scipy.optimize import brentq
+from test_kernel_returns import _extremes, _rings
 
 from govgame.model import Game, Population
 from govgame.numerics import kernel as K
@@ -217,3 +218,29 @@ def test_an_extreme_at_the_end_of_a_step_is_located_inside_it_whatever_the_round
         th, z = K._locate(Kk, 0, 0.1, 2.0)
         assert 0.0 <= th <= 1.0 and th == pytest.approx(1.0, abs=1e-15)
         assert z == pytest.approx(2.0 + 0.1 * sum(Kk[s, 0] * P[s].sum() for s in range(7)), rel=1e-15)
+
+
+@pytest.mark.parametrize("side", [1.0, -1.0])
+def test_growing_returns_reaching_the_boundary_on_one_side_only_are_heteroclinic(side):
+    """The heteroclinic rule's boundary clause: the extremes reach the boundary when the largest maximum is at
+    least log(1 / NEAR_TOL) (the reference share below NEAR_TOL) *or* the smallest minimum at most minus that
+    (the coordinate's own share below NEAR_TOL); one side is enough. The signal: ``side * 3 + 0.4 e^(0.12 t)
+    cos(2 pi sqrt(t + 1/4))``, whose amplitudes and periods both grow, its last extremes reaching about 10 on
+    one side and -4 on the other; its extremes by brentq on a fine grid, its last return time by hand."""
+    edge = math.log(1.0 / K.NEAR_TOL)
+
+    def z(t):
+        return side * 3.0 + 0.4 * np.exp(0.12 * t) * np.cos(2 * np.pi * np.sqrt(t + 0.25))
+
+    def dz(t):
+        s = np.sqrt(t + 0.25)
+        return 0.4 * np.exp(0.12 * t) * (0.12 * np.cos(2 * np.pi * s) - np.pi / s * np.sin(2 * np.pi * s))
+
+    mx, mn = _extremes(z, dz, 25.5, n=200000)
+    hi, lo = max(v for _, v in mx[-2:]), min(v for _, v in mn[-2:])
+    far, near = (hi, -lo) if side > 0 else (-lo, hi)
+    assert edge <= far < 2 * edge and near < edge  # one side only, and not twice as far
+    got = K._returns(*_rings(mx, mn), 0, max(mx[-1][0], mn[-1][0]) + 0.2)
+    assert got[0] == 2  # heteroclinic
+    assert got[1] == pytest.approx(mx[-1][0] - mx[-2][0], rel=1e-12)
+    assert got[4] == pytest.approx(lo, abs=1e-12) and got[5] == pytest.approx(hi, abs=1e-12)
