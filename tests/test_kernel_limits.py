@@ -244,3 +244,39 @@ def test_growing_returns_reaching_the_boundary_on_one_side_only_are_heteroclinic
     assert got[0] == 2  # heteroclinic
     assert got[1] == pytest.approx(mx[-1][0] - mx[-2][0], rel=1e-12)
     assert got[4] == pytest.approx(lo, abs=1e-12) and got[5] == pytest.approx(hi, abs=1e-12)
+
+
+@pytest.mark.parametrize("start", [(0.9, 0.85), (0.8, 0.7), (0.6, 0.95)])
+def test_the_certified_time_of_convergence_is_a_tight_upper_bound_of_the_entry_time(start):
+    """Two binary populations of a coordination game whose vertex (c, c) attracts fast: with b_p the shares of d,
+    xi_p = logit(b_p) moves at -(50 - b_b) and -(40 - 2 b_a), so every b_p falls monotonically and runs take
+    about a third of a time unit. The certified stop reports t_c, "an upper bound of the time it comes within
+    VERTEX_TOL". By hand, for a certificate at any step t_k: each xi_p falls at a rate between mu_p >=
+    r_p - c_p b_q(0) and r_p, so the entry time t* (all b_p <= VERTEX_TOL, from DOP853 at 1e-13 with an event)
+    is at least t_k + max_p (xi_p(t_k) - logit VERTEX_TOL) / r_p, and t_c - t* is at most
+    max_p (xi_p(0) - logit VERTEX_TOL) (1 / mu_p - 1 / r_p) plus the rounding of the stop level (1e-6 of
+    VERTEX_TOL, over the rates) and the integrator's error at t_k."""
+    r, c = np.array([50.0, 40.0]), np.array([1.0, 2.0])
+    pops = (Population("a", ("c", "d"), ("x",)), Population("b", ("c", "d"), ("y",)))
+    pay = {("c", "c"): (50, 40), ("c", "d"): (49, 0), ("d", "c"): (0, 38), ("d", "d"): (0, 0)}
+    game = Game(name="coordination", populations=pops, parameters=(), payoffs=pay)
+    tr = simulate(game, [list(start)], params={}, t_end=10.0)
+    assert [str(s) for s in tr.status] == ["converged"]
+
+    def rhs(_t, xi):
+        b = 1.0 / (1.0 + np.exp(-xi))
+        return -(r - c * b[::-1])
+
+    def inside(_t, xi):
+        return np.max(1.0 / (1.0 + np.exp(-xi))) - K.VERTEX_TOL
+
+    inside.terminal = True
+    b0 = 1.0 - np.array(start)
+    xi0 = np.log(b0 / (1.0 - b0))
+    sol = solve_ivp(rhs, (0.0, 10.0), xi0, method="DOP853", rtol=1e-13, atol=1e-13, events=inside)
+    t_star = sol.t_events[0][0]
+    lam = math.log(K.VERTEX_TOL / (1.0 - K.VERTEX_TOL))
+    mu = r - c * b0[::-1]
+    slack = np.max((xi0 - lam) * (1.0 / mu - 1.0 / r)) + 2e-6 / mu.min() + 1e-6
+    assert 0.0 < tr.t_stop[0] - t_star <= slack
+    assert slack < 0.03 * t_star  # tight here: a t_c later by more is no longer implied by the bound
