@@ -280,3 +280,49 @@ def test_the_certified_time_of_convergence_is_a_tight_upper_bound_of_the_entry_t
     slack = np.max((xi0 - lam) * (1.0 / mu - 1.0 / r)) + 2e-6 / mu.min() + 1e-6
     assert 0.0 < tr.t_stop[0] - t_star <= slack
     assert slack < 0.03 * t_star  # tight here: a t_c later by more is no longer implied by the bound
+
+
+def _scaled_game(tables, scale):
+    """Two binary populations with the payoff tables ``tables`` times ``scale``."""
+    pops = (Population("a", ("p", "q"), ("x",)), Population("b", ("p", "q"), ("y",)))
+    pay = {
+        (sa, sb): (scale * tables[0][i, j], scale * tables[1][i, j])
+        for i, sa in enumerate("pq")
+        for j, sb in enumerate("pq")
+    }
+    return Game(name="scaled", populations=pops, parameters=(), payoffs=pay)
+
+
+@pytest.mark.parametrize(("delta", "x", "d1_target"), [(3.75e-15, 0.5, None), (0.0, 0.5, None), (0.0, 0.3, 1.5e-5)])
+def test_starts_with_a_tiny_log_ratio_or_field_take_scipys_initial_step(delta, x, d1_target):
+    """scipy's initial step: h0 = 1e-6 when d0 = rms(z / sc) or d1 = rms(f / sc) is below 1e-5, else
+    0.01 d0 / d1; then min(100 h0, h1). Cases on either side of those thresholds: equal shares (z = 0, d0 = 0);
+    shares 1/2 -+ 3.75e-15 (|z| about 1.5e-14, so d0 between 1e-5 and 2e-5 at atol = 1e-9); and a game scaled
+    down so that d1 is 1.5e-5 at the start (over a span scaled up as much). The kernel's accepted steps and end
+    states are those of solve_ivp(RK45) on the log-ratio equations."""
+    from test_integrate_oracles import _expected_payoffs, _game, _log_ratio_run
+
+    _, tables = _game((2, 2), 3)
+    x0 = [x - delta, 0.5 - delta]
+    shares = [np.array([v, 1.0 - v]) for v in x0]
+    z0 = np.array([math.log(s.min() / s.max()) for s in shares])  # log(other share / reference share)
+    sc = 1e-9 + np.abs(z0) * 1e-6
+    u = _expected_payoffs(tables, shares)
+    refs = [int(np.argmax(s)) for s in shares]  # the reference: the larger share, the first on a tie
+    f0 = np.array([u_[1 - r] - u_[r] for u_, r in zip(u, refs)])  # dz/dt at the start
+    scale = 1.0 if d1_target is None else d1_target / math.sqrt(np.mean((f0 / sc) ** 2))
+    tables = [scale * t for t in tables]
+    d0 = math.sqrt(np.mean((z0 / sc) ** 2))
+    d1 = math.sqrt(np.mean((scale * f0 / sc) ** 2))
+    if delta > 0:
+        assert 1e-5 <= d0 < 2e-5 and d1 > 1.0  # the case: either side of scipy's thresholds
+    elif d1_target is None:
+        assert d0 == 0.0 and d1 > 1.0
+    else:
+        assert d0 > 1.0 and 1e-5 <= d1 < 2e-5
+    t_end = 2.0 / scale
+    tr = simulate(_scaled_game(tables, 1.0), [x0], params={}, t_end=t_end)
+    steps, end = _log_ratio_run(tables, shares, t_end, 1e-6, 1e-9)
+    assert str(tr.status[0]) in ("t_end", "no-convergence")
+    assert int(tr.steps[0]) == steps
+    np.testing.assert_allclose(tr.full_final[0], np.concatenate(end), atol=1e-12)
