@@ -326,3 +326,21 @@ def test_starts_with_a_tiny_log_ratio_or_field_take_scipys_initial_step(delta, x
     assert str(tr.status[0]) in ("t_end", "no-convergence")
     assert int(tr.steps[0]) == steps
     np.testing.assert_allclose(tr.full_final[0], np.concatenate(end), atol=1e-12)
+
+
+def test_four_ever_deeper_visits_to_three_unstable_vertices_are_a_heteroclinic_approach():
+    """The vertex-visit rule of the docstring: "four or more successive visits to unstable vertices (three of
+    them distinct), each at most half as far as the one before". Exactly four such visits are enough; three are
+    not, nor four to only two distinct vertices, nor four whose last is not deeper by half."""
+    T = np.zeros((1, 8), dtype=bool)  # no vertex asymptotically stable
+    ring = K.RING
+
+    def rule(js, ds):
+        vis_j, vis_d = np.zeros(ring, dtype=np.int64), np.zeros(ring)
+        vis_j[: len(js)], vis_d[: len(ds)] = js, ds
+        return K._ring_of_saddles(vis_j, vis_d, len(js), T, 0)
+
+    assert rule([1, 2, 4, 1], [1e-4, 5e-5, 2e-5, 1e-5])
+    assert not rule([2, 4, 1], [5e-5, 2e-5, 1e-5])
+    assert not rule([1, 2, 1, 2], [1e-4, 5e-5, 2e-5, 1e-5])
+    assert not rule([1, 2, 4, 1], [1e-4, 5e-5, 2e-5, 1.1e-5])
