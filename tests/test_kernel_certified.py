@@ -30,7 +30,7 @@ def differences(tensors, x):
     for p in range(P):
         others = [q for q in range(P) if q != p]
         spec = letters + "," + ",".join(letters[q] for q in others) + "->" + letters[p]
-        u = np.einsum(spec, tensors[p], *[ys[q] for q in others])
+        u = np.einsum(spec, np.asarray(tensors[p], dtype=float), *[ys[q] for q in others])
         out.append(u[0] - u[1])
     return np.array(out)
 

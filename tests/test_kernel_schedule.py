@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 from scipy.special import expit
+from test_kernel_certified import differences
 
 from govgame.analysis.dynamics import numeric_payoffs
 from govgame.model.loader import load_model
@@ -30,20 +31,6 @@ def _tables(tensors):
     pay, offs = K.pack(shape, [np.asarray(t, dtype=float) for t in tensors])
     dpay = K.binary_differences(pay, np.array(shape))
     return pay, offs, dpay, K.stable_vertices(pay, shape)
-
-
-def _differences(tensors, x):
-    """D_p = u_p(strategy 0) - u_p(strategy 1) at the shares x of strategy 0, by np.einsum."""
-    P = len(tensors)
-    letters = "abcd"[:P]
-    ys = [np.array([v, 1.0 - v]) for v in x]
-    out = []
-    for p in range(P):
-        others = [q for q in range(P) if q != p]
-        spec = letters + "," + ",".join(letters[q] for q in others) + "->" + letters[p]
-        u = np.einsum(spec, np.asarray(tensors[p], dtype=float), *[ys[q] for q in others])
-        out.append(u[0] - u[1])
-    return np.array(out)
 
 
 def _accepted_states(pay, offs, stable, Y0, t_end):
@@ -112,7 +99,7 @@ def _games():
         tensors = [rng.normal(size=(2, 2, 2)) for _ in range(3)]
         stable = _tables(tensors)[3]
         # a stable vertex that attracts at a rate of at least 0.3 in every population (runs reach it by t_end)
-        if stable.any() and np.min(np.abs(_differences(tensors, _vertex(stable)))) >= 0.3:
+        if stable.any() and np.min(np.abs(differences(tensors, _vertex(stable)))) >= 0.3:
             found += 1
             yield f"random-{found}", tensors
 
@@ -152,7 +139,7 @@ def test_the_certified_stop_follows_its_schedule_of_tries(name, tensors):
         assert cert.t_stop[r] == pytest.approx(ts, rel=1e-12, abs=1e-12)
         if want == "converged" and ts > t0:  # the certified time: the exact flow from the state of the try is
             # within VERTEX_TOL of the vertex by then
-            sol = solve_ivp(lambda _t, lam: _differences(tensors, expit(lam)), (t0, float(cert.t_stop[r])),
+            sol = solve_ivp(lambda _t, lam: differences(tensors, expit(lam)), (t0, float(cert.t_stop[r])),
                             lam0, method="DOP853", rtol=1e-13, atol=1e-13)  # fmt: skip
             v = np.round(cert.final[r, 0::2])
             assert np.max(np.abs(expit(sol.y[:, -1]) - v)) <= K.VERTEX_TOL * (1 + 1e-6)
