@@ -12,7 +12,8 @@ Oracle: that bound evaluated here from the payoff tensors (``np.einsum`` at the 
 difference of the multilinear payoff at both ends of an axis), not from the kernel's tables or its scratch. The
 states are chosen near the decision thresholds by this computation (an enclosure at ``t_end`` of 0.7 and of 1.5
 times ``EXTRAP_TOL``; ``t_end`` between the two passes' bounds of the time), so a kernel whose enclosure is wider
-by a factor of 1.5 or more, or whose certified time is later, fails.
+by a factor of 1.5 or more, or whose certified time is later, fails. Besides, a branch of the stall rule no other
+test of the kernel's mutation selection reached (a stalled run with its paths stored; tests/README.md).
 """
 
 from __future__ import annotations
@@ -177,3 +178,28 @@ def test_a_certified_time_shorter_than_one_time_unit(r0, r1, ell):
     assert kind == 2
     assert tc == pytest.approx(3.0 + first, rel=1e-10)
     np.testing.assert_allclose(-z, xi - 0.5 * (mu + M) * first, rtol=1e-10)
+
+
+def test_a_run_stalled_with_its_paths_stored_holds_its_state_to_the_end():
+    """A game with every payoff 0: the exact solution is the start, and the run stalls (the module docstring,
+    ``stalled``) at scipy's first accepted step at least ``t_end / 10`` after its first (RK45 stepped by hand on
+    the zero field: every step ten times the one before); every stored output, before the stall and after it,
+    is the start (to rounding)."""
+    from scipy.integrate import RK45
+
+    shape = (2, 2)
+    pay, offs = K.pack(shape, [np.zeros(shape), np.zeros(shape)])
+    Y0 = np.array([[0.3, 0.7, 0.6, 0.4], [0.5, 0.5, 0.9, 0.1]])
+    t_end = 10.0
+    res = K.integrate_runs(pay, offs, K.stable_vertices(pay, shape), Y0, t_end=t_end, t_eval=np.linspace(0, t_end, 6))
+    for r in range(len(Y0)):
+        lam = np.log(Y0[r, 0::2] / Y0[r, 1::2])
+        solver = RK45(lambda _t, v: np.zeros_like(v), 0.0, lam, t_end, rtol=1e-6, atol=1e-9)
+        solver.step()
+        first = solver.t
+        while solver.t - first < t_end / 10:
+            solver.step()
+        assert str(res.status[r]) == "stalled"
+        assert res.t_stop[r] == pytest.approx(solver.t, rel=1e-12)
+        np.testing.assert_allclose(res.final[r], Y0[r], rtol=0, atol=1e-15)  # (the log-ratios' rounding)
+        np.testing.assert_allclose(res.paths[r], np.tile(Y0[r], (6, 1)), rtol=0, atol=1e-15)
