@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 import sympy
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from govgame.analysis.pipeline import analyze
@@ -119,7 +119,21 @@ def test_prose_round_trips_through_pdflatex(tmp_path):
 _SYMS = sympy.symbols("c_1:13")
 
 
+def _outside_parentheses(line: str) -> str:
+    """The line without its leading sign and without every ``\\left( ... \\right)`` group (innermost first)."""
+    line, before = line.strip().lstrip("+- "), None
+    while before != line:
+        before, line = line, re.sub(r"\\left\((?:(?!\\left\().)*?\\right\)", "", line)
+    return line
+
+
+def test_signs_inside_parentheses_are_not_break_points():
+    assert _outside_parentheses(r"2 c_{1} x \left(c_{3} + 1\right) \left(1 - x\right)") == "2 c_{1} x  "
+    assert _outside_parentheses(r"- a \left(b \left(c + 1\right) - d\right) + e") == "a  + e"
+
+
 @settings(max_examples=25, deadline=None)
+@example(terms=[[2, 0, 1], [2, 0, 1]], width=19)  # one product 2 c1 c2 c3 x (c3 + 1) (1 - x), wider than 19
 @given(st.lists(st.lists(st.sampled_from(range(12)), min_size=1, max_size=4), min_size=2, max_size=14),
        st.integers(18, 60))  # fmt: skip
 def test_math_lines_fit_their_width_and_keep_every_term(terms, width):
@@ -131,8 +145,9 @@ def test_math_lines_fit_their_width_and_keep_every_term(terms, width):
     expr = x * (1 - x) * sum(sympy.Mul(*(_SYMS[i] for i in t)) * (1 + _SYMS[t[0]]) for t in terms)
     lines = latex.math_lines(expr, game, width)
     for line in lines:
-        # a line is too wide only when it is one piece that cannot break (a single product of atoms)
-        assert latex._visible_width(line) <= width or not re.search(r" [+-] ", line.strip().lstrip("+- "))
+        # a line is too wide only when it is one piece that cannot break: a single product, whose factors may be
+        # parenthesised sums (no sign outside parentheses)
+        assert latex._visible_width(line) <= width or not re.search(r" [+-] ", _outside_parentheses(line))
     joined = " ".join(lines)
     for s in expr.free_symbols:
         assert sympy.latex(s) in joined
